@@ -1,0 +1,98 @@
+/**
+ * The right-sizing report: DIR/report.json and `kpufit calibrate --json`. The fields of contracts.md are
+ * fixed (scripts outside the code read them); the ones marked "extra" are ours to evolve.
+ */
+import type { RateProfile } from '../simulator/profile';
+
+export type CalibrationVerdict = 'recommended' | 'stream-bound' | 'infeasible-within-limits' | 'aborted';
+
+export interface Slo {
+  maxLagMs: number;
+  catchUpSeconds: number;
+  targetUtilization: number;
+  maxHeapUtilization: number;
+}
+
+export interface Configuration {
+  parallelism: number;
+  parallelismPerKpu: number;
+  kpus: number;
+}
+
+export interface Trial extends Configuration {
+  startSecond: number;
+  durationSeconds: number;
+  maxLagMs: number;
+  /** ms of lag per ms of time while the trial ran at steady state. */
+  lagSlope: number;
+  estimatedCapacityRecordsPerSecond: number;
+  /** Average cpuUtilization (%) over the trial. */
+  cpuUtilization: number;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  reason: string;
+  /** extra: how the capacity was estimated (lag-slope, catch-up, busy-time, cpu). */
+  estimateMethod?: string;
+  /** extra: measured downtime of the update that started this trial, seconds. */
+  updateDowntimeSeconds?: number;
+  /** extra: heapMemoryUtilization maximum (%), fullRestarts during the trial, busiest subtask busy ms/s. */
+  heapUtilization?: number;
+  fullRestarts?: number;
+  maxBusyTimeMsPerSecond?: number;
+}
+
+/** extra: one point a minute for the charts. */
+export interface TimelinePoint {
+  second: number;
+  millisBehindLatest: number | null;
+  offeredRecordsPerSecond: number;
+  recordsInPerSecond: number | null;
+  kpus: number;
+  parallelism: number;
+  parallelismPerKpu: number;
+  status: string;
+}
+
+/** extra: what Managed Flink's built-in CPU autoscaling does on the same load, run on the twin. */
+export interface AutoscalingComparison {
+  /** Seconds until millisBehindLatest stays within the SLO for good; null if it never does. */
+  secondsToWithinSlo: number | null;
+  kpuHours: number;
+  finalParallelism: number;
+  finalParallelismPerKpu: number;
+  finalKpus: number;
+  scalingEvents: number;
+  simulatedSeconds: number;
+}
+
+export interface CalibrationReport {
+  schemaVersion: 1;
+  target: 'twin' | 'aws';
+  application: string;
+  stream: string;
+  load: { recordsPerSecond: number; recordBytes: number; profile?: RateProfile };
+  slo: Slo;
+  verdict: CalibrationVerdict;
+  recommendation: (Configuration & {
+    estimatedCapacityRecordsPerSecond: number;
+    costPerHourUsd: number;
+    costPerMonthUsd: number;
+  }) | null;
+  streamAdvice: { shards: number; requiredShards: number; cause?: 'write-throughput' | 'hot-partition-key' };
+  initial: Configuration;
+  trials: Trial[];
+  reconfigurations: number;
+  elapsedSeconds: number;
+  calibrationKpuHours: number;
+  restoredOriginal: boolean;
+  /** extra: one line on why this verdict (e.g. "memory-bound: heap per KPU above 90% below 4 KPUs"). */
+  explanation?: string;
+  /** extra: the bottleneck the model found: compute, io, hot-key, source, memory, stream. */
+  bottleneck?: string;
+  /** extra: measured downtime of one update and the catch-up requirement it implies. */
+  updateDowntimeSeconds?: number;
+  timeline?: TimelinePoint[];
+  builtInAutoscaling?: AutoscalingComparison;
+  /** extra: the scenario file on the twin. */
+  scenario?: string;
+  generatedAt?: string;
+}
