@@ -92,6 +92,8 @@ export interface CalibrationReport {
   updateDowntimeSeconds?: number;
   timeline?: TimelinePoint[];
   builtInAutoscaling?: AutoscalingComparison;
+  /** extra: the prices the costs were computed with (report.md shows the breakdown from them). */
+  pricing?: { kpuHourUsd: number; storageGbMonthUsd: number };
   /** extra: the scenario file on the twin. */
   scenario?: string;
   generatedAt?: string;

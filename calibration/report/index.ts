@@ -1,0 +1,30 @@
+/**
+ * The right-sizing report in its four files: report.json (contracts.md), report.md, report.html and
+ * trials.csv, written together and atomically.
+ */
+import { join } from 'node:path';
+import type { CalibrationReport } from '../report-types';
+import { writeFilesAtomically } from './atomic-write';
+import { renderTrialsCsv } from './csv';
+import { renderHtml } from './html';
+import { renderMarkdown } from './markdown';
+
+export { renderHtml } from './html';
+export { renderMarkdown } from './markdown';
+export { renderTrialsCsv } from './csv';
+export { parseReport, readReportFile } from './schema';
+export { costOf, DEFAULT_PRICING } from './cost';
+
+export function renderReportJson(report: CalibrationReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Writes DIR/report.json, report.md, report.html and trials.csv; returns their paths. */
+export async function writeReportFiles(dir: string, report: CalibrationReport): Promise<string[]> {
+  return writeFilesAtomically([
+    { path: join(dir, 'report.json'), content: renderReportJson(report) },
+    { path: join(dir, 'report.md'), content: renderMarkdown(report) },
+    { path: join(dir, 'report.html'), content: renderHtml(report) },
+    { path: join(dir, 'trials.csv'), content: renderTrialsCsv(report) },
+  ]);
+}

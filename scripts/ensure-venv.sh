@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs pinned Python tools into the project-local virtualenv (.venv), shared by every gate that needs
+# one (moto for the AWS end-to-end test, checkov for the security scan), so nothing touches the system
+# Python. Usage: scripts/ensure-venv.sh 'moto[server]==5.1.0' [more pins...]
+# Idempotent and fast when the pins are already there; serialized with flock because several test
+# processes may ask at once. Exits 3 when python3 (with venv) is missing so callers can decide to skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=".venv"
+
+command -v python3 >/dev/null 2>&1 || { echo "ensure-venv: python3 not found" >&2; exit 3; }
+
+exec 9>".venv.lock"
+flock 9
+
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV" >&2 || { echo "ensure-venv: python3 -m venv failed (install python3-venv)" >&2; exit 3; }
+fi
+
+missing=()
+for pin in "$@"; do
+  name="${pin%%==*}"; name="${name%%[*}"; want="${pin##*==}"
+  have="$( ("$VENV/bin/python" -m pip show "$name" 2>/dev/null || true) | sed -n 's/^Version: //p')"
+  [ "$have" = "$want" ] || missing+=("$pin")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "ensure-venv: installing ${missing[*]} into $VENV" >&2
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${missing[@]}" >&2
+fi
