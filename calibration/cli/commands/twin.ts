@@ -1,0 +1,126 @@
+/**
+ * `kpufit twin run|sweep`: the twin as a what-if planner. `run` simulates one configuration; `sweep`
+ * evaluates every (Parallelism, ParallelismPerKPU) up to the KPU limit with the model and marks the right
+ * size (contracts.md "What right-sized means").
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { loadScenario, rightSize, runScenario, type ConfigAssessment, type Sizing } from '../../../simulator/twin';
+import { CliError, runCommand } from '../errors';
+import { Progress } from '../progress';
+
+interface RunArgs {
+  scenario: string;
+  parallelism: number;
+  'parallelism-per-kpu': number;
+  duration: number;
+  json: boolean;
+}
+
+interface SweepArgs {
+  scenario: string;
+  'max-kpu'?: number;
+  json: boolean;
+}
+
+function integerFlag(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer ${min}..${max}`;
+    throw new CliError(`--${name}: must be ${range}, got ${String(value)}`);
+  }
+  return value;
+}
+
+const runCommandModule: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Simulate one configuration on the twin and report capacity, lag, heap and cost',
+  builder: (y: Argv) =>
+    y
+      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON, see scenarios/)' })
+      .option('parallelism', { type: 'number', demandOption: true, describe: 'Parallelism P (>= 1)' })
+      .option('parallelism-per-kpu', { type: 'number', demandOption: true, describe: 'ParallelismPerKPU K (1..8)' })
+      .option('duration', { type: 'number', default: 1800, describe: 'Simulated seconds' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
+      .example('$0 twin run --scenario scenarios/taxi-io-bound.json --parallelism 8 --parallelism-per-kpu 4', '') as unknown as Argv<RunArgs>,
+  handler: runCommand(async (args: RunArgs) => {
+    const parallelism = integerFlag('parallelism', args.parallelism, 1);
+    const perKpu = integerFlag('parallelism-per-kpu', args['parallelism-per-kpu'], 1, 8);
+    const duration = integerFlag('duration', args.duration, 1, 366 * 86400);
+    const scenario = loadScenario(args.scenario);
+    const progress = new Progress('twin run', { total: duration });
+    const result = runScenario(scenario, {
+      parallelism, parallelismPerKpu: perKpu, durationSeconds: duration, progressEverySeconds: 600,
+      onProgress: (s, lag) => progress.update(s, `t=${s}s lag=${lag === null ? '-' : `${Math.round(lag)}ms`}`),
+    });
+    progress.done();
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    const lines = [
+      `scenario ${result.scenario}: P=${result.parallelism} K=${result.parallelismPerKpu} (${result.kpus} KPUs) for ${result.durationSeconds}s`,
+      `capacity        ${result.capacityRecordsPerSecond.toFixed(1)} rec/s (${result.bottleneck}-bound)`,
+      `offered peak    ${result.offeredPeakRecordsPerSecond} rec/s, accepted peak ${result.acceptedPeakRecordsPerSecond} rec/s`,
+      `lag             max ${result.maxLagMs} ms, final ${result.finalLagMs} ms, slope ${result.lagSlope} ms/s`,
+      `heap            ${(100 * result.heapUtilization).toFixed(1)}% per KPU, ${result.fullRestarts} full restarts`,
+      `cost            ${result.kpuHours} KPU-hours, $${result.costUsd.toFixed(4)}`,
+      `feasible        ${result.feasible ? 'yes' : `no (${result.infeasibleBecause.join('; ')})`}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }),
+};
+
+/** The sweep as a table: one row per (P, K), the right size marked with `*`. */
+export function sweepTable(sizing: Sizing): string {
+  const header = ['', 'P', 'K', 'KPUs', 'capacity rec/s', 'bound', 'heap %', 'feasible', '$/hour'];
+  const best = sizing.rightSize;
+  const row = (c: ConfigAssessment) => [
+    best && c.parallelism === best.parallelism && c.parallelismPerKpu === best.parallelismPerKpu ? '*' : '',
+    String(c.parallelism), String(c.parallelismPerKpu), String(c.kpus), c.capacityRecordsPerSecond.toFixed(1),
+    c.bottleneck, (100 * c.heapUtilization).toFixed(1), c.feasible ? 'yes' : `no: ${c.reasons.join('; ')}`,
+    c.costPerHourUsd.toFixed(4),
+  ];
+  const rows = [header, ...sizing.configurations.map(row)];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === 7 ? cell : cell.padStart(widths[i]))).join('  ').trimEnd());
+  return `${lines.join('\n')}\n${summaryLine(sizing)}\n`;
+}
+
+function summaryLine(s: Sizing): string {
+  const need = `peak ${s.peakRecordsPerSecond} rec/s needs ${s.requiredCapacityRecordsPerSecond.toFixed(1)} rec/s of capacity`;
+  if (s.verdict === 'stream-bound') {
+    const shards = s.streamAdvice.requiredShards === null
+      ? 'one partition key alone exceeds a shard (hot partition key)'
+      : `the stream needs ${s.streamAdvice.requiredShards} shards (has ${s.streamAdvice.shards})`;
+    return `verdict: stream-bound: ${shards}; ${need}`;
+  }
+  if (s.verdict === 'infeasible-within-limits' || !s.rightSize) return `verdict: infeasible-within-limits: no configuration meets the objective; ${need}`;
+  const r = s.rightSize;
+  return `verdict: recommended: * P=${r.parallelism} K=${r.parallelismPerKpu} (${r.kpus} KPUs, ${r.capacityRecordsPerSecond.toFixed(1)} rec/s, $${r.costPerHourUsd.toFixed(4)}/hour); ${need}`;
+}
+
+const sweepCommandModule: CommandModule<object, SweepArgs> = {
+  command: 'sweep',
+  describe: 'Evaluate every (Parallelism, ParallelismPerKPU) up to the KPU limit and mark the right size',
+  builder: (y: Argv) =>
+    y
+      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON, see scenarios/)' })
+      .option('max-kpu', { type: 'number', describe: 'Largest KPU count to consider (default: limits.maxKpu of the scenario)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the sweep as JSON on stdout' }) as unknown as Argv<SweepArgs>,
+  handler: runCommand(async (args: SweepArgs) => {
+    const maxKpu = args['max-kpu'] === undefined ? undefined : integerFlag('max-kpu', args['max-kpu'], 1, 100000);
+    const scenario = loadScenario(args.scenario);
+    const sizing = rightSize(scenario, maxKpu ?? scenario.limits.maxKpu);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ scenario: scenario.name, maxKpu: maxKpu ?? scenario.limits.maxKpu, ...sizing }, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(sweepTable(sizing));
+  }),
+};
+
+export const twinCommand: CommandModule = {
+  command: 'twin <command>',
+  describe: 'The embedded digital twin as a what-if planner (run, sweep)',
+  builder: (y: Argv) => y.command(runCommandModule).command(sweepCommandModule).demandCommand(1, 'name a twin command: run or sweep'),
+  handler: () => undefined,
+};

@@ -1,0 +1,12 @@
+/** The digital twin of Kinesis + Managed Flink + CloudWatch (twin.md) and its what-if model. */
+export { parseScenario, loadScenario, scenarioSchema, type Scenario, type JobParameters } from './scenario';
+export { Twin, type TwinOptions, type ProducerStats } from './twin';
+export { createTwinLoadDriver } from './load-driver';
+export {
+  capacity, subtaskRate, cpuMsPerRecordShared, hotSubtaskShare, kpusFor, updateDowntimeSeconds, heapUtilization,
+  shardWriteLimit, hottestShardShare, streamFit, billedKpus, costPerHourUsd, requiredCapacity, assess, rightSize,
+  type Capacity, type Config, type ConfigAssessment, type Sizing, type SizingVerdict, type Bottleneck, type StreamFit,
+} from './model';
+export { TWIN_EPOCH_MS, type SecondObservation } from './simulation';
+export { inputId } from './cloudwatch';
+export { runScenario, type TwinRunResult } from './run';

@@ -1,0 +1,137 @@
+/**
+ * The twin's CloudWatch: per-second samples folded as they come into one (sum, min, max, count) per metric
+ * per minute, so memory grows with simulated minutes, not with samples. A minute with no sample has no
+ * datapoint, as in CloudWatch.
+ */
+
+export const KINESIS_ANALYTICS = 'AWS/KinesisAnalytics';
+export const KINESIS = 'AWS/Kinesis';
+
+/** Which dimensions a metric is published with. */
+export type DimensionSet = 'application' | 'application-input' | 'stream';
+
+export interface MetricDefinition {
+  namespace: string;
+  name: string;
+  dimensions: DimensionSet;
+}
+
+/** Every metric of twin.md "Metrics"; the index in this list is the metric's id. */
+export const METRIC_DEFINITIONS = [
+  { namespace: KINESIS_ANALYTICS, name: 'millisBehindLatest', dimensions: 'application-input' },
+  { namespace: KINESIS_ANALYTICS, name: 'numRecordsInPerSecond', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'numRecordsOutPerSecond', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'cpuUtilization', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'containerCPUUtilization', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'busyTimeMsPerSecond', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'backPressuredTimeMsPerSecond', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'idleTimeMsPerSecond', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'heapMemoryUtilization', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'KPUs', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'downtime', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'uptime', dimensions: 'application' },
+  { namespace: KINESIS_ANALYTICS, name: 'fullRestarts', dimensions: 'application' },
+  { namespace: KINESIS, name: 'IncomingRecords', dimensions: 'stream' },
+  { namespace: KINESIS, name: 'IncomingBytes', dimensions: 'stream' },
+  { namespace: KINESIS, name: 'WriteProvisionedThroughputExceeded', dimensions: 'stream' },
+  { namespace: KINESIS, name: 'ReadProvisionedThroughputExceeded', dimensions: 'stream' },
+  { namespace: KINESIS, name: 'GetRecords.IteratorAgeMilliseconds', dimensions: 'stream' },
+] as const satisfies readonly MetricDefinition[];
+
+export type MetricName = (typeof METRIC_DEFINITIONS)[number]['name'];
+
+export const M = Object.fromEntries(METRIC_DEFINITIONS.map((d, i) => [d.name, i])) as { [K in MetricName]: number };
+
+const FIELDS = 4; // sum, min, max, count
+const METRICS = METRIC_DEFINITIONS.length;
+
+export interface Aggregate {
+  sum: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export class MetricsStore {
+  private readonly minutes: Float64Array[] = [];
+  private current = MetricsStore.blank();
+  private currentMinute = 0;
+
+  private static blank(): Float64Array {
+    const a = new Float64Array(METRICS * FIELDS);
+    for (let m = 0; m < METRICS; m++) {
+      a[m * FIELDS + 1] = Infinity;
+      a[m * FIELDS + 2] = -Infinity;
+    }
+    return a;
+  }
+
+  /** One sample of `metric` in simulated second `second`. */
+  add(second: number, metric: number, value: number): void {
+    this.addMany(second, metric, value, 1);
+  }
+
+  /** `samples` identical samples (e.g. P - 1 identical subtasks) in one call. */
+  addMany(second: number, metric: number, value: number, samples: number): void {
+    if (samples <= 0) return;
+    const minute = Math.floor(second / 60);
+    if (minute !== this.currentMinute) this.roll(minute);
+    const a = this.current;
+    const o = metric * FIELDS;
+    a[o] += value * samples;
+    if (value < a[o + 1]) a[o + 1] = value;
+    if (value > a[o + 2]) a[o + 2] = value;
+    a[o + 3] += samples;
+  }
+
+  /** Closes every minute before `minute` (a minute is complete once the clock has passed it). */
+  roll(minute: number): void {
+    while (this.currentMinute < minute) {
+      this.minutes.push(this.current);
+      this.current = MetricsStore.blank();
+      this.currentMinute++;
+    }
+  }
+
+  /** Completed minutes. */
+  get completedMinutes(): number {
+    return this.minutes.length;
+  }
+
+  /** The aggregate of `metric` over completed minutes [from, to); null when no samples. */
+  aggregate(metric: number, fromMinute: number, toMinute: number): Aggregate | null {
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let count = 0;
+    const end = Math.min(toMinute, this.minutes.length);
+    for (let i = Math.max(0, fromMinute); i < end; i++) {
+      const a = this.minutes[i];
+      const o = metric * FIELDS;
+      if (a[o + 3] === 0) continue;
+      sum += a[o];
+      if (a[o + 1] < min) min = a[o + 1];
+      if (a[o + 2] > max) max = a[o + 2];
+      count += a[o + 3];
+    }
+    return count === 0 ? null : { sum, min, max, count };
+  }
+}
+
+export type Statistic = 'Maximum' | 'Minimum' | 'Average' | 'Sum' | 'SampleCount';
+export const STATISTICS: readonly Statistic[] = ['Maximum', 'Minimum', 'Average', 'Sum', 'SampleCount'];
+
+export function statisticOf(a: Aggregate, stat: Statistic): number {
+  switch (stat) {
+    case 'Maximum':
+      return a.max;
+    case 'Minimum':
+      return a.min;
+    case 'Average':
+      return a.sum / a.count;
+    case 'Sum':
+      return a.sum;
+    case 'SampleCount':
+      return a.count;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The twin's model as pure functions (twin.md sections 1, 2, 5, 6, 8 and contracts.md "What right-sized
+ * means"): the simulation, `twin run` and `twin sweep` all compute capacity, downtime, heap and cost here,
+ * so the what-if answers and the simulated world can never disagree.
+ */
+import type { JobParameters, Scenario } from './scenario';
+import { peakRate } from '../profile';
+
+/** Kinesis per-shard limits and the KPU's heap (AWS documentation). */
+export const SHARD_WRITE_RECORDS_PER_SECOND = 1000;
+export const SHARD_WRITE_BYTES_PER_SECOND = 1048576;
+export const SHARD_READ_BYTES_PER_SECOND = 2097152;
+export const SHARD_READ_RECORDS_PER_SECOND = 50000;
+export const HEAP_MB_PER_KPU = 3072;
+export const OOM_HEAP_UTILIZATION = 0.95;
+export const MAX_PARALLELISM_PER_KPU = 8;
+export const STORAGE_GB_PER_KPU = 50;
+export const HOURS_PER_MONTH = 730;
+
+export interface Config {
+  parallelism: number;
+  parallelismPerKpu: number;
+}
+
+export type Bottleneck = 'compute' | 'hot-key' | 'source';
+
+export interface Capacity {
+  /** C: all subtasks busy. */
+  computeBound: number;
+  /** H: the hot-key subtask saturated. */
+  hotKeyBound: number;
+  /** R: the stream's read limits. */
+  sourceBound: number;
+  /** μ = min(C, H, R), noise-free. */
+  recordsPerSecond: number;
+  bottleneck: Bottleneck;
+}
+
+export function kpusFor(parallelism: number, parallelismPerKpu: number): number {
+  return Math.ceil(parallelism / parallelismPerKpu);
+}
+
+/** c_j: CPU ms per record when j subtasks share one KPU's vCPU. */
+export function cpuMsPerRecordShared(job: Pick<JobParameters, 'cpuMsPerRecord' | 'slotContention'>, j: number): number {
+  return job.cpuMsPerRecord * (1 + job.slotContention * (j - 1));
+}
+
+/** rate(j): records/s of one subtask among j on a KPU (bounded by its own time and by the shared vCPU). */
+export function subtaskRate(job: Pick<JobParameters, 'cpuMsPerRecord' | 'slotContention' | 'ioWaitMsPerRecord'>, j: number): number {
+  const c = cpuMsPerRecordShared(job, j);
+  return Math.min(1000 / (c + job.ioWaitMsPerRecord), 1000 / (c * j));
+}
+
+/** Share of the records the hot-key subtask gets: h + (1 - h) / P. */
+export function hotSubtaskShare(hotKeyShare: number, parallelism: number): number {
+  return hotKeyShare + (1 - hotKeyShare) / parallelism;
+}
+
+/** Noise-free μ of twin.md section 2. */
+export function capacity(
+  config: Config,
+  shards: number,
+  recordBytes: number,
+  job: Pick<JobParameters, 'cpuMsPerRecord' | 'slotContention' | 'ioWaitMsPerRecord' | 'hotKeyShare'>,
+): Capacity {
+  const { parallelism: p, parallelismPerKpu: k } = config;
+  const full = Math.floor(p / k);
+  const rest = p - full * k;
+  const computeBound = full * k * subtaskRate(job, k) + (rest > 0 ? rest * subtaskRate(job, rest) : 0);
+  const hotKeyBound = subtaskRate(job, full >= 1 ? k : rest) / hotSubtaskShare(job.hotKeyShare, p);
+  const sourceBound = shards * Math.min(SHARD_READ_BYTES_PER_SECOND / recordBytes, SHARD_READ_RECORDS_PER_SECOND);
+  const recordsPerSecond = Math.min(computeBound, hotKeyBound, sourceBound);
+  const bottleneck: Bottleneck =
+    recordsPerSecond === computeBound ? 'compute' : recordsPerSecond === hotKeyBound ? 'hot-key' : 'source';
+  return { computeBound, hotKeyBound, sourceBound, recordsPerSecond, bottleneck };
+}
+
+/** D: seconds one update (or autoscaling action, or OOM restart) keeps the job down. */
+export function updateDowntimeSeconds(job: Pick<JobParameters, 'restartSeconds' | 'stateMb' | 'snapshotMbps'>): number {
+  return job.restartSeconds + job.stateMb / job.snapshotMbps;
+}
+
+/** Heap per KPU as a fraction of the 3 GB heap: (baseHeapMb + stateMb / n) / 3072. */
+export function heapUtilization(job: Pick<JobParameters, 'baseHeapMb' | 'stateMb'>, kpus: number): number {
+  return (job.baseHeapMb + job.stateMb / kpus) / HEAP_MB_PER_KPU;
+}
+
+/** Records/s one shard accepts: L = min(1000, 1 MiB / b). */
+export function shardWriteLimit(recordBytes: number): number {
+  return Math.min(SHARD_WRITE_RECORDS_PER_SECOND, SHARD_WRITE_BYTES_PER_SECOND / recordBytes);
+}
+
+/** Share of the offered load the hottest shard gets: hs + (1 - hs) / S; the others get (1 - hs) / S each. */
+export function hottestShardShare(shards: number, shardSkew: number): number {
+  return shardSkew + (1 - shardSkew) / shards;
+}
+
+export interface StreamFit {
+  accepts: boolean;
+  /** Shards that would accept λ at this skew; null when one partition key alone exceeds a shard. */
+  requiredShards: number | null;
+}
+
+export function streamFit(rate: number, shards: number, shardSkew: number, recordBytes: number): StreamFit {
+  const limit = shardWriteLimit(recordBytes);
+  const accepts = rate * hottestShardShare(shards, shardSkew) <= limit * (1 + 1e-12);
+  if (rate <= 0) return { accepts: true, requiredShards: 1 };
+  const headroom = limit / rate - shardSkew;
+  if (headroom <= 0) return { accepts, requiredShards: accepts ? shards : null };
+  const required = Math.max(1, Math.ceil((1 - shardSkew) / headroom - 1e-9));
+  return { accepts, requiredShards: accepts ? Math.min(shards, required) : required };
+}
+
+/** Billed KPUs: the application's n plus one orchestration KPU. */
+export function billedKpus(kpus: number): number {
+  return kpus + 1;
+}
+
+/** $ per hour of a running application: (n + 1) KPU-hours plus 50 GB of running storage per KPU. */
+export function costPerHourUsd(kpus: number, pricing: Scenario['pricing']): number {
+  return billedKpus(kpus) * pricing.kpuHourUsd + (kpus * STORAGE_GB_PER_KPU * pricing.storageGbMonthUsd) / HOURS_PER_MONTH;
+}
+
+/** The capacity a configuration must have at peak λ: λ · max(1 / targetUtilization, 1 + D / catchUpSeconds). */
+export function requiredCapacity(scenario: Pick<Scenario, 'load' | 'slo' | 'job'>, rate = peakRate(scenario.load.profile)): number {
+  const d = updateDowntimeSeconds(scenario.job);
+  return rate * Math.max(1 / scenario.slo.targetUtilization, 1 + d / scenario.slo.catchUpSeconds);
+}
+
+export interface ConfigAssessment extends Config {
+  kpus: number;
+  capacityRecordsPerSecond: number;
+  bottleneck: Bottleneck;
+  heapUtilization: number;
+  costPerHourUsd: number;
+  feasible: boolean;
+  /** Why not feasible, one short phrase per failed condition; empty when feasible. */
+  reasons: string[];
+}
+
+/** The objective of contracts.md applied to one configuration. */
+export function assess(scenario: Scenario, config: Config, maxKpu = scenario.limits.maxKpu): ConfigAssessment {
+  const kpus = kpusFor(config.parallelism, config.parallelismPerKpu);
+  const cap = capacity(config, scenario.stream.shards, scenario.load.recordBytes, scenario.job);
+  const heap = heapUtilization(scenario.job, kpus);
+  const peak = peakRate(scenario.load.profile);
+  const needed = requiredCapacity(scenario, peak);
+  const reasons: string[] = [];
+  if (cap.recordsPerSecond < needed * (1 - 1e-12)) reasons.push(`capacity below ${round(needed, 1)} rec/s`);
+  if (heap > scenario.slo.maxHeapUtilization) reasons.push(`heap ${round(100 * heap, 0)}% above ${round(100 * scenario.slo.maxHeapUtilization, 0)}%`);
+  if (kpus > maxKpu) reasons.push(`KPUs above ${maxKpu}`);
+  if (config.parallelism > scenario.limits.maxParallelism) reasons.push(`parallelism above ${scenario.limits.maxParallelism}`);
+  if (!streamFit(peak, scenario.stream.shards, scenario.stream.shardSkew, scenario.load.recordBytes).accepts) {
+    reasons.push('stream throttles writes');
+  }
+  return {
+    ...config,
+    kpus,
+    capacityRecordsPerSecond: cap.recordsPerSecond,
+    bottleneck: cap.bottleneck,
+    heapUtilization: heap,
+    costPerHourUsd: costPerHourUsd(kpus, scenario.pricing),
+    feasible: reasons.length === 0,
+    reasons,
+  };
+}
+
+export type SizingVerdict = 'recommended' | 'stream-bound' | 'infeasible-within-limits';
+
+export interface Sizing {
+  verdict: SizingVerdict;
+  peakRecordsPerSecond: number;
+  requiredCapacityRecordsPerSecond: number;
+  rightSize: ConfigAssessment | null;
+  streamAdvice: { shards: number; requiredShards: number | null; cause?: 'write-throughput' | 'hot-partition-key' };
+  /** Every (P, K) with at most maxKpu KPUs and P <= limits.maxParallelism, by KPUs, then K, then P. */
+  configurations: ConfigAssessment[];
+}
+
+/**
+ * The right size: the feasible configuration with the fewest KPUs, among those the largest μ (then the
+ * smallest P and K, so the answer is unique).
+ */
+export function rightSize(scenario: Scenario, maxKpu = scenario.limits.maxKpu): Sizing {
+  const peak = peakRate(scenario.load.profile);
+  const fit = streamFit(peak, scenario.stream.shards, scenario.stream.shardSkew, scenario.load.recordBytes);
+  const configurations: ConfigAssessment[] = [];
+  for (let k = 1; k <= MAX_PARALLELISM_PER_KPU; k++) {
+    const maxP = Math.min(scenario.limits.maxParallelism, maxKpu * k);
+    for (let p = 1; p <= maxP; p++) configurations.push(assess(scenario, { parallelism: p, parallelismPerKpu: k }, maxKpu));
+  }
+  configurations.sort((a, b) => a.kpus - b.kpus || a.parallelismPerKpu - b.parallelismPerKpu || a.parallelism - b.parallelism);
+  let best: ConfigAssessment | null = null;
+  for (const c of configurations) {
+    if (!c.feasible) continue;
+    if (
+      !best || c.kpus < best.kpus ||
+      (c.kpus === best.kpus && (c.capacityRecordsPerSecond > best.capacityRecordsPerSecond ||
+        (c.capacityRecordsPerSecond === best.capacityRecordsPerSecond &&
+          (c.parallelism < best.parallelism || (c.parallelism === best.parallelism && c.parallelismPerKpu < best.parallelismPerKpu)))))
+    ) {
+      best = c;
+    }
+  }
+  const streamAdvice: Sizing['streamAdvice'] = { shards: scenario.stream.shards, requiredShards: fit.requiredShards };
+  if (!fit.accepts) streamAdvice.cause = fit.requiredShards === null ? 'hot-partition-key' : 'write-throughput';
+  return {
+    verdict: !fit.accepts ? 'stream-bound' : best ? 'recommended' : 'infeasible-within-limits',
+    peakRecordsPerSecond: peak,
+    requiredCapacityRecordsPerSecond: requiredCapacity(scenario, peak),
+    rightSize: fit.accepts ? best : null,
+    streamAdvice,
+    configurations,
+  };
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,98 @@
+/**
+ * One shard's FIFO of unconsumed records, held as per-second chunks (arrival second, count) so memory grows
+ * with the seconds of backlog, never with the number of records. Records of one second are taken to arrive
+ * evenly over that second, which gives millisBehindLatest sub-second resolution without per-record state.
+ */
+
+/** Below this many records a chunk counts as consumed (proportional takes leave float dust). */
+const EMPTY = 1e-6;
+
+export class ShardBacklog {
+  private second = new Float64Array(16);
+  private count = new Float64Array(16);
+  private original = new Float64Array(16);
+  private head = 0;
+  private size = 0;
+  /** Unconsumed records. */
+  total = 0;
+
+  /** Adds records that arrived during `second` (appends to the newest chunk when it is the same second). */
+  add(second: number, records: number): void {
+    if (records <= 0) return;
+    this.total += records;
+    if (this.size > 0) {
+      const tail = (this.head + this.size - 1) & (this.second.length - 1);
+      if (this.second[tail] === second) {
+        this.count[tail] += records;
+        this.original[tail] += records;
+        return;
+      }
+    }
+    if (this.size === this.second.length) this.grow();
+    const at = (this.head + this.size) & (this.second.length - 1);
+    this.second[at] = second;
+    this.count[at] = records;
+    this.original[at] = records;
+    this.size++;
+  }
+
+  /** Consumes up to `records`, oldest first; returns how many were taken. */
+  take(records: number): number {
+    let left = records;
+    const mask = this.second.length - 1;
+    while (left > 0 && this.size > 0) {
+      const h = this.head;
+      const taken = Math.min(left, this.count[h]);
+      this.count[h] -= taken;
+      left -= taken;
+      if (this.count[h] <= EMPTY) {
+        this.head = (h + 1) & mask;
+        this.size--;
+      }
+    }
+    const taken = records - left;
+    this.total = this.size === 0 ? 0 : Math.max(0, this.total - taken);
+    return taken;
+  }
+
+  get empty(): boolean {
+    return this.size === 0;
+  }
+
+  /** Chunks held: the seconds of backlog. */
+  get chunks(): number {
+    return this.size;
+  }
+
+  /**
+   * Seconds between the newest record's arrival and the next record to consume (= the last one consumed):
+   * what GetRecords reports as MillisBehindLatest, in seconds. 0 when drained.
+   */
+  behindSeconds(): number {
+    if (this.size === 0) return 0;
+    const h = this.head;
+    const tail = (h + this.size - 1) & (this.second.length - 1);
+    const position = this.second[h] + 1 - this.count[h] / this.original[h];
+    return this.second[tail] + 1 - position;
+  }
+
+  /** Seconds from `now` back to the arrival of the next record to consume (GetRecords iterator age). */
+  ageSeconds(now: number): number {
+    if (this.size === 0) return 0;
+    const h = this.head;
+    return Math.max(0, now - (this.second[h] + 1 - this.count[h] / this.original[h]));
+  }
+
+  private grow(): void {
+    const n = this.second.length;
+    const reorder = (a: Float64Array) => {
+      const b = new Float64Array(n * 2);
+      for (let i = 0; i < this.size; i++) b[i] = a[(this.head + i) & (n - 1)];
+      return b;
+    };
+    this.second = reorder(this.second);
+    this.count = reorder(this.count);
+    this.original = reorder(this.original);
+    this.head = 0;
+  }
+}

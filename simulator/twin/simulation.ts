@@ -1,0 +1,439 @@
+/**
+ * The twin's world, one simulated second at a time (twin.md "Model, each step"): producer and per-shard
+ * write limits, the application's status machine, processing from the shard FIFOs, lag, heap and OOM
+ * restarts, the built-in autoscaling policy, billing and the metric samples. The AWS-shaped ports
+ * (kinesis-analytics.ts, cloudwatch.ts, kinesis.ts) are views over this object; it holds the job
+ * parameters, which never leave it.
+ */
+import type { ApplicationStatus, ParallelismSettings } from '../../calibration/ports';
+import { Prng } from '../prng';
+import { rateAt, type RateProfile } from '../profile';
+import { runningConfig, type RunningConfig } from './application-config';
+import {
+  OOM_HEAP_UTILIZATION, SHARD_READ_BYTES_PER_SECOND, SHARD_READ_RECORDS_PER_SECOND, SHARD_WRITE_BYTES_PER_SECOND,
+  SHARD_WRITE_RECORDS_PER_SECOND, billedKpus, hottestShardShare, updateDowntimeSeconds, type Config,
+} from './model';
+import { M, MetricsStore } from './metrics-store';
+import type { Scenario } from './scenario';
+import { ShardBacklog } from './shard-backlog';
+
+/** Simulated time starts here (a minute boundary, so 60-second periods align with the epoch). */
+export const TWIN_EPOCH_MS = Date.UTC(2026, 0, 1);
+
+/** Built-in autoscaling policy of Managed Flink (twin.md "Facts"). */
+export const AUTOSCALE_UP_CPU = 75;
+export const AUTOSCALE_UP_MINUTES = 15;
+export const AUTOSCALE_DOWN_CPU = 10;
+export const AUTOSCALE_DOWN_MINUTES = 360;
+
+const DUST = 1e-6;
+
+export type OperationKind = 'StartApplication' | 'UpdateApplication' | 'ScaleApplication';
+
+export interface Operation {
+  id: string;
+  kind: OperationKind;
+  startMs: number;
+  endMs?: number;
+  status: 'IN_PROGRESS' | 'SUCCESSFUL';
+  fromVersion: number;
+  toVersion: number;
+}
+
+interface Transition {
+  kind: OperationKind;
+  config: ParallelismSettings;
+  remainingSeconds: number;
+  operation: Operation;
+}
+
+export interface SimulationOptions {
+  startStatus?: 'RUNNING' | 'READY';
+  parallelism?: number;
+  parallelismPerKpu?: number;
+  autoScalingEnabled?: boolean;
+}
+
+/** What happened in the last simulated second (for `twin run` and tests; not an AWS surface). */
+export interface SecondObservation {
+  second: number;
+  status: ApplicationStatus;
+  jobRunning: boolean;
+  offered: number;
+  accepted: number;
+  throttled: number;
+  consumed: number;
+  backlog: number;
+  /** millisBehindLatest of this second; null while the job is not running. */
+  lagMs: number | null;
+  billedKpus: number;
+}
+
+export class Simulation {
+  readonly metrics = new MetricsStore();
+  /** Completed simulated seconds; the current second (where writes land) is this one. */
+  second = 0;
+  private carryMs = 0;
+
+  status: ApplicationStatus;
+  versionId = 1;
+  /** What DescribeApplication shows as configured (Parallelism, ParallelismPerKPU, AutoScalingEnabled). */
+  configured: ParallelismSettings;
+  /** The user's Parallelism: autoscaling never goes below it. */
+  private userParallelism: number;
+  running: RunningConfig;
+  private transition: Transition | null = null;
+  readonly operations: Operation[] = [];
+
+  private jobDownSeconds = 0;
+  private secondsSinceJobStart = 0;
+  private outageSeconds = 0;
+  fullRestarts = 0;
+  private highCpuMinutes = 0;
+  private lowCpuMinutes = 0;
+  billedKpuSeconds = 0;
+
+  private readonly backlogs: ShardBacklog[];
+  private readonly shardShare: Float64Array;
+  private readonly pendingRetry: Float64Array;
+  /** Record-level writes (PutRecords) accepted in the current second, per shard. */
+  private readonly putRecordsThisSecond: Float64Array;
+  private readonly putBytesThisSecond: Float64Array;
+  private putThrottledThisSecond = 0;
+
+  private profile: RateProfile | null = null;
+  private profileStart = 0;
+  recordBytes: number;
+  readonly producer = { offered: 0, accepted: 0, throttled: 0, pendingRetry: 0 };
+
+  private readonly noise: Prng;
+  private readonly ids: Prng;
+  last: SecondObservation;
+
+  constructor(readonly scenario: Scenario, options: SimulationOptions = {}) {
+    const shards = scenario.stream.shards;
+    this.backlogs = Array.from({ length: shards }, () => new ShardBacklog());
+    this.shardShare = new Float64Array(shards);
+    const hot = hottestShardShare(shards, scenario.stream.shardSkew);
+    for (let i = 0; i < shards; i++) this.shardShare[i] = i === 0 ? hot : (1 - scenario.stream.shardSkew) / shards;
+    this.pendingRetry = new Float64Array(shards);
+    this.putRecordsThisSecond = new Float64Array(shards);
+    this.putBytesThisSecond = new Float64Array(shards);
+    this.recordBytes = scenario.load.recordBytes;
+    this.noise = new Prng(scenario.seed);
+    this.ids = new Prng(scenario.seed ^ 0x5a5a5a5a);
+    this.configured = {
+      parallelism: options.parallelism ?? scenario.initial.parallelism,
+      parallelismPerKpu: options.parallelismPerKpu ?? scenario.initial.parallelismPerKpu,
+      autoScalingEnabled: options.autoScalingEnabled ?? scenario.initial.autoScalingEnabled,
+    };
+    this.userParallelism = this.configured.parallelism;
+    this.running = this.configure(this.configured);
+    this.status = options.startStatus ?? 'RUNNING';
+    this.last = {
+      second: -1, status: this.status, jobRunning: false, offered: 0, accepted: 0, throttled: 0, consumed: 0,
+      backlog: 0, lagMs: null, billedKpus: 0,
+    };
+  }
+
+  get shards(): number {
+    return this.backlogs.length;
+  }
+
+  nowMs(): number {
+    return TWIN_EPOCH_MS + this.second * 1000 + this.carryMs;
+  }
+
+  /** Seconds one update keeps the job down, rounded to the simulation's 1-second step. */
+  get downtimeSeconds(): number {
+    return Math.round(updateDowntimeSeconds(this.scenario.job));
+  }
+
+  get jobRunning(): boolean {
+    return this.status === 'RUNNING' && this.jobDownSeconds === 0;
+  }
+
+  get backlogRecords(): number {
+    let total = 0;
+    for (const b of this.backlogs) total += b.total;
+    return total;
+  }
+
+  /** Simulates `ms` milliseconds: whole seconds now, the remainder carried to the next call. */
+  advanceMs(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`cannot advance the simulation by ${ms} ms`);
+    this.carryMs += ms;
+    const whole = Math.floor(this.carryMs / 1000 + 1e-9);
+    this.carryMs = Math.max(0, this.carryMs - whole * 1000);
+    for (let i = 0; i < whole; i++) this.step();
+  }
+
+  setOfferedLoad(profile: RateProfile | null, recordBytes: number): void {
+    this.profile = profile;
+    this.profileStart = this.second;
+    if (recordBytes !== this.recordBytes) {
+      this.recordBytes = recordBytes;
+      this.running = this.configure(this.running);
+    }
+  }
+
+  // ---- control plane -------------------------------------------------------------------------------
+
+  start(): Operation {
+    const op = this.operation('StartApplication', this.versionId);
+    this.status = 'STARTING';
+    this.outageSeconds = 0;
+    this.transition = { kind: 'StartApplication', config: { ...this.configured }, remainingSeconds: Math.round(this.scenario.job.startSeconds), operation: op };
+    if (this.transition.remainingSeconds <= 0) this.finishTransition();
+    return op;
+  }
+
+  /** An accepted UpdateApplication (validation is the API's job). */
+  update(target: ParallelismSettings): Operation {
+    this.userParallelism = target.parallelism;
+    if (this.status === 'READY') {
+      const op = this.operation('UpdateApplication', this.versionId + 1);
+      this.configured = { ...target };
+      this.running = this.configure(target);
+      this.versionId++;
+      this.complete(op);
+      return op;
+    }
+    return this.beginTransition('UpdateApplication', 'UPDATING', target);
+  }
+
+  private beginTransition(kind: OperationKind, status: ApplicationStatus, target: ParallelismSettings): Operation {
+    const op = this.operation(kind, this.versionId + 1);
+    this.configured = { ...target };
+    this.status = status;
+    this.jobDownSeconds = 0;
+    this.outageSeconds = 0;
+    this.highCpuMinutes = 0;
+    this.lowCpuMinutes = 0;
+    this.transition = { kind, config: { ...target }, remainingSeconds: this.downtimeSeconds, operation: op };
+    if (this.transition.remainingSeconds <= 0) this.finishTransition();
+    return op;
+  }
+
+  private finishTransition(): void {
+    const t = this.transition!;
+    this.transition = null;
+    if (t.kind !== 'StartApplication') this.versionId++;
+    this.running = this.configure(t.config);
+    this.status = 'RUNNING';
+    this.secondsSinceJobStart = 0;
+    this.outageSeconds = 0;
+    this.complete(t.operation);
+  }
+
+  private operation(kind: OperationKind, toVersion: number): Operation {
+    const op: Operation = {
+      id: `${this.ids.hex8()}${this.ids.hex8()}${this.ids.hex8()}`.slice(0, 22),
+      kind, startMs: this.nowMs(), status: 'IN_PROGRESS', fromVersion: this.versionId, toVersion,
+    };
+    this.operations.push(op);
+    return op;
+  }
+
+  private complete(op: Operation): void {
+    op.status = 'SUCCESSFUL';
+    op.endMs = this.nowMs();
+  }
+
+  private configure(config: Config): RunningConfig {
+    return runningConfig(
+      { parallelism: config.parallelism, parallelismPerKpu: config.parallelismPerKpu },
+      this.shards, this.recordBytes, this.scenario.job,
+    );
+  }
+
+  // ---- data plane ----------------------------------------------------------------------------------
+
+  /** Index of the shard owning a 128-bit hash key given by its leading 48 bits as a fraction of 2^48. */
+  shardForHashFraction(fraction: number): number {
+    return Math.min(this.shards - 1, Math.floor(fraction * this.shards));
+  }
+
+  /** One record of PutRecords at the current second: true when accepted, false when over the shard's limits. */
+  putRecord(shard: number, bytes: number): boolean {
+    if (
+      this.putRecordsThisSecond[shard] + 1 > SHARD_WRITE_RECORDS_PER_SECOND ||
+      this.putBytesThisSecond[shard] + bytes > SHARD_WRITE_BYTES_PER_SECOND
+    ) {
+      this.putThrottledThisSecond++;
+      return false;
+    }
+    this.putRecordsThisSecond[shard]++;
+    this.putBytesThisSecond[shard] += bytes;
+    this.backlogs[shard].add(this.second, 1);
+    return true;
+  }
+
+  private step(): void {
+    const t = this.second;
+    const job = this.scenario.job;
+    const store = this.metrics;
+    const shards = this.shards;
+    const b = this.recordBytes;
+
+    // 1. Write side: the producer offers λ plus its retries; each shard accepts up to its limit.
+    const lambda = this.profile ? rateAt(this.profile, t - this.profileStart) : 0;
+    this.producer.offered += lambda;
+    let accepted = 0;
+    let rejectedAttempts = 0;
+    let putRecords = 0;
+    let putBytes = 0;
+    let pendingTotal = 0;
+    for (let i = 0; i < shards; i++) {
+      const used = this.putRecordsThisSecond[i];
+      const usedBytes = this.putBytesThisSecond[i];
+      putRecords += used;
+      putBytes += usedBytes;
+      const want = this.pendingRetry[i] + lambda * this.shardShare[i];
+      if (want <= 0) continue;
+      const budget = Math.max(0, Math.min(SHARD_WRITE_RECORDS_PER_SECOND - used, (SHARD_WRITE_BYTES_PER_SECOND - usedBytes) / b));
+      const acc = want < budget ? want : budget;
+      let rejected = want - acc;
+      if (rejected < DUST) rejected = 0;
+      this.pendingRetry[i] = rejected;
+      pendingTotal += rejected;
+      rejectedAttempts += rejected;
+      accepted += acc;
+      this.backlogs[i].add(t, acc);
+    }
+    this.putRecordsThisSecond.fill(0);
+    this.putBytesThisSecond.fill(0);
+    const throttled = rejectedAttempts + this.putThrottledThisSecond;
+    this.putThrottledThisSecond = 0;
+    this.producer.accepted += accepted;
+    this.producer.throttled += rejectedAttempts;
+    this.producer.pendingRetry = pendingTotal;
+
+    store.add(t, M.IncomingRecords, accepted + putRecords);
+    store.add(t, M.IncomingBytes, accepted * b + putBytes);
+    store.add(t, M.WriteProvisionedThroughputExceeded, throttled);
+
+    // 2-4. Processing and lag, only while the job runs.
+    const epsilon = job.noise > 0 ? clip(this.noise.normal(0, job.noise), 3 * job.noise) : 0;
+    const jobUp = this.jobRunning;
+    let consumed = 0;
+    let lagMs: number | null = null;
+    let backlogLeft = 0;
+    const cfg = this.running;
+    if (jobUp) {
+      const mu = cfg.mu * (1 + epsilon);
+      let backlog = 0;
+      for (let i = 0; i < shards; i++) backlog += this.backlogs[i].total;
+      const readLimit = Math.min(SHARD_READ_BYTES_PER_SECOND / b, SHARD_READ_RECORDS_PER_SECOND);
+      const fraction = backlog <= mu ? 1 : mu / backlog;
+      let readThrottled = 0;
+      let behind = 0;
+      let age = 0;
+      for (let i = 0; i < shards; i++) {
+        const q = this.backlogs[i];
+        if (q.empty) continue;
+        const want = fraction === 1 ? q.total : q.total * fraction;
+        if (want > readLimit) readThrottled++;
+        consumed += q.take(fraction === 1 ? Infinity : want);
+        const lag = q.behindSeconds();
+        if (lag > behind) behind = lag;
+        const a = q.ageSeconds(t + 1);
+        if (a > age) age = a;
+        backlogLeft += q.total;
+      }
+      lagMs = behind * 1000;
+      this.recordJobSamples(t, cfg, consumed, backlogLeft > DUST, lagMs);
+      store.add(t, M.ReadProvisionedThroughputExceeded, readThrottled);
+      store.add(t, M['GetRecords.IteratorAgeMilliseconds'], age * 1000);
+    } else {
+      backlogLeft = this.backlogRecords;
+    }
+
+    // 5-6. Status machine, heap and OOM restarts, outage and uptime.
+    const billing = this.status !== 'READY';
+    if (billing) {
+      const n = billedKpus(cfg.kpus);
+      this.billedKpuSeconds += n;
+      store.add(t, M.KPUs, n);
+      store.add(t, M.fullRestarts, this.fullRestarts);
+      if (jobUp) {
+        this.secondsSinceJobStart++;
+        store.add(t, M.downtime, 0);
+        store.add(t, M.uptime, this.secondsSinceJobStart * 1000);
+        if (cfg.heapUtilization > OOM_HEAP_UTILIZATION && this.secondsSinceJobStart >= job.oomAfterSeconds) {
+          this.fullRestarts++;
+          this.secondsSinceJobStart = 0;
+          this.outageSeconds = 0;
+          this.jobDownSeconds = this.downtimeSeconds;
+        }
+      } else {
+        this.outageSeconds++;
+        store.add(t, M.downtime, this.outageSeconds * 1000);
+        store.add(t, M.uptime, 0);
+        if (this.transition) {
+          if (--this.transition.remainingSeconds <= 0) this.finishTransition();
+        } else if (this.jobDownSeconds > 0 && --this.jobDownSeconds === 0) {
+          this.outageSeconds = 0;
+        }
+      }
+    }
+
+    this.last = {
+      second: t, status: this.status, jobRunning: jobUp, offered: lambda, accepted: accepted + putRecords, throttled,
+      consumed, backlog: backlogLeft, lagMs, billedKpus: billing ? billedKpus(cfg.kpus) : 0,
+    };
+    this.second = t + 1;
+    if (this.second % 60 === 0) {
+      store.roll(this.second / 60);
+      this.autoscale(this.second / 60 - 1);
+    }
+  }
+
+  private recordJobSamples(t: number, cfg: RunningConfig, consumed: number, backPressured: boolean, lagMs: number): void {
+    const store = this.metrics;
+    store.add(t, M.millisBehindLatest, lagMs);
+    store.add(t, M.numRecordsInPerSecond, consumed);
+    store.add(t, M.numRecordsOutPerSecond, consumed);
+    store.add(t, M.cpuUtilization, Math.min(100, (100 * consumed * cfg.cpuMsFullKpu) / (cfg.kpus * 1000)));
+    for (const g of cfg.kpuGroups) {
+      store.addMany(t, M.containerCPUUtilization, Math.min(100, (consumed * g.share * g.msPerRecord) / 10), g.count);
+    }
+    for (const g of cfg.subtasks) {
+      const busy = Math.min(1000, consumed * g.share * g.msPerRecord);
+      store.addMany(t, M.busyTimeMsPerSecond, busy, g.count);
+      store.addMany(t, M.backPressuredTimeMsPerSecond, backPressured ? 1000 - busy : 0, g.count);
+      store.addMany(t, M.idleTimeMsPerSecond, backPressured ? 0 : 1000 - busy, g.count);
+    }
+    store.add(t, M.heapMemoryUtilization, Math.min(100, 100 * cfg.heapUtilization));
+  }
+
+  /** The built-in policy, on the minute that just closed. */
+  private autoscale(minute: number): void {
+    if (!this.configured.autoScalingEnabled || this.status !== 'RUNNING') {
+      this.highCpuMinutes = 0;
+      this.lowCpuMinutes = 0;
+      return;
+    }
+    const cpu = this.metrics.aggregate(M.containerCPUUtilization, minute, minute + 1);
+    if (!cpu) {
+      this.highCpuMinutes = 0;
+      this.lowCpuMinutes = 0;
+      return;
+    }
+    this.highCpuMinutes = cpu.max >= AUTOSCALE_UP_CPU ? this.highCpuMinutes + 1 : 0;
+    this.lowCpuMinutes = cpu.max < AUTOSCALE_DOWN_CPU ? this.lowCpuMinutes + 1 : 0;
+    const { parallelism: p, parallelismPerKpu: k } = this.configured;
+    const limits = this.scenario.limits;
+    let target = p;
+    if (this.highCpuMinutes >= AUTOSCALE_UP_MINUTES) target = Math.min(2 * p, limits.maxParallelism, limits.maxKpu * k);
+    else if (this.lowCpuMinutes >= AUTOSCALE_DOWN_MINUTES) target = Math.max(Math.ceil(p / 2), this.userParallelism);
+    if (target === p) return;
+    const userParallelism = this.userParallelism;
+    this.beginTransition('ScaleApplication', 'AUTOSCALING', { ...this.configured, parallelism: target });
+    this.userParallelism = userParallelism;
+  }
+}
+
+function clip(x: number, bound: number): number {
+  return x > bound ? bound : x < -bound ? -bound : x;
+}
