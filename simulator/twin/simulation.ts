@@ -334,7 +334,7 @@ export class Simulation {
         if (q.empty) continue;
         const want = fraction === 1 ? q.total : q.total * fraction;
         if (want > readLimit) readThrottled++;
-        consumed += q.take(fraction === 1 ? Infinity : want);
+        consumed += q.take(want);
         const lag = q.behindSeconds();
         if (lag > behind) behind = lag;
         const a = q.ageSeconds(t + 1);
