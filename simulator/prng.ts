@@ -1,0 +1,66 @@
+/**
+ * A small, fast, seeded PRNG (mulberry32) with the draws the workloads need. Everything the load
+ * generator randomises goes through one of these, so a seed reproduces a run record for record.
+ */
+export class Prng {
+  private state: number;
+
+  constructor(seed: number) {
+    // Mix the seed once so nearby seeds (1, 2, 3...) start far apart.
+    this.state = (Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Integer in [min, max], both inclusive. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  uniform(min: number, max: number): number {
+    return min + this.next() * (max - min);
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  /** Picks by weight; `cumulative` is the running sum of the weights (see cumulativeWeights). */
+  pickWeighted<T>(items: readonly T[], cumulative: readonly number[]): T {
+    const x = this.next() * cumulative[cumulative.length - 1];
+    for (let i = 0; i < cumulative.length; i++) if (x < cumulative[i]) return items[i];
+    return items[items.length - 1];
+  }
+
+  /** Standard normal (Box-Muller, one value per call: simplicity over the saved spare). */
+  normal(mean = 0, sd = 1): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Log-normal with the given median: long right tails, like trip lengths and prices. */
+  logNormal(median: number, sigma: number): number {
+    return median * Math.exp(this.normal(0, sigma));
+  }
+
+  /** 32 random bits as 8 hex digits. */
+  hex8(): string {
+    return (Math.floor(this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
+  }
+}
+
+export function cumulativeWeights(weights: readonly number[]): number[] {
+  let sum = 0;
+  return weights.map((w) => (sum += w));
+}
