@@ -1,0 +1,228 @@
+/**
+ * A Managed Service for Apache Flink application (aws_kinesisanalyticsv2_application), modelled on
+ * aws-cdk's flink-alpha `Application`: the jar uploaded as a content-addressed S3 object (a new jar is a
+ * new key, so `cdktf deploy` updates the running application), runtime properties, checkpoints and
+ * snapshots, operator-level metrics, its own encrypted log group, and typed metric helpers.
+ */
+import * as path from 'node:path';
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogStream } from '@cdktf/provider-aws/lib/cloudwatch-log-stream';
+import { Kinesisanalyticsv2Application } from '@cdktf/provider-aws/lib/kinesisanalyticsv2-application';
+import { AwsContext, arnFor } from './aws-context';
+import { ApplicationRole } from './application-role';
+import { MetricSpec, Statistic, metricSpec } from './metric';
+import { PipelineKey } from './pipeline-key';
+import { SecureBucket } from './secure-bucket';
+
+/** Flink runtimes this project builds for. */
+export class Runtime {
+  static readonly FLINK_1_20 = new Runtime('FLINK-1_20');
+  private constructor(readonly value: string) {}
+}
+
+/** The job's code: a local shaded jar, uploaded to a bucket under a key that contains its hash. */
+export class ApplicationCode {
+  static fromJar(jarPath: string, bucket: SecureBucket, keyPrefix = 'flink-app/'): ApplicationCode {
+    return new ApplicationCode(jarPath, bucket, keyPrefix);
+  }
+  private constructor(readonly jarPath: string, readonly bucket: SecureBucket, readonly keyPrefix: string) {}
+}
+
+export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
+export type MetricsLevel = 'APPLICATION' | 'TASK' | 'OPERATOR' | 'PARALLELISM';
+/** Runtime properties: group id -> key -> value; the Java job reads them with KinesisAnalyticsRuntime. */
+export type PropertyGroups = Record<string, Record<string, string>>;
+
+/** The Terraform paths of the parallelism settings that calibration and autoscaling change in place. */
+export const PARALLELISM_FIELDS = [
+  'application_configuration[0].flink_application_configuration[0].parallelism_configuration[0].parallelism',
+  'application_configuration[0].flink_application_configuration[0].parallelism_configuration[0].parallelism_per_kpu',
+];
+
+export interface FlinkApplicationProps {
+  readonly env: AwsContext;
+  readonly applicationName: string;
+  readonly code: ApplicationCode;
+  readonly role: ApplicationRole;
+  /** Encrypts the uploaded jar and the log group. */
+  readonly encryptionKey: PipelineKey;
+  /** @default Runtime.FLINK_1_20 */
+  readonly runtime?: Runtime;
+  /** @default {} */
+  readonly propertyGroups?: PropertyGroups;
+  /** Parallel subtasks of the job. @default 1 */
+  readonly parallelism?: number;
+  /** Subtasks per KPU (1..8). @default 1 */
+  readonly parallelismPerKpu?: number;
+  /** Let the service scale parallelism on CPU. @default false (kpufit calibrates instead) */
+  readonly autoScalingEnabled?: boolean;
+  /** @default 60000 */
+  readonly checkpointIntervalMs?: number;
+  /** @default 5000 */
+  readonly minPauseBetweenCheckpointsMs?: number;
+  /** Take a snapshot on update/stop and restore from the latest on start. @default true */
+  readonly snapshotsEnabled?: boolean;
+  /** @default 'INFO' */
+  readonly logLevel?: LogLevel;
+  /** OPERATOR so busy/back-pressured time exist per operator. @default 'OPERATOR' */
+  readonly metricsLevel?: MetricsLevel;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
+  /**
+   * Stop Terraform from reverting Parallelism/ParallelismPerKPU changed by kpufit calibrate or by
+   * autoscaling (lifecycle.ignore_changes). @default false
+   */
+  readonly ignoreParallelismChanges?: boolean;
+  /** Start the application after create. @default true */
+  readonly startApplication?: boolean;
+}
+
+export class FlinkApplication extends Construct {
+  readonly application: Kinesisanalyticsv2Application;
+  readonly applicationName: string;
+  readonly applicationArn: string;
+  readonly codeObject: S3Object;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly logStream: CloudwatchLogStream;
+  readonly role: ApplicationRole;
+  /** The literal name: metric dimensions and dashboards stay readable and need no resource to exist. */
+  private readonly nameForMetrics: string;
+
+  constructor(scope: Construct, id: string, props: FlinkApplicationProps) {
+    super(scope, id);
+    const { env, applicationName } = props;
+    this.role = props.role;
+    this.nameForMetrics = applicationName;
+
+    const jar = new TerraformAsset(this, 'jar', { path: props.code.jarPath, type: AssetType.FILE });
+    const base = path.basename(props.code.jarPath, '.jar');
+    this.codeObject = new S3Object(this, 'code', {
+      bucket: props.code.bucket.bucket.id,
+      key: `${props.code.keyPrefix}${base}-${jar.assetHash}.jar`,
+      source: jar.path,
+      sourceHash: jar.assetHash,
+      kmsKeyId: props.encryptionKey.arn,
+      serverSideEncryption: 'aws:kms',
+    });
+
+    const logGroupName = `/aws/kinesis-analytics/${applicationName}`;
+    props.encryptionKey.allowLogGroups('CloudWatchLogsEncryptFlinkLogGroup', arnFor(env, 'logs', `log-group:${logGroupName}`));
+    this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.encryptionKey.arn,
+    });
+    this.logStream = new CloudwatchLogStream(this, 'log_stream', {
+      name: 'kinesis-analytics-log-stream', logGroupName: this.logGroup.name,
+    });
+
+    props.role.allowReadObject('ReadApplicationCode', props.code.bucket.bucketArn, this.codeObject.key);
+    props.role.allowLogging(this.logGroup.arn, this.logStream.arn);
+
+    const groups = props.propertyGroups ?? {};
+    const snapshots = props.snapshotsEnabled ?? true;
+    this.application = new Kinesisanalyticsv2Application(this, 'application', {
+      name: applicationName,
+      runtimeEnvironment: (props.runtime ?? Runtime.FLINK_1_20).value,
+      serviceExecutionRole: props.role.roleArn,
+      applicationMode: 'STREAMING',
+      startApplication: props.startApplication ?? true,
+      applicationConfiguration: {
+        applicationCodeConfiguration: {
+          codeContentType: 'ZIPFILE', // what the API calls a jar in S3
+          codeContent: {
+            s3ContentLocation: {
+              bucketArn: props.code.bucket.bucketArn,
+              fileKey: this.codeObject.key,
+              objectVersion: this.codeObject.versionId,
+            },
+          },
+        },
+        applicationSnapshotConfiguration: { snapshotsEnabled: snapshots },
+        environmentProperties: {
+          propertyGroup: Object.entries(groups).map(([propertyGroupId, propertyMap]) => ({ propertyGroupId, propertyMap })),
+        },
+        flinkApplicationConfiguration: {
+          checkpointConfiguration: {
+            configurationType: 'CUSTOM',
+            checkpointingEnabled: true,
+            checkpointInterval: props.checkpointIntervalMs ?? 60000,
+            minPauseBetweenCheckpoints: props.minPauseBetweenCheckpointsMs ?? 5000,
+          },
+          monitoringConfiguration: {
+            configurationType: 'CUSTOM',
+            logLevel: props.logLevel ?? 'INFO',
+            metricsLevel: props.metricsLevel ?? 'OPERATOR',
+          },
+          parallelismConfiguration: {
+            configurationType: 'CUSTOM',
+            parallelism: props.parallelism ?? 1,
+            parallelismPerKpu: props.parallelismPerKpu ?? 1,
+            autoScalingEnabled: props.autoScalingEnabled ?? false,
+          },
+        },
+        runConfiguration: {
+          applicationRestoreConfiguration: {
+            applicationRestoreType: snapshots ? 'RESTORE_FROM_LATEST_SNAPSHOT' : 'SKIP_RESTORE_FROM_SNAPSHOT',
+          },
+          flinkRunConfiguration: { allowNonRestoredState: false },
+        },
+      },
+      cloudwatchLoggingOptions: { logStreamArn: this.logStream.arn },
+      lifecycle: props.ignoreParallelismChanges ? { ignoreChanges: PARALLELISM_FIELDS } : undefined,
+      // The service validates the role's access at create time: the grants must exist first.
+      dependsOn: [props.role.inlinePolicy],
+    });
+    this.applicationName = this.application.name;
+    this.applicationArn = this.application.arn;
+  }
+
+  private metric(name: string, statistic: Statistic, label: string, extra: Record<string, string> = {}): MetricSpec {
+    return metricSpec('AWS/KinesisAnalytics', name, { Application: this.nameForMetrics, ...extra }, statistic, label);
+  }
+
+  /**
+   * How far the Kinesis source is behind the newest record of `streamName`, in ms; the calibration
+   * SLO. Flink reports it per source with Flow=Input and Id = the stream name with '-' replaced by '_'.
+   */
+  metricMillisBehindLatest(streamName: string): MetricSpec {
+    return this.metric('millisBehindLatest', 'Maximum', 'millisBehindLatest (ms)',
+      { Flow: 'Input', Id: streamName.replace(/-/g, '_') });
+  }
+  /** ms the job was not running during the period (restarting, failing). */
+  metricDowntime(): MetricSpec { return this.metric('downtime', 'Maximum', 'Downtime (ms)'); }
+  metricUptime(): MetricSpec { return this.metric('uptime', 'Maximum', 'Uptime (ms)'); }
+  /** Count of full restarts since the job started; an increase is a failure. */
+  metricFullRestarts(): MetricSpec { return this.metric('fullRestarts', 'Maximum', 'Full restarts'); }
+  metricNumberOfFailedCheckpoints(): MetricSpec {
+    return this.metric('numberOfFailedCheckpoints', 'Maximum', 'Failed checkpoints');
+  }
+  metricLastCheckpointDuration(): MetricSpec {
+    return this.metric('lastCheckpointDuration', 'Maximum', 'Last checkpoint duration (ms)');
+  }
+  metricLastCheckpointSize(): MetricSpec { return this.metric('lastCheckpointSize', 'Maximum', 'Last checkpoint size (bytes)'); }
+  metricHeapMemoryUtilization(): MetricSpec {
+    return this.metric('heapMemoryUtilization', 'Maximum', 'Heap utilization (%)');
+  }
+  /** KPUs billed; what calibration minimises. */
+  metricKpus(): MetricSpec { return this.metric('KPUs', 'Maximum', 'KPUs'); }
+  metricCpuUtilization(): MetricSpec { return this.metric('cpuUtilization', 'Average', 'CPU (%)'); }
+  metricContainerCpuUtilization(): MetricSpec {
+    return this.metric('containerCPUUtilization', 'Average', 'Container CPU (%)');
+  }
+  metricContainerMemoryUtilization(): MetricSpec {
+    return this.metric('containerMemoryUtilization', 'Average', 'Container memory (%)');
+  }
+  metricNumRecordsInPerSecond(): MetricSpec { return this.metric('numRecordsInPerSecond', 'Average', 'Records in/s'); }
+  metricNumRecordsOutPerSecond(): MetricSpec { return this.metric('numRecordsOutPerSecond', 'Average', 'Records out/s'); }
+  /** ms per second the busiest subtask worked: near 1000 means that operator is the bottleneck. */
+  metricBusyTimeMsPerSecond(): MetricSpec { return this.metric('busyTimeMsPerSecond', 'Maximum', 'Busy (ms/s)'); }
+  /** ms per second a subtask waited on its downstream. */
+  metricBackPressuredTimeMsPerSecond(): MetricSpec {
+    return this.metric('backPressuredTimeMsPerSecond', 'Maximum', 'Back-pressured (ms/s)');
+  }
+  metricIdleTimeMsPerSecond(): MetricSpec { return this.metric('idleTimeMsPerSecond', 'Average', 'Idle (ms/s)'); }
+}

@@ -1,0 +1,155 @@
+/**
+ * One environment's pipeline: Kinesis input stream -> Managed Flink -> S3 results and an alerts stream,
+ * with its key, buckets, role, alarms and dashboard, and the outputs `kpufit calibrate --from-outputs`
+ * reads. Pieces are public so consumers (issue 7) can attach to them.
+ */
+import { Construct } from 'constructs';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { AwsContext, awsContext } from './aws-context';
+import { ApplicationRole } from './application-role';
+import { Buckets, RESULT_PREFIXES } from './buckets';
+import { EnvironmentName, PipelineConfig } from './config';
+import { ApplicationCode, FlinkApplication, Runtime } from './flink-application';
+import { IngestStream } from './ingest-stream';
+import { Monitoring } from './monitoring';
+import { PipelineKey } from './pipeline-key';
+import { runtimeProperties } from './runtime-properties';
+
+/** CloudWatch namespace the job may publish its own metrics to. */
+export const CUSTOM_METRICS_NAMESPACE = 'kpufit';
+
+export interface PipelineStackProps {
+  readonly environment: EnvironmentName;
+  readonly config: PipelineConfig;
+  /** Absolute path of the jar to deploy (checked to exist by resolveFlinkJar). */
+  readonly flinkJarPath: string;
+}
+
+export class PipelineStack extends TerraformStack {
+  readonly config: PipelineConfig;
+  readonly env: AwsContext;
+  readonly kmsKey: PipelineKey;
+  readonly ingestStream: IngestStream;
+  /** Absent when alertsStream.enabled is false. */
+  readonly alertsStream?: IngestStream;
+  readonly buckets: Buckets;
+  readonly role: ApplicationRole;
+  readonly application: FlinkApplication;
+  readonly monitoring: Monitoring;
+  readonly topic: SnsTopic;
+  readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id);
+    const config = (this.config = props.config);
+    const prefix = config.name;
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { Project: 'kpufit', Environment: props.environment, ManagedBy: 'cdktf', ...config.tags } }],
+    });
+    if (config.backend) {
+      const s3 = config.backend.s3;
+      new S3Backend(this, {
+        bucket: s3.bucket, key: s3.key, region: s3.region ?? config.region, encrypt: true,
+        dynamodbTable: s3.dynamodbTable, kmsKeyId: s3.kmsKeyId,
+      });
+    }
+    const env = (this.env = awsContext(this, config.region));
+
+    this.kmsKey = new PipelineKey(this, 'key', { env, alias: prefix, description: `kpufit ${prefix}: pipeline data at rest` });
+
+    const stream = config.stream;
+    this.ingestStream = new IngestStream(this, 'ingest', {
+      streamName: stream.name ?? `${prefix}-input`, encryptionKey: this.kmsKey,
+      mode: stream.mode, shardCount: stream.shards, retentionHours: stream.retentionHours,
+    });
+    const alerts = config.alertsStream;
+    if (alerts.enabled) {
+      this.alertsStream = new IngestStream(this, 'alerts', {
+        streamName: alerts.name ?? `${prefix}-alerts`, encryptionKey: this.kmsKey,
+        mode: alerts.mode, shardCount: alerts.shards, retentionHours: alerts.retentionHours,
+      });
+    }
+
+    this.buckets = new Buckets(this, 'buckets', {
+      env, namePrefix: prefix, encryptionKey: this.kmsKey,
+      resultsInfrequentAccessAfterDays: config.storage.resultsInfrequentAccessAfterDays,
+      resultsGlacierAfterDays: config.storage.resultsGlacierAfterDays,
+      noncurrentVersionExpirationDays: config.storage.noncurrentVersionExpirationDays,
+      accessLogExpirationDays: config.storage.accessLogExpirationDays,
+    });
+
+    const app = config.application;
+    this.role = new ApplicationRole(this, 'role', { env, roleName: `${prefix}-flink`, applicationName: app.name });
+    this.role.allowReadStream(this.ingestStream.streamArn, stream.enhancedFanOut);
+    if (this.alertsStream) this.role.allowWriteStream('WriteAlertsStream', this.alertsStream.streamArn);
+    this.role.allowWritePrefixes('WriteResults', this.buckets.resultsBucket.bucketArn,
+      [RESULT_PREFIXES.analyticsResults, RESULT_PREFIXES.errors]);
+    this.role.allowKeyUse(this.kmsKey.arn);
+    this.role.allowPutMetricData(CUSTOM_METRICS_NAMESPACE);
+
+    this.application = new FlinkApplication(this, 'flink', {
+      env,
+      applicationName: app.name,
+      runtime: Runtime.FLINK_1_20,
+      code: ApplicationCode.fromJar(props.flinkJarPath, this.buckets.artifactsBucket),
+      role: this.role,
+      encryptionKey: this.kmsKey,
+      propertyGroups: runtimeProperties(config.job, {
+        region: config.region,
+        inputStreamName: this.ingestStream.streamName,
+        inputStreamArn: this.ingestStream.streamArn,
+        resultsBucketName: this.buckets.resultsBucket.bucketName,
+        alertsStreamArn: this.alertsStream?.streamArn,
+        enhancedFanOut: stream.enhancedFanOut,
+        efoConsumerName: `${app.name}-source`,
+      }),
+      parallelism: app.parallelism,
+      parallelismPerKpu: app.parallelismPerKpu,
+      autoScalingEnabled: app.autoScalingEnabled,
+      checkpointIntervalMs: app.checkpointIntervalMs,
+      minPauseBetweenCheckpointsMs: app.minPauseBetweenCheckpointsMs,
+      snapshotsEnabled: app.snapshotsEnabled,
+      logLevel: app.logLevel,
+      metricsLevel: app.metricsLevel,
+      logRetentionDays: app.logRetentionDays,
+      ignoreParallelismChanges: app.ignoreParallelismChanges,
+    });
+
+    const mon = config.monitoring;
+    this.monitoring = new Monitoring(this, 'monitoring', {
+      env, namePrefix: prefix, application: this.application, inputStream: this.ingestStream,
+      alertsStream: this.alertsStream, encryptionKey: this.kmsKey, alarmEmail: mon.alarmEmail,
+      millisBehindLatestThresholdMs: mon.millisBehindLatestThresholdMs, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
+      heapMemoryUtilizationThresholdPercent: mon.heapMemoryUtilizationThresholdPercent, maxKpus: app.maxKpus,
+      periodSeconds: mon.periodSeconds, evaluationPeriods: mon.evaluationPeriods,
+    });
+    this.topic = this.monitoring.topic;
+    this.dashboard = this.monitoring.dashboard;
+
+    this.declareOutputs();
+  }
+
+  /** The names `kpufit calibrate --from-outputs` reads; fixed, see README "Deploy". */
+  private declareOutputs(): void {
+    const out = (name: string, value: string, description: string) =>
+      new TerraformOutput(this, name, { value, description });
+    out('region', this.config.region, 'AWS region of the pipeline');
+    out('stream_name', this.ingestStream.stream.name, 'Input Kinesis stream (load goes here)');
+    out('stream_arn', this.ingestStream.streamArn, 'Input Kinesis stream ARN');
+    out('alerts_stream_name', this.alertsStream ? this.alertsStream.stream.name : '',
+      'Alerts Kinesis stream the job writes to; empty when alertsStream.enabled is false');
+    out('alerts_stream_arn', this.alertsStream ? this.alertsStream.streamArn : '', 'Alerts stream ARN; empty when disabled');
+    out('application_name', this.application.applicationName, 'Managed Flink application (calibration changes its parallelism)');
+    out('application_arn', this.application.applicationArn, 'Managed Flink application ARN');
+    out('results_bucket', this.buckets.resultsBucket.bucketName, 'Bucket of job results (analytics-results/, errors/, ...)');
+    out('artifacts_bucket', this.buckets.artifactsBucket.bucketName, 'Bucket holding the Flink jar');
+    out('alerts_topic_arn', this.topic.arn, 'SNS topic every alarm notifies');
+    out('dashboard_url', this.monitoring.dashboardUrl, 'CloudWatch dashboard of the pipeline');
+    out('max_kpus', String(this.config.application.maxKpus), 'application.maxKpus: the KPU cap calibration should respect');
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The runtime property groups the Java job reads (KinesisAnalyticsRuntime.getApplicationProperties()).
+ * Group ids and keys are a contract with flink-app/: rename nothing here without changing the job.
+ */
+import { PipelineConfig } from './config';
+import { PropertyGroups } from './flink-application';
+import { RESULT_PREFIXES } from './buckets';
+
+export interface RuntimePropertyInputs {
+  readonly region: string;
+  readonly inputStreamName: string;
+  readonly inputStreamArn: string;
+  readonly resultsBucketName: string;
+  /** Absent when the alerts stream is disabled: then the job writes no alerts. */
+  readonly alertsStreamArn?: string;
+  readonly enhancedFanOut: boolean;
+  readonly efoConsumerName: string;
+}
+
+export function runtimeProperties(job: PipelineConfig['job'], inputs: RuntimePropertyInputs): PropertyGroups {
+  const inputStream: Record<string, string> = {
+    'stream.arn': inputs.inputStreamArn,
+    'stream.name': inputs.inputStreamName,
+    'aws.region': inputs.region,
+    'source.init.position': 'LATEST',
+  };
+  if (inputs.enhancedFanOut) {
+    // Extra keys for the job's source; the IAM grant for EFO is added with them.
+    inputStream['source.reader.type'] = 'EFO';
+    inputStream['source.efo.consumer.name'] = inputs.efoConsumerName;
+  }
+  const output: Record<string, string> = {
+    'results.path': `s3://${inputs.resultsBucketName}/${RESULT_PREFIXES.analyticsResults}`,
+    'errors.path': `s3://${inputs.resultsBucketName}/${RESULT_PREFIXES.errors}`,
+    'aws.region': inputs.region,
+  };
+  if (inputs.alertsStreamArn !== undefined) output['alerts.stream.arn'] = inputs.alertsStreamArn;
+
+  const jobGroup: Record<string, string> = {
+    workload: job.workload,
+    'window.size.seconds': String(job.windowSizeSeconds),
+    'watermark.max.out.of.orderness.seconds': String(job.watermarkMaxOutOfOrdernessSeconds),
+    'watermark.idleness.seconds': String(job.watermarkIdlenessSeconds),
+  };
+  const cost = job.cost ?? {};
+  if (cost.cpuSpinMicros !== undefined) jobGroup['cost.cpu.spin.micros'] = String(cost.cpuSpinMicros);
+  if (cost.ioMode !== undefined) jobGroup['cost.io.mode'] = cost.ioMode;
+  if (cost.ioWaitMillis !== undefined) jobGroup['cost.io.wait.millis'] = String(cost.ioWaitMillis);
+
+  return { InputStream: inputStream, Output: output, Job: jobGroup };
+}
