@@ -1,0 +1,78 @@
+package dev.kpufit.flink;
+
+import dev.kpufit.flink.config.InvalidPropertiesException;
+import dev.kpufit.flink.config.JobConfig;
+import dev.kpufit.flink.config.PropertyGroups;
+import dev.kpufit.flink.kinesis.KinesisSource;
+import dev.kpufit.flink.pipeline.Outputs;
+import dev.kpufit.flink.pipeline.Sinks;
+import dev.kpufit.flink.pipeline.WatermarkMode;
+import dev.kpufit.flink.workloads.WorkloadPipeline;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point: Kinesis in, one workload's event-time analytics, S3 (or local files) and Kinesis alerts out. */
+public final class StreamingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
+
+    /**
+     * Number of key groups. Parallelism can be changed (and restored from a snapshot) anywhere from 1 to this;
+     * changing the number itself makes existing snapshots unrestorable. 256 matches what Managed Flink derives
+     * for parallelism up to 128, and keeps state per key group small.
+     */
+    public static final int MAX_PARALLELISM = 256;
+
+    private StreamingJob() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        LaunchArgs args;
+        JobConfig config;
+        try {
+            args = LaunchArgs.parse(argv);
+            PropertyGroups groups = args.local()
+                    ? PropertyGroups.fromJsonFile(args.propertiesFile)
+                    : PropertyGroups.fromManagedFlinkRuntime();
+            config = JobConfig.from(groups, args.local());
+        } catch (IllegalArgumentException | InvalidPropertiesException e) {
+            // On Managed Flink the exception is the application's failure reason; locally a one-line error.
+            if (!java.util.Arrays.asList(argv).contains("--properties")) {
+                throw e;
+            }
+            System.err.println("kpufit-flink: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        config.warnings.forEach(w -> LOG.warn("{}", w));
+
+        StreamExecutionEnvironment env = args.local() ? localEnvironment(args) : StreamExecutionEnvironment.getExecutionEnvironment();
+        buildTopology(env, config);
+        env.execute("kpufit-" + config.job.workload.id());
+    }
+
+    /** The whole job graph: Kinesis source, the configured workload, and its sinks. */
+    public static void buildTopology(StreamExecutionEnvironment env, JobConfig config) {
+        env.setMaxParallelism(MAX_PARALLELISM);
+        DataStream<String> raw = env
+                .fromSource(new KinesisSource(config.input), WatermarkStrategy.noWatermarks(), "kinesis-source")
+                .uid("kinesis-source").name("Kinesis " + config.input.streamName);
+        Outputs outputs = WorkloadPipeline.of(config.job.workload).build(raw, config.job, WatermarkMode.PERIODIC);
+        Sinks.attach(outputs, config.output, config.job.workload.id());
+    }
+
+    /** A MiniCluster with its REST API on loopback only; checkpoints make file-sink parts visible. */
+    static StreamExecutionEnvironment localEnvironment(LaunchArgs args) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, args.restPort);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(args.parallelism, conf);
+        env.enableCheckpointing(args.checkpointIntervalMillis);
+        return env;
+    }
+}
