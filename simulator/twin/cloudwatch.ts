@@ -62,7 +62,8 @@ export class TwinCloudWatch implements CloudWatchApi {
       skip -= from;
       const take = Math.min(n - from, room);
       room -= take;
-      if (from === n && n > 0) continue;
+      // A metric without datapoints is answered once, on the first page.
+      if (take === 0 && (n > 0 || offset > 0)) continue;
       paged.push({ ...r, Timestamps: r.Timestamps!.slice(from, from + take), Values: r.Values!.slice(from, from + take) });
     }
     const total = results.reduce((s, r) => s + r.Timestamps!.length, 0);
@@ -96,10 +97,12 @@ export class TwinCloudWatch implements CloudWatchApi {
       const epochMinute = TWIN_EPOCH_MS / 60000;
       const periodMinutes = period! / 60;
       // Periods start at StartTime rounded down to the minute; only completed minutes have data.
-      const firstMinute = Math.floor(start.getTime() / 60000) - epochMinute;
-      const endMinute = Math.ceil(end.getTime() / 60000) - epochMinute;
+      let firstMinute = Math.floor(start.getTime() / 60000) - epochMinute;
+      // Skip whole periods before the simulation began (keeps the alignment, avoids empty loops).
+      if (firstMinute < 0) firstMinute += Math.ceil(-firstMinute / periodMinutes) * periodMinutes;
+      const endMinute = Math.min(Math.ceil(end.getTime() / 60000) - epochMinute, sim.metrics.completedMinutes);
       for (let m = firstMinute; m < endMinute; m += periodMinutes) {
-        const agg = sim.metrics.aggregate(id, m, Math.min(m + periodMinutes, endMinute));
+        const agg = sim.metrics.aggregate(id, m, m + periodMinutes);
         if (!agg) continue;
         timestamps.push(new Date((epochMinute + m) * 60000));
         values.push(statisticOf(agg, stat));

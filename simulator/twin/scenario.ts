@@ -10,6 +10,8 @@ import { ValidationError, parseOrThrow } from '../validation';
 const requiredOr = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
 
+const objectError = { error: requiredOr('an object') };
+
 const number = () => z.number({ error: requiredOr('a number') });
 const positive = () => number().gt(0, { message: 'must be > 0' });
 const nonNegative = () => number().min(0, { message: 'must be >= 0' });
@@ -29,12 +31,12 @@ const streamSchema = z.strictObject({
   name: awsName().default('kpufit-stream'),
   shards: integer(1, 10000),
   shardSkew: fraction(1).default(0),
-});
+}, objectError);
 
 const loadSchema = z.strictObject({
   recordBytes: integer(1, 1048576),
   profile: rateProfileSchema,
-});
+}, objectError);
 
 const jobSchema = z.strictObject({
   cpuMsPerRecord: positive(),
@@ -49,30 +51,30 @@ const jobSchema = z.strictObject({
   startSeconds: nonNegative().default(60),
   // Above 1/3, the ±3σ clip could make the capacity negative.
   noise: fraction(0.3).default(0.02),
-});
+}, objectError);
 
 const initialSchema = z.strictObject({
   parallelism: integer(1, 100000).default(1),
   parallelismPerKpu: integer(1, 8).default(1),
   autoScalingEnabled: z.boolean({ error: requiredOr('true or false') }).default(false),
-});
+}, objectError);
 
 const limitsSchema = z.strictObject({
   maxKpu: integer(1, 100000).default(64),
   maxParallelism: integer(1, 100000).default(256),
-});
+}, objectError);
 
 const sloSchema = z.strictObject({
   maxLagMs: positive().default(60000),
   catchUpSeconds: positive().default(600),
   targetUtilization: fraction(1, true).default(0.8),
   maxHeapUtilization: fraction(1, true).default(0.9),
-});
+}, objectError);
 
 const pricingSchema = z.strictObject({
   kpuHourUsd: nonNegative().default(0.11),
   storageGbMonthUsd: nonNegative().default(0.1),
-});
+}, objectError);
 
 export const scenarioSchema = z
   .strictObject(
@@ -88,7 +90,7 @@ export const scenarioSchema = z
       slo: sloSchema.prefault({}),
       pricing: pricingSchema.prefault({}),
     },
-    { error: requiredOr('an object') },
+    objectError,
   )
   .superRefine((s, ctx) => {
     const kpus = Math.ceil(s.initial.parallelism / s.initial.parallelismPerKpu);

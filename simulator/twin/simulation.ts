@@ -349,7 +349,8 @@ export class Simulation {
       backlogLeft = this.backlogRecords;
     }
 
-    // 5-6. Status machine, heap and OOM restarts, outage and uptime.
+    // 5-6. Status machine, heap and OOM restarts, outage and uptime; what ends now ends at t + 1.
+    this.second = t + 1;
     const billing = this.status !== 'READY';
     if (billing) {
       const n = billedKpus(cfg.kpus);
@@ -382,7 +383,6 @@ export class Simulation {
       second: t, status: this.status, jobRunning: jobUp, offered: lambda, accepted: accepted + putRecords, throttled,
       consumed, backlog: backlogLeft, lagMs, billedKpus: billing ? billedKpus(cfg.kpus) : 0,
     };
-    this.second = t + 1;
     if (this.second % 60 === 0) {
       store.roll(this.second / 60);
       this.autoscale(this.second / 60 - 1);

@@ -1,0 +1,96 @@
+/**
+ * The accuracy contract of twin.md, case by case, with noise 0 and constant load within the stream's write
+ * capacity. μ is computed here from twin.md's formulas, written out.
+ */
+import { runScenario, Twin } from '../../../simulator/twin';
+import { APP, parallelismUpdate, scenario, series, version } from './fixtures';
+
+/** twin.md section 2 for the fixture's job (cpu 0.1 ms, I/O 2 ms, contention 0.02, no hot key). */
+function mu(P: number, k: number, job = { cpu: 0.1, w: 2, g: 0.02, h: 0 }, S = 8, b = 450): number {
+  const c = (j: number) => job.cpu * (1 + job.g * (j - 1));
+  const rate = (j: number) => Math.min(1000 / (c(j) + job.w), 1000 / (c(j) * j));
+  const f = Math.floor(P / k);
+  const r = P - f * k;
+  const C = f * k * rate(k) + (r > 0 ? r * rate(r) : 0);
+  const H = rate(f >= 1 ? k : r) / (job.h + (1 - job.h) / P);
+  return Math.min(C, H, S * Math.min(2097152 / b, 50000));
+}
+
+const MU_8_4 = mu(8, 4); // 3798.67 records/s; the stream takes 8000.
+
+function constant(recordsPerSecond: number) {
+  return { type: 'constant' as const, recordsPerSecond };
+}
+
+describe('accuracy contract (noise 0)', () => {
+  it('λ <= 0.95 μ: after the initial catch-up, millisBehindLatest stays under 2 s', async () => {
+    const lambda = 0.95 * MU_8_4;
+    const s = scenario();
+    const twin = Twin.fromScenario(s, { startStatus: 'READY' });
+    twin.setOfferedLoad(constant(lambda), 450);
+    await twin.kinesisAnalytics.startApplication({ ApplicationName: APP });
+    // 60 s of STARTING leave 60 λ records; they drain at μ - λ.
+    const catchUp = (60 * lambda) / (MU_8_4 - lambda);
+    twin.advance(60 + Math.ceil(catchUp) + 60);
+    const from = twin.nowSeconds();
+    twin.advance(3600);
+    const lag = await series(twin, 'millisBehindLatest', 'Maximum');
+    const after = lag.values.filter((_, i) => lag.timestamps[i].getTime() >= Date.UTC(2026, 0, 1) + from * 1000);
+    expect(after).toHaveLength(60);
+    expect(Math.max(...after)).toBeLessThan(2000);
+    // Before the catch-up it was well above: the test would notice a twin that never lags.
+    expect(Math.max(...lag.values)).toBeGreaterThan(30000);
+  });
+
+  it.each([1.05, 1.3, 2])('λ = %f μ: millisBehindLatest grows at 1 - μ/λ ms per ms, within ±5%', async (factor) => {
+    const lambda = factor * MU_8_4;
+    const twin = Twin.fromScenario(scenario());
+    twin.setOfferedLoad(constant(lambda), 450);
+    twin.advance(1800);
+    const lag = await series(twin, 'millisBehindLatest', 'Maximum');
+    const first = 5;
+    const last = lag.values.length - 1;
+    const slope = (lag.values[last] - lag.values[first]) / (lag.timestamps[last].getTime() - lag.timestamps[first].getTime());
+    const expected = 1 - MU_8_4 / lambda;
+    expect(Math.abs(slope - expected) / expected).toBeLessThan(0.05);
+  });
+
+  it('after an update with downtime D at λ < μ, the lag is back to 0 within D λ / (μ - λ) s, ±10%', async () => {
+    const lambda = 3000;
+    const s = scenario(); // D = 30 s + 500 MB / 50 MB/s = 40 s
+    const twin = Twin.fromScenario(s);
+    twin.setOfferedLoad(constant(lambda), 450);
+    twin.advance(600);
+    expect(twin.lastSecond().lagMs).toBe(0);
+    await twin.kinesisAnalytics.updateApplication(parallelismUpdate(12, 4, await version(twin)));
+    let down = 0;
+    while (!twin.lastSecond().jobRunning || down === 0) {
+      twin.advance(1);
+      if (!twin.lastSecond().jobRunning) down++;
+    }
+    expect(down).toBe(40);
+    let catchUp = 0;
+    while ((twin.lastSecond().lagMs ?? 1) > 0) {
+      twin.advance(1);
+      catchUp++;
+    }
+    const expected = (40 * lambda) / (mu(12, 4) - lambda);
+    expect(Math.abs(catchUp - expected) / expected).toBeLessThan(0.1);
+  });
+
+  it('twin run reports the noise-free μ of section 2 exactly, even with noise on', () => {
+    const noisy = scenario({}, { noise: 0.05, hotKeyShare: 0.03 });
+    const result = runScenario(noisy, { parallelism: 10, parallelismPerKpu: 4, durationSeconds: 600 });
+    expect(result.capacityRecordsPerSecond).toBe(mu(10, 4, { cpu: 0.1, w: 2, g: 0.02, h: 0.03 }));
+  });
+
+  it('twin run measures the lag slope over the last third, in ms of lag per second', () => {
+    const s = scenario({ load: { recordBytes: 450, profile: constant(1.3 * MU_8_4) } });
+    const result = runScenario(s, { parallelism: 8, parallelismPerKpu: 4, durationSeconds: 1800 });
+    const expected = 1000 * (1 - 1 / 1.3);
+    expect(Math.abs(result.lagSlope - expected) / expected).toBeLessThan(0.01);
+    expect(result.lagGrowthMsPerMs).toBeCloseTo(1 - 1 / 1.3, 3);
+    expect(result.maxLagMs).toBe(result.finalLagMs);
+    expect(result.feasible).toBe(false);
+  });
+});
