@@ -1,38 +1,23 @@
 /**
- * The CDKTF app: one PipelineStack per environment config (config/<env>.json). Every config is loaded and
- * validated, and the jar checked, before anything is synthesized, so a bad config exits non-zero with one
- * line per problem and writes nothing to cdktf.out.
+ * The CDKTF app: one PipelineStack per environment config (config/<env>.json), or only the one chosen by
+ * KPUFIT_ENV / the cdktf context `env`. Configs and the jar are validated before any construct exists, so a
+ * bad config exits non-zero with one line per problem and writes nothing to cdktf.out.
  */
 import { App } from 'cdktf';
-import { ConfigError, loadConfig, resolveFlinkJar, selectEnvironments } from './stacks/config';
+import { ConfigError } from './stacks/config';
+import { planStacks } from './stacks/app-plan';
 import { PipelineStack, PipelineStackProps } from './stacks/pipeline-stack';
-
-const projectRoot = __dirname;
-
-function planStacks(app: App): PipelineStackProps[] {
-  const environments = selectEnvironments(process.env.KPUFIT_ENV, app.node.tryGetContext('env'));
-  const plans: PipelineStackProps[] = [];
-  const problems: string[] = [];
-  for (const environment of environments) {
-    try {
-      const config = loadConfig(environment, projectRoot);
-      const flinkJarPath = resolveFlinkJar(config, environment, projectRoot, process.env.KPUFIT_FLINK_JAR);
-      plans.push({ environment, config, flinkJarPath });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems); // keep going: report every environment's problems at once
-    }
-  }
-  // A bad KPUFIT_FLINK_JAR fails every environment the same way: say it once.
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  return plans;
-}
 
 function main(): void {
   const app = new App();
   let plans: PipelineStackProps[];
   try {
-    plans = planStacks(app);
+    plans = planStacks({
+      projectRoot: __dirname,
+      envVar: process.env.KPUFIT_ENV,
+      context: app.node.tryGetContext('env'),
+      jarOverride: process.env.KPUFIT_FLINK_JAR,
+    });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const line of e.problems) console.error(line);

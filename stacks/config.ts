@@ -22,6 +22,8 @@ const int = (min: number, max?: number) => {
 };
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` });
+/** Error for a section that is missing or not an object. */
+const sectionError = { error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : 'must be an object') };
 const bool = () => z.boolean({ error: 'must be true or false' });
 const text = (pattern: RegExp, allowed: string) =>
   z.string({ error: 'must be a string' }).regex(pattern, { message: `must be ${allowed}` });
@@ -52,7 +54,7 @@ export const streamSchema = z.strictObject({
   ...streamFields,
   /** Enhanced fan-out: a dedicated 2 MB/s per shard pipe for the Flink source (costs extra). */
   enhancedFanOut: bool().default(false),
-}).superRefine(requireShardsForProvisioned);
+}, sectionError).superRefine(requireShardsForProvisioned);
 
 /** The alerts stream the Flink job writes to (issue 7's Lambda reads it); small and on-demand by default. */
 export const alertsStreamSchema = z.strictObject({
@@ -85,7 +87,7 @@ export const applicationSchema = z.strictObject({
   logRetentionDays: int(1).refine((d) => LOG_RETENTION_DAYS.includes(d), {
     message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
   }).default(365),
-});
+}, sectionError);
 
 /** What the Java job computes; becomes the `Job` runtime property group. */
 export const jobSchema = z.strictObject({
@@ -99,7 +101,7 @@ export const jobSchema = z.strictObject({
     ioMode: oneOf(['none', 'blocking', 'async'] as const).optional(),
     ioWaitMillis: int(0, 60_000).optional(),
   }).optional(),
-});
+}, sectionError);
 
 export const monitoringSchema = z.strictObject({
   /** Optional e-mail subscribed to the alarm topic (AWS sends a confirmation mail first). */
@@ -116,7 +118,7 @@ export const monitoringSchema = z.strictObject({
 export const storageSchema = z.strictObject({
   /** Results age into cheaper storage classes; days since creation. */
   resultsInfrequentAccessAfterDays: int(30).default(30),
-  resultsGlacierAfterDays: int(60).default(90),
+  resultsGlacierAfterDays: int(1).default(90),
   noncurrentVersionExpirationDays: int(1).default(30),
   accessLogExpirationDays: int(1).default(365),
 }).superRefine((s, ctx) => {
@@ -153,6 +155,8 @@ export const pipelineConfigSchema = z.strictObject({
   storage: storageSchema.prefault({}),
 }).superRefine((c, ctx) => {
   const { parallelism, parallelismPerKpu, maxKpus } = c.application;
+  // zod still runs this when a field failed its own check; that failure is already reported.
+  if (!(parallelism >= 1 && parallelismPerKpu >= 1 && parallelismPerKpu <= 8 && maxKpus >= 1)) return;
   const kpus = Math.ceil(parallelism / parallelismPerKpu);
   if (kpus > maxKpus) {
     ctx.addIssue({
