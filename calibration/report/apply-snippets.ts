@@ -2,6 +2,7 @@
  * How to apply a recommendation: the keys of the stack's config/<env>.json (stacks/config.ts), and the
  * equivalent one-off `aws kinesisanalyticsv2 update-application` call for an application already deployed.
  */
+import { updateRequest } from '../adapters/application-control';
 import type { Configuration } from '../report-types';
 
 export interface StackConfigSnippet {
@@ -11,20 +12,6 @@ export interface StackConfigSnippet {
 /** Built-in autoscaling stays off: it scales on CPU alone and would undo a lag-based right size. */
 export function stackConfigSnippet(c: Configuration): StackConfigSnippet {
   return { application: { parallelism: c.parallelism, parallelismPerKpu: c.parallelismPerKpu, autoScalingEnabled: false } };
-}
-
-/** The UpdateApplication ApplicationConfigurationUpdate that sets a configuration (SDK/CLI JSON shape). */
-export function parallelismConfigurationUpdate(c: { parallelism: number; parallelismPerKpu: number; autoScalingEnabled: boolean }) {
-  return {
-    FlinkApplicationConfigurationUpdate: {
-      ParallelismConfigurationUpdate: {
-        ConfigurationTypeUpdate: 'CUSTOM' as const,
-        ParallelismUpdate: c.parallelism,
-        ParallelismPerKPUUpdate: c.parallelismPerKpu,
-        AutoScalingEnabledUpdate: c.autoScalingEnabled,
-      },
-    },
-  };
 }
 
 /** POSIX shell single-quoting: safe for any application name or JSON document. */
@@ -38,7 +25,8 @@ export function shellQuote(s: string): string {
  */
 export function updateApplicationCommand(application: string, c: Configuration): string {
   const app = shellQuote(application);
-  const update = JSON.stringify(parallelismConfigurationUpdate({ ...c, autoScalingEnabled: false }));
+  // The exact document kpufit's own UpdateApplication sends, so the two ways of applying agree.
+  const update = JSON.stringify(updateRequest(application, { ...c, autoScalingEnabled: false }, 0).ApplicationConfigurationUpdate);
   return [
     `VERSION=$(aws kinesisanalyticsv2 describe-application --application-name ${app} \\`,
     `  --query ApplicationDetail.ApplicationVersionId --output text)`,

@@ -1,0 +1,123 @@
+/**
+ * --dry-run: the calibration runs its real loop, but every call that would change something is recorded
+ * instead of made. The application is described for real once (read-only); after that it "is" whatever the
+ * recorded updates made it. The load is recorded, not sent; metrics reads are recorded and answer "no data"
+ * (the trials have not happened). The plan printed is the recorded calls, with their exact inputs.
+ */
+import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { UpdateApplicationRequest } from '@aws-sdk/client-kinesis-analytics-v2';
+import type { ApplicationControl, ApplicationState, Clock, LoadDriver, LoadSpec, LoadStats, MetricsSource, ParallelismSettings } from '../ports';
+import { updateRequest } from '../adapters/application-control';
+
+export type PlannedCall =
+  | { service: 'kinesisanalyticsv2'; action: 'DescribeApplication'; input: { ApplicationName: string }; mutating: false }
+  | { service: 'kinesisanalyticsv2'; action: 'UpdateApplication'; input: UpdateApplicationRequest; mutating: true }
+  | { service: 'cloudwatch'; action: 'GetMetricData'; input: GetMetricDataCommandInput; mutating: false }
+  | { service: 'kinesis'; action: 'PutRecords'; input: { StreamName: string; recordsPerSecond: number; recordBytes: number; change: 'start' | 'setRate' | 'stop' }; mutating: true };
+
+export class CallRecorder {
+  readonly calls: PlannedCall[] = [];
+  record(call: PlannedCall): void {
+    this.calls.push(call);
+  }
+  mutating(): PlannedCall[] {
+    return this.calls.filter((c) => c.mutating);
+  }
+}
+
+export class RecordingApplicationControl implements ApplicationControl {
+  private state: ApplicationState | undefined;
+
+  constructor(private readonly inner: ApplicationControl, private readonly recorder: CallRecorder) {}
+
+  async describe(): Promise<ApplicationState> {
+    if (!this.state) {
+      this.state = await this.inner.describe();
+      this.recorder.record({ service: 'kinesisanalyticsv2', action: 'DescribeApplication', input: { ApplicationName: this.state.name }, mutating: false });
+    }
+    return { ...this.state };
+  }
+
+  async updateParallelism(target: ParallelismSettings, currentVersionId: number): Promise<{ operationId?: string }> {
+    const current = await this.describe();
+    this.recorder.record({ service: 'kinesisanalyticsv2', action: 'UpdateApplication', input: updateRequest(current.name, target, currentVersionId), mutating: true });
+    this.state = { ...current, ...target, status: 'RUNNING', versionId: currentVersionId + 1 };
+    return {};
+  }
+
+  async waitForStatus(): Promise<ApplicationState> {
+    return this.describe();
+  }
+}
+
+export class RecordingMetricsSource implements MetricsSource {
+  constructor(private readonly recorder: CallRecorder) {}
+
+  async getMetricData(input: GetMetricDataCommandInput) {
+    this.recorder.record({ service: 'cloudwatch', action: 'GetMetricData', input, mutating: false });
+    return { MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({ Id: q.Id, Timestamps: [], Values: [], StatusCode: 'Complete' as const })) };
+  }
+}
+
+const NO_LOAD: LoadStats = { sent: 0, acknowledged: 0, failed: 0, throttledRetries: 0, inFlight: 0 };
+
+export class RecordingLoadDriver implements LoadDriver {
+  private recordBytes = 0;
+
+  constructor(private readonly recorder: CallRecorder, private readonly streamName: string) {}
+
+  private put(recordsPerSecond: number, change: 'start' | 'setRate' | 'stop'): void {
+    this.recorder.record({ service: 'kinesis', action: 'PutRecords', input: { StreamName: this.streamName, recordsPerSecond, recordBytes: this.recordBytes, change }, mutating: true });
+  }
+
+  async start(spec: LoadSpec): Promise<void> {
+    this.recordBytes = spec.recordBytes;
+    this.put('recordsPerSecond' in spec ? spec.recordsPerSecond : 0, 'start');
+  }
+
+  async setRate(recordsPerSecond: number): Promise<void> {
+    this.put(recordsPerSecond, 'setRate');
+  }
+
+  async stop(): Promise<LoadStats> {
+    this.put(0, 'stop');
+    return { ...NO_LOAD };
+  }
+
+  stats(): LoadStats {
+    return { ...NO_LOAD };
+  }
+}
+
+/** Simulated time for the dry run: the plan comes out at once instead of after an hour of sleeping. */
+export class InstantClock implements Clock {
+  constructor(private ms: number) {}
+  now(): number {
+    return this.ms;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.ms += Math.max(0, ms);
+  }
+}
+
+/** The plan as text: every call in order, mutating ones with their full input; GetMetricData once in full. */
+export function formatPlan(calls: PlannedCall[]): string[] {
+  const lines: string[] = ['dry run: no call below that changes anything was made'];
+  let metricsShown = false;
+  let metricsCalls = 0;
+  for (const c of calls) {
+    if (c.action === 'GetMetricData') {
+      metricsCalls++;
+      if (metricsShown) continue;
+      metricsShown = true;
+    }
+    const tag = c.mutating ? 'WOULD CALL' : 'reads';
+    if (c.action === 'PutRecords') {
+      lines.push(`${tag} kinesis PutRecords on ${c.input.StreamName}: ${c.input.change} ${c.input.change === 'stop' ? '' : `${c.input.recordsPerSecond} records/s of ~${c.input.recordBytes} B`}`.trimEnd());
+    } else {
+      lines.push(`${tag} ${c.service} ${c.action} ${JSON.stringify(c.input)}`);
+    }
+  }
+  if (metricsCalls > 1) lines.push(`(and ${metricsCalls - 1} more GetMetricData calls of the same queries over later windows)`);
+  return lines;
+}

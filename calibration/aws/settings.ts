@@ -1,0 +1,113 @@
+/**
+ * The flags of `kpufit calibrate --target aws` (contracts.md, plus --from-outputs and --workload), checked
+ * and resolved into one settings object. Flags win over the stack outputs; every problem is one line naming
+ * its flag and what is allowed, all reported together.
+ */
+import { join } from 'node:path';
+import type { Slo } from '../report-types';
+import { ValidationError } from '../../simulator/validation';
+import { endpointUrlProblem } from '../../simulator/kinesis-client';
+import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
+import { readStackOutputs, type StackOutputs } from './stack-outputs';
+
+export interface AwsCalibrationArgs {
+  app?: string;
+  stream?: string;
+  rate?: number;
+  recordBytes?: number;
+  region?: string;
+  endpointUrl?: string;
+  sloLagMs?: number;
+  catchUpS?: number;
+  targetUtilization?: number;
+  maxKpu?: number;
+  maxCostUsd?: number;
+  dryRun?: boolean;
+  keep?: boolean;
+  resume?: string;
+  out?: string;
+  json?: boolean;
+  fromOutputs?: string;
+  workload?: string;
+  seed?: number;
+}
+
+export interface AwsRunSettings {
+  application: string;
+  stream: string;
+  region?: string;
+  endpointUrl?: string;
+  workload: WorkloadName;
+  seed: number;
+  recordsPerSecond: number;
+  recordBytes: number;
+  slo: Slo;
+  maxKpu: number;
+  maxParallelism: number;
+  maxCostUsd?: number;
+  dryRun: boolean;
+  keep: boolean;
+  resume?: string;
+  outDir: string;
+  json: boolean;
+  outputs: StackOutputs;
+}
+
+/** Managed Flink's defaults: 64 KPUs per application (a quota) and Parallelism up to 256. */
+export const DEFAULT_MAX_KPU = 64;
+export const DEFAULT_MAX_PARALLELISM = 256;
+export const DEFAULT_RECORD_BYTES = 450;
+
+export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.ProcessEnv = process.env): Promise<AwsRunSettings> {
+  const outputs = args.fromOutputs ? await readStackOutputs(args.fromOutputs) : {};
+  const problems: string[] = [];
+  const need = (flag: string, value: string | undefined, output: string) => {
+    if (!value) problems.push(`--${flag}: required for --target aws${args.fromOutputs ? ` (${args.fromOutputs} has no ${output})` : ' (or --from-outputs FILE)'}`);
+    return value ?? '';
+  };
+  const num = (flag: string, value: number | undefined, fallback: number | undefined, ok: (n: number) => boolean, allowed: string) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) problems.push(`--${flag}: ${allowed}, got ${String(value)}`);
+    return value;
+  };
+
+  const application = need('app', args.app ?? outputs.application_name, 'application_name');
+  const stream = need('stream', args.stream ?? outputs.stream_name, 'stream_name');
+  const rate = num('rate', args.rate, undefined, (n) => n > 0 && Number.isFinite(n), 'must be a number of records per second > 0');
+  if (args.rate === undefined) problems.push('--rate: required for --target aws (the peak records/s to size for)');
+  const recordBytes = num('record-bytes', args.recordBytes, DEFAULT_RECORD_BYTES, (n) => Number.isInteger(n) && n >= 1 && n <= 1048576, 'must be an integer from 1 to 1048576');
+  const maxLagMs = num('slo-lag-ms', args.sloLagMs, 60000, (n) => n > 0, 'must be > 0');
+  const catchUpSeconds = num('catch-up-s', args.catchUpS, 600, (n) => n > 0, 'must be > 0');
+  const targetUtilization = num('target-utilization', args.targetUtilization, 0.8, (n) => n > 0 && n <= 1, 'must be in (0, 1]');
+  const maxKpu = num('max-kpu', args.maxKpu, DEFAULT_MAX_KPU, (n) => Number.isInteger(n) && n >= 1, 'must be an integer >= 1');
+  const maxCostUsd = num('max-cost-usd', args.maxCostUsd, undefined, (n) => n > 0, 'must be > 0 (US dollars)');
+  const seed = num('seed', args.seed, 1, (n) => Number.isInteger(n), 'must be an integer');
+  const workload = args.workload ?? 'taxi';
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(workload)) problems.push(`--workload: must be one of ${WORKLOAD_NAMES.join(', ')}, got "${workload}"`);
+  if (args.endpointUrl !== undefined) {
+    const problem = endpointUrlProblem(args.endpointUrl);
+    if (problem) problems.push(`--endpoint-url: ${problem}`);
+  }
+  if (problems.length) throw new ValidationError(problems);
+
+  return {
+    application,
+    stream,
+    region: args.region ?? outputs.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+    endpointUrl: args.endpointUrl,
+    workload: workload as WorkloadName,
+    seed: seed!,
+    recordsPerSecond: rate!,
+    recordBytes: recordBytes!,
+    slo: { maxLagMs: maxLagMs!, catchUpSeconds: catchUpSeconds!, targetUtilization: targetUtilization!, maxHeapUtilization: 0.9 },
+    maxKpu: maxKpu!,
+    maxParallelism: DEFAULT_MAX_PARALLELISM,
+    maxCostUsd,
+    dryRun: Boolean(args.dryRun),
+    keep: Boolean(args.keep),
+    resume: args.resume,
+    outDir: args.out ?? join('reports', application),
+    json: Boolean(args.json),
+    outputs,
+  };
+}
