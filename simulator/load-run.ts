@@ -134,7 +134,7 @@ export class LoadRun {
         this.offered++;
         room = producer.offer(source.next(now));
       }
-      this.trackLag(due, t);
+      this.trackLag(due, elapsed);
       this.report(false);
       if (!room) {
         await producer.ready();
@@ -155,11 +155,10 @@ export class LoadRun {
     }
   }
 
-  private trackLag(due: number, t: number): void {
+  /** Lag = how long ago the next record to send fell due (0 when caught up). */
+  private trackLag(due: number, elapsed: number): void {
     if (!this.schedule) return;
-    const backlog = due - this.offered;
-    const rate = this.schedule.rateAt(t);
-    this.lagMs = backlog > 0 && rate > 0 ? (backlog / rate) * 1000 : 0;
+    this.lagMs = this.offered < due ? Math.max(0, elapsed - this.schedule.secondDue(this.offered + 1, elapsed)) * 1000 : 0;
     if (this.lagMs > this.maxLagMs) this.maxLagMs = this.lagMs;
   }
 

@@ -70,6 +70,22 @@ export class RateSchedule {
     return rateAt(this.profile, Math.max(0, elapsedSeconds - this.originSeconds));
   }
 
+  /**
+   * The second at which record number `n` (1-based) fell due, by bisection of dueBy; records due before
+   * the last switchTo are placed at the switch (the earlier profile is gone), which under-states lag.
+   */
+  secondDue(n: number, notAfterSeconds: number): number {
+    if (n <= this.baseCount) return this.originSeconds;
+    let lo = this.originSeconds;
+    let hi = Math.max(lo, notAfterSeconds);
+    for (let i = 0; i < 60 && hi - lo > 1e-6; i++) {
+      const mid = (lo + hi) / 2;
+      if (this.dueBy(mid) + 1e-6 >= n) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+
   /** From `elapsedSeconds` on, follow `profile` from its second 0. */
   switchTo(profile: RateProfile, elapsedSeconds: number): void {
     this.baseCount = this.dueBy(elapsedSeconds);

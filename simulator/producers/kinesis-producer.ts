@@ -136,6 +136,8 @@ export class KinesisProducer implements Producer {
 
   ready(): Promise<void> {
     if (this.hasRoom() || this.aborted || this.fatal) return Promise.resolve();
+    // Full: ship the partial batch too, or a small buffer could wait on a batch that never fills.
+    if (this.current.entries.length > 0) this.seal();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
