@@ -1,0 +1,79 @@
+/**
+ * How capacity scales with Parallelism P and ParallelismPerKPU k (twin.md section 2, the structure the
+ * calibrator assumes of a Managed Flink job), evaluated on *estimated* job parameters:
+ *   c_j = cpu (1 + γ (j - 1))            CPU ms per record with j subtasks sharing a KPU's vCPU
+ *   rate(j) = min(1000 / (c_j + w), 1000 / (c_j j))
+ *   C = f k rate(k) + r rate(r),  H = rate(j_hot) / (h + (1 - h) / P),  R = S min(2 MiB / b, 50000)
+ * A CPU-bound job (w small) gains nothing from more subtasks per KPU; an I/O-bound one does.
+ */
+import type { Slo } from '../report-types';
+import { HEAP_MB_PER_KPU, SHARD_READ_BYTES, SHARD_READ_RECORDS, SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS } from './options';
+
+export interface JobEstimate {
+  /** c_j for the j subtasks sharing a KPU (1..8). */
+  cpuMsPerRecord(j: number): number;
+  ioWaitMsPerRecord: number;
+  hotKeyShare: number;
+}
+
+export type Bottleneck = 'compute' | 'io' | 'hot-key' | 'source';
+
+export interface CapacityEstimate {
+  recordsPerSecond: number;
+  computeBound: number;
+  hotKeyBound: number;
+  sourceBound: number;
+  bottleneck: Bottleneck;
+}
+
+export function kpusFor(parallelism: number, parallelismPerKpu: number): number {
+  return Math.ceil(parallelism / parallelismPerKpu);
+}
+
+export function subtaskRate(job: JobEstimate, j: number): number {
+  const c = job.cpuMsPerRecord(j);
+  return Math.min(1000 / (c + job.ioWaitMsPerRecord), 1000 / (c * j));
+}
+
+/** Records/s the stream lets the application read: S min(2 MiB/s / b, 50,000). */
+export function sourceBound(shards: number, recordBytes: number): number {
+  return shards * Math.min(SHARD_READ_BYTES / recordBytes, SHARD_READ_RECORDS);
+}
+
+/** Records/s one shard accepts: min(1000, 1 MiB/s / b). */
+export function shardWriteLimit(recordBytes: number): number {
+  return Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / recordBytes);
+}
+
+export function capacity(job: JobEstimate, parallelism: number, parallelismPerKpu: number, source: number): CapacityEstimate {
+  const k = parallelismPerKpu;
+  const full = Math.floor(parallelism / k);
+  const rest = parallelism - full * k;
+  const compute = full * k * subtaskRate(job, k) + (rest > 0 ? rest * subtaskRate(job, rest) : 0);
+  const jHot = full >= 1 ? k : rest;
+  const h = job.hotKeyShare;
+  const hotKey = subtaskRate(job, jHot) / (h + (1 - h) / parallelism);
+  const mu = Math.min(compute, hotKey, source);
+  let bottleneck: Bottleneck;
+  if (mu === source) bottleneck = 'source';
+  else if (mu === hotKey && hotKey < compute) bottleneck = 'hot-key';
+  else {
+    // Which term of rate(k) binds: the subtask's own time (I/O wait dominated) or the shared vCPU.
+    const c = job.cpuMsPerRecord(k);
+    bottleneck = c * k >= c + job.ioWaitMsPerRecord ? 'compute' : 'io';
+  }
+  return { recordsPerSecond: mu, computeBound: compute, hotKeyBound: hotKey, sourceBound: source, bottleneck };
+}
+
+/**
+ * contracts.md: μ must cover the peak with headroom and catch up an update's backlog in time:
+ * λ max(1 / targetUtilization, 1 + D / catchUpSeconds).
+ */
+export function requiredCapacity(peak: number, slo: Slo, downtimeSeconds: number): number {
+  return peak * Math.max(1 / slo.targetUtilization, 1 + downtimeSeconds / slo.catchUpSeconds);
+}
+
+/** Heap per KPU = base + state / n, as a fraction of the KPU's 3 GB heap. */
+export function heapUtilization(baseHeapMb: number, stateMb: number, kpus: number): number {
+  return (baseHeapMb + stateMb / kpus) / HEAP_MB_PER_KPU;
+}

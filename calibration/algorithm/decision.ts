@@ -1,0 +1,229 @@
+/**
+ * Step 4 of the loop (decide): from the fitted model and the trials so far, either the next configuration
+ * to try or the answer. The objective is contracts.md's: the fewest KPUs whose capacity covers the peak
+ * with headroom and catch-up, heap within the SLO, within the limits; among those the largest capacity.
+ *
+ * Every configuration is one of
+ *   excluded  a trial failed it, or even the model's most optimistic corner misses the requirement (or
+ *             the heap limit) by more than the noise margin;
+ *   likely    the model's point estimate meets it with the margin;
+ *   possible  neither.
+ * The answer is a configuration whose own trial passed at n KPUs with every configuration below n
+ * excluded. Until then the next trial is the most capable configuration at the fewest KPUs that is likely
+ * feasible or, once one passed, at one KPU fewer ("verify that one KPU fewer does not suffice").
+ */
+import type { Configuration, Slo, Trial } from '../report-types';
+import { kpusFor, sourceBound, type Bottleneck } from './capacity-model';
+import { fitModel, predictCapacity, requirementRange, trialCapacity, type ModelFit, type Range } from './model-fitter';
+import { HEAP_MB_PER_KPU, MAX_PARALLELISM_PER_KPU, type AlgorithmOptions } from './options';
+import type { TrialObservation } from './observation';
+import { assessStream, type StreamAssessment } from './stream-advice';
+
+export interface DecisionInput {
+  observations: TrialObservation[];
+  peak: number;
+  recordBytes: number;
+  shards: number;
+  slo: Slo;
+  limits: { maxKpu: number; maxParallelism: number };
+  options: AlgorithmOptions;
+}
+
+export interface TrialAssessment {
+  verdict: Trial['verdict'];
+  reason: string;
+  capacity: number | null;
+  method: string;
+  memoryBound: boolean;
+}
+
+export interface Candidate extends Configuration {
+  capacity: Range;
+  bottleneck: Bottleneck;
+  heapUtilization: Range;
+}
+
+export type Decision =
+  | { kind: 'trial'; config: Candidate; purpose: string; fit: ModelFit; stream: StreamAssessment; required: Range }
+  | {
+    kind: 'done';
+    verdict: 'recommended' | 'stream-bound' | 'infeasible-within-limits';
+    recommendation: (Configuration & { capacity: number; method: string }) | null;
+    bottleneck: string;
+    explanation: string;
+    fit: ModelFit;
+    stream: StreamAssessment;
+    required: Range;
+  };
+
+/** A trial judged with everything known now (the downtime measured later may raise the requirement). */
+export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<DecisionInput, 'peak' | 'slo'>): TrialAssessment {
+  const required = requirementRange(input.peak, input.slo, fit).mid;
+  const heapLimit = input.slo.maxHeapUtilization * 100;
+  const cap = trialCapacity(obs, fit, sourceBound(obs.shards, obs.recordBytes));
+  const capacity = cap?.recordsPerSecond ?? null;
+  const method = cap?.method ?? 'none';
+  if (obs.fullRestarts > 0) {
+    return { verdict: 'fail', capacity, method, memoryBound: true, reason: `${obs.fullRestarts} out-of-memory restart(s), heap ${fmt(obs.heapUtilization ?? 100)}%: memory-bound, needs more KPUs` };
+  }
+  if (obs.heapUtilization !== null && obs.heapUtilization > heapLimit) {
+    return { verdict: 'fail', capacity, method, memoryBound: true, reason: `heap ${fmt(obs.heapUtilization)}% per KPU above the ${fmt(heapLimit)}% SLO: memory-bound` };
+  }
+  if (capacity === null) {
+    return { verdict: 'inconclusive', capacity, method, memoryBound: false, reason: 'no whole minute of the job running to measure' };
+  }
+  const m = fit.margin;
+  if (capacity >= required * (1 + m)) {
+    if (obs.caughtUp) {
+      return { verdict: 'pass', capacity, method, memoryBound: false, reason: `capacity ~${fmt(capacity)}/s >= required ${fmt(required)}/s; caught up, lag ${fmt(obs.finalLagMs ?? 0)} ms` };
+    }
+    return { verdict: 'inconclusive', capacity, method, memoryBound: false, reason: `capacity ~${fmt(capacity)}/s would suffice but the lag had not settled` };
+  }
+  if (capacity < input.peak) {
+    return { verdict: 'fail', capacity, method, memoryBound: false, reason: `capacity ~${fmt(capacity)}/s < peak ${fmt(input.peak)}/s: lag grows ${obs.lagSlope.toFixed(2)} ms/ms` };
+  }
+  return {
+    verdict: 'fail', capacity, method, memoryBound: false,
+    reason: `capacity ~${fmt(capacity)}/s keeps up but is under the required ${fmt(required)}/s (headroom for ${fmt(input.slo.targetUtilization * 100)}% utilization and catch-up after a ${fmt(fit.downtimeSeconds.mid)} s update)`,
+  };
+}
+
+/** Every (P, k) with n KPUs within the limits. */
+export function configurationsWith(n: number, limits: DecisionInput['limits']): Array<{ parallelism: number; parallelismPerKpu: number }> {
+  const out: Array<{ parallelism: number; parallelismPerKpu: number }> = [];
+  for (let k = 1; k <= MAX_PARALLELISM_PER_KPU; k++) {
+    for (let p = (n - 1) * k + 1; p <= Math.min(n * k, limits.maxParallelism); p++) {
+      if (kpusFor(p, k) === n) out.push({ parallelism: p, parallelismPerKpu: k });
+    }
+  }
+  return out;
+}
+
+export function decide(input: DecisionInput): Decision {
+  const { observations, peak, slo, limits, options } = input;
+  const fit = fitModel(observations, options);
+  const required = requirementRange(peak, slo, fit);
+  const source = sourceBound(input.shards, input.recordBytes);
+  const stream = assessStream(observations, input.shards, peak, input.recordBytes, required.mid);
+  const m = fit.margin;
+  const heapLimitMb = slo.maxHeapUtilization * HEAP_MB_PER_KPU;
+  const key = (c: { parallelism: number; parallelismPerKpu: number }) => `${c.parallelism}/${c.parallelismPerKpu}`;
+
+  const assessed = observations.map((o) => ({ o, a: assessTrial(o, fit, input) }));
+  const tried = new Set(observations.map(key));
+  const failed = new Set(assessed.filter((x) => x.a.verdict === 'fail').map((x) => key(x.o)));
+  const passed = assessed.filter((x) => x.a.verdict === 'pass');
+
+  const candidatesAt = (n: number): Candidate[] => {
+    const heap = fit.heapMbAt(n);
+    const heapUtilization = { lo: heap.lo / HEAP_MB_PER_KPU, mid: heap.mid / HEAP_MB_PER_KPU, hi: heap.hi / HEAP_MB_PER_KPU };
+    return configurationsWith(n, limits).map((c) => {
+      const cap = predictCapacity(fit, c.parallelism, c.parallelismPerKpu, source);
+      return { ...c, kpus: n, capacity: { lo: cap.lo, mid: cap.mid, hi: cap.hi }, bottleneck: cap.midDetail.bottleneck, heapUtilization };
+    });
+  };
+  const excluded = (c: Candidate) =>
+    failed.has(key(c)) || c.capacity.hi < required.lo * (1 - m) || c.heapUtilization.lo * HEAP_MB_PER_KPU > heapLimitMb;
+  const likely = (c: Candidate) => c.capacity.mid >= required.mid * (1 + m) && c.heapUtilization.mid <= slo.maxHeapUtilization;
+  /** Most capable first; near-ties (within the margin) go to fewer subtasks per KPU, then fewer subtasks. */
+  const byCapability = (a: Candidate, b: Candidate) => {
+    if (Math.abs(a.capacity.mid - b.capacity.mid) > m * Math.max(a.capacity.mid, b.capacity.mid)) return b.capacity.mid - a.capacity.mid;
+    return a.parallelismPerKpu - b.parallelismPerKpu || a.parallelism - b.parallelism;
+  };
+
+  let nMinPossible: number | undefined;
+  let nLikely: number | undefined;
+  const open = new Map<number, Candidate[]>();
+  for (let n = 1; n <= limits.maxKpu; n++) {
+    const cands = candidatesAt(n).filter((c) => !excluded(c)).sort(byCapability);
+    if (cands.length === 0) continue;
+    open.set(n, cands);
+    nMinPossible ??= n;
+    if (nLikely === undefined && cands.some(likely)) nLikely = n;
+    if (nLikely !== undefined) break;
+  }
+  const nPass = passed.length > 0 ? Math.min(...passed.map((x) => x.o.kpus)) : undefined;
+  const verdictIfFound = stream.throttled || stream.requiredShards > input.shards ? 'stream-bound' as const : 'recommended' as const;
+  const bottleneckOf = (c: { parallelism: number; parallelismPerKpu: number }, memoryBound: boolean) =>
+    memoryBound ? 'memory' : predictCapacity(fit, c.parallelism, c.parallelismPerKpu, source).midDetail.bottleneck;
+  const memoryLimited = assessed.some((x) => x.a.memoryBound);
+
+  const finish = (best: { o: TrialObservation; a: TrialAssessment } | undefined, note: string): Decision => {
+    if (!best) {
+      return {
+        kind: 'done', verdict: stream.throttled ? 'stream-bound' : 'infeasible-within-limits', recommendation: null,
+        bottleneck: memoryLimited ? 'memory' : 'capacity', explanation: `${infeasibleExplanation()}${note}`, fit, stream, required,
+      };
+    }
+    const c = { parallelism: best.o.parallelism, parallelismPerKpu: best.o.parallelismPerKpu, kpus: best.o.kpus };
+    const bottleneck = verdictIfFound === 'stream-bound' ? 'stream' : bottleneckOf(c, false);
+    const memoryNote = memoryLimited ? `; memory-bound below: heap per KPU needs ${c.kpus} KPUs` : '';
+    return {
+      kind: 'done', verdict: verdictIfFound,
+      recommendation: { ...c, capacity: best.a.capacity!, method: best.a.method },
+      bottleneck: memoryLimited && bottleneck !== 'stream' ? 'memory' : bottleneck,
+      explanation: `${verdictIfFound === 'stream-bound' ? `${stream.explanation}; once it does, ` : ''}${c.kpus} KPU(s) (P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu}) carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s; ${c.kpus - 1 >= 1 ? `${c.kpus - 1} KPU(s) cannot` : 'no fewer KPUs exist'}${memoryNote}${note}`,
+      fit, stream, required,
+    };
+  };
+
+  function infeasibleExplanation(): string {
+    let best: Candidate | undefined;
+    for (let n = limits.maxKpu; n >= Math.max(1, limits.maxKpu - 1); n--) {
+      for (const c of candidatesAt(n)) if (!best || c.capacity.mid > best.capacity.mid) best = c;
+    }
+    if (!best) return 'no configuration exists within the limits';
+    const heap = best.heapUtilization.mid;
+    if (heap > slo.maxHeapUtilization) {
+      return `memory-bound: heap per KPU ~${fmt(heap * 100)}% at the ${limits.maxKpu}-KPU limit, above the ${fmt(slo.maxHeapUtilization * 100)}% SLO`;
+    }
+    return `the most capable configuration within the limits (P=${best.parallelism}, ParallelismPerKPU=${best.parallelismPerKpu}, ${best.kpus} KPUs) reaches ~${fmt(best.capacity.mid)}/s, under the required ${fmt(required.mid)}/s`;
+  }
+
+  const bestPassedAt = (n: number) =>
+    passed.filter((x) => x.o.kpus === n).sort((a, b) => (b.a.capacity ?? 0) - (a.a.capacity ?? 0))[0];
+  const trialsLeft = observations.length < options.maxTrials;
+  const trial = (config: Candidate, purpose: string): Decision => ({ kind: 'trial', config, purpose, fit, stream, required });
+
+  if (nPass !== undefined && (nMinPossible === undefined || nPass <= nMinPossible)) {
+    const best = bestPassedAt(nPass);
+    const better = candidatesAt(nPass).filter((c) => !excluded(c) && !tried.has(key(c))).sort(byCapability)[0];
+    if (trialsLeft && better && better.capacity.lo > (best.a.capacity ?? 0) * (1 + m)) {
+      return trial(better, `more capacity at the same ${nPass} KPU(s): the model expects ~${fmt(better.capacity.mid)}/s vs ~${fmt(best.a.capacity ?? 0)}/s measured`);
+    }
+    const below = nPass > 1 ? `; fewer KPUs excluded by the model (their best is under ${fmt(required.lo)}/s or over the heap limit)` : '';
+    return finish(best, below);
+  }
+  if (nMinPossible === undefined) return finish(undefined, '');
+  if (!trialsLeft) {
+    return finish(nPass !== undefined ? bestPassedAt(nPass) : undefined, `; stopped after ${observations.length} trials`);
+  }
+
+  // Where to look next: the model's best guess, or one KPU under the smallest that passed.
+  let targetN: number;
+  let purpose: string;
+  if (nPass === undefined) {
+    targetN = nLikely ?? Math.max(...open.keys());
+    purpose = nLikely !== undefined ? `fewest KPUs the model expects to suffice` : `most capable configuration still possible`;
+  } else if (nLikely !== undefined && nLikely < nPass) {
+    targetN = nLikely;
+    purpose = `the model now expects ${nLikely} KPU(s) to suffice`;
+  } else {
+    targetN = Math.max(...[...open.keys()].filter((n) => n < nPass));
+    purpose = `verify that ${targetN} KPU(s) do not suffice (the model cannot exclude it by a clear margin)`;
+  }
+  if (!open.has(targetN)) {
+    // The loop above stops at the first likely n; the target may lie beyond what it collected.
+    const cands = candidatesAt(targetN).filter((c) => !excluded(c)).sort(byCapability);
+    if (cands.length > 0) open.set(targetN, cands);
+  }
+  const next = (open.get(targetN) ?? []).find((c) => !tried.has(key(c)));
+  if (next) return trial(next, purpose);
+  // Everything plausible at that size was tried: the smallest passing answer stands.
+  return finish(nPass !== undefined ? bestPassedAt(nPass) : undefined, '');
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : (Math.round(x * 10) / 10).toString();
+}

@@ -1,0 +1,290 @@
+/**
+ * Step 3 of the loop (model): the job's parameters fitted from every trial so far, each as a range
+ * [lo, hi] around a point estimate. A parameter a trial has measured collapses to its measurement (± its
+ * noise); one no trial could show yet (γ before two ParallelismPerKPU values, h before Parallelism > 1,
+ * the heap's base/state split before two KPU counts, the update downtime before the first update) spans
+ * what is possible, with the prior of AlgorithmOptions as the point estimate.
+ */
+import type { Slo } from '../report-types';
+import { capacity, requiredCapacity, sourceBound, type CapacityEstimate, type JobEstimate } from './capacity-model';
+import { HEAP_MB_PER_KPU, type AlgorithmOptions } from './options';
+import type { TrialObservation } from './observation';
+
+export interface Range {
+  lo: number;
+  mid: number;
+  hi: number;
+}
+
+export type Corner = 'lo' | 'mid' | 'hi';
+
+export interface ModelFit {
+  /** c_j (CPU ms per record with j subtasks per KPU). */
+  cpuAt(j: number): Range;
+  slotContention: Range;
+  ioWait: Range;
+  hotKeyShare: Range;
+  downtimeSeconds: Range;
+  /** Heap MB per KPU with n KPUs; hi may be Infinity when only out-of-memory readings exist. */
+  heapMbAt(n: number): Range;
+  /** ≤ 1: scales predictions down when a directly observed μ fell short of the model's. */
+  capacityCorrection: number;
+  /** Relative noise margin from the observed scatter (AlgorithmOptions.marginZ standard errors). */
+  margin: number;
+  measured: { slotContention: boolean; hotKeyShare: boolean; heap: 'none' | 'ceiling' | 'one' | 'fit'; downtime: boolean };
+  baseHeapMb: number | null;
+  stateMb: number | null;
+}
+
+const DEFAULT_IO_WAIT_MAX_MS = 1000;
+
+export function fitModel(observations: TrialObservation[], options: AlgorithmOptions): ModelFit {
+  const margin = noiseMargin(observations, options);
+  const cpu = fitCpu(observations, options, margin);
+  const ioWait = fitIoWait(observations, cpu.at, margin);
+  const hot = fitHotKey(observations, options, margin);
+  const heap = fitHeap(observations, options);
+  const downtimes = observations.map((o) => o.downtimeSeconds).filter((d): d is number => d !== null);
+  const downtimeSeconds: Range = downtimes.length > 0
+    ? { lo: Math.max(...downtimes), mid: Math.max(...downtimes), hi: Math.max(...downtimes) }
+    : { lo: 0, mid: options.priorUpdateDowntimeSeconds, hi: options.priorUpdateDowntimeSeconds };
+  const fit: ModelFit = {
+    cpuAt: cpu.at,
+    slotContention: cpu.gamma,
+    ioWait,
+    hotKeyShare: hot.range,
+    downtimeSeconds,
+    heapMbAt: heap.at,
+    capacityCorrection: 1,
+    margin,
+    measured: { slotContention: cpu.measured, hotKeyShare: hot.measured, heap: heap.kind, downtime: downtimes.length > 0 },
+    baseHeapMb: heap.base,
+    stateMb: heap.state,
+  };
+  fit.capacityCorrection = correctionFromObservedCapacity(fit, observations);
+  return fit;
+}
+
+/** The job as seen at one corner of the ranges: lo = every parameter at its worst (least capacity). */
+export function jobAt(fit: ModelFit, corner: Corner): JobEstimate {
+  const worst = corner === 'lo' ? 'hi' : corner === 'hi' ? 'lo' : 'mid';
+  return {
+    cpuMsPerRecord: (j) => fit.cpuAt(j)[worst],
+    ioWaitMsPerRecord: fit.ioWait[worst],
+    hotKeyShare: fit.hotKeyShare[worst],
+  };
+}
+
+export interface CapacityRange {
+  lo: number;
+  mid: number;
+  hi: number;
+  midDetail: CapacityEstimate;
+}
+
+export function predictCapacity(fit: ModelFit, parallelism: number, parallelismPerKpu: number, source: number): CapacityRange {
+  const at = (c: Corner) => capacity(jobAt(fit, c), parallelism, parallelismPerKpu, source);
+  const mid = at('mid');
+  return {
+    lo: at('lo').recordsPerSecond * fit.capacityCorrection,
+    mid: mid.recordsPerSecond * fit.capacityCorrection,
+    hi: at('hi').recordsPerSecond,
+    midDetail: mid,
+  };
+}
+
+export function requirementRange(peak: number, slo: Slo, fit: ModelFit): Range {
+  return {
+    lo: requiredCapacity(peak, slo, fit.downtimeSeconds.lo),
+    mid: requiredCapacity(peak, slo, fit.downtimeSeconds.mid),
+    hi: requiredCapacity(peak, slo, fit.downtimeSeconds.hi),
+  };
+}
+
+/**
+ * The capacity one trial shows for its own configuration: consumption while backlogged when there was a
+ * backlog (the capacity itself), else the model evaluated with this trial's own c_k, per-record time and
+ * hot share — exact for that configuration whatever γ is.
+ */
+export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: number): { recordsPerSecond: number; method: string } | null {
+  if (obs.backlogCapacity !== null && obs.backloggedMinutes > 0) {
+    return { recordsPerSecond: obs.backlogCapacity, method: 'backlog-throughput' };
+  }
+  if (obs.cpuMsPerRecord === null || obs.msPerRecord === null) return null;
+  const k = obs.parallelismPerKpu;
+  const scale = obs.cpuMsPerRecord / fit.cpuAt(k).mid;
+  const cAt = (j: number) => fit.cpuAt(j).mid * scale;
+  const job: JobEstimate = {
+    cpuMsPerRecord: cAt,
+    ioWaitMsPerRecord: Math.max(0, obs.msPerRecord - meanCpuPerRecord(obs.parallelism, k, cAt)),
+    hotKeyShare: obs.hotKeyShare ?? fit.hotKeyShare.mid,
+  };
+  return { recordsPerSecond: capacity(job, obs.parallelism, k, source).recordsPerSecond, method: 'busy-time+cpu' };
+}
+
+/** Mean c_j over the P subtasks (full KPUs at c_k, the partial last one at c_r). */
+function meanCpuPerRecord(parallelism: number, k: number, cAt: (j: number) => number): number {
+  const full = Math.floor(parallelism / k);
+  const rest = parallelism - full * k;
+  return (full * k * cAt(k) + (rest > 0 ? rest * cAt(rest) : 0)) / parallelism;
+}
+
+function noiseMargin(observations: TrialObservation[], options: AlgorithmOptions): number {
+  const errors = observations.flatMap((o) => [o.estimateRelError, o.backlogCapacityRelError ?? 0]);
+  return Math.max(options.minRelativeMargin, options.marginZ * Math.max(0, ...errors));
+}
+
+function fitCpu(observations: TrialObservation[], options: AlgorithmOptions, margin: number) {
+  const byK = new Map<number, number[]>();
+  for (const o of observations) {
+    const c = o.cpuMsPerRecord ?? (o.msPerRecord !== null ? o.msPerRecord : null);
+    if (c === null || !(c > 0)) continue;
+    byK.set(o.parallelismPerKpu, [...(byK.get(o.parallelismPerKpu) ?? []), c]);
+  }
+  const points = [...byK.entries()].map(([k, cs]) => ({ k, c: cs.reduce((a, b) => a + b, 0) / cs.length }));
+  const widen = (x: number): Range => ({ lo: x * (1 - margin), mid: x, hi: x * (1 + margin) });
+  if (points.length >= 2) {
+    // Least squares of c = a + b (k - 1): a = cpu, b = cpu γ.
+    const xs = points.map((p) => p.k - 1);
+    const ys = points.map((p) => p.c);
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    let sxy = 0;
+    let sxx = 0;
+    for (let i = 0; i < xs.length; i++) {
+      sxy += (xs[i] - mx) * (ys[i] - my);
+      sxx += (xs[i] - mx) ** 2;
+    }
+    const b = Math.max(0, sxy / sxx);
+    const a = Math.max(1e-9, my - b * mx);
+    const gamma = b / a;
+    return {
+      at: (j: number) => widen(a * (1 + gamma * (j - 1))),
+      gamma: { lo: gamma, mid: gamma, hi: gamma },
+      measured: true,
+    };
+  }
+  if (points.length === 1) {
+    const { k: k0, c: c0 } = points[0];
+    const cAt = (g: number, j: number) => (c0 * (1 + g * (j - 1))) / (1 + g * (k0 - 1));
+    return {
+      at: (j: number) => {
+        const a = cAt(0, j);
+        const b = cAt(options.maxSlotContention, j);
+        return { lo: Math.min(a, b) * (1 - margin), mid: cAt(options.priorSlotContention, j), hi: Math.max(a, b) * (1 + margin) };
+      },
+      gamma: { lo: 0, mid: options.priorSlotContention, hi: options.maxSlotContention },
+      measured: false,
+    };
+  }
+  throw new Error('no trial showed cpuUtilization or busyTimeMsPerSecond: the per-record CPU time cannot be estimated');
+}
+
+function fitIoWait(observations: TrialObservation[], cpuAt: (j: number) => Range, margin: number): Range {
+  const ws: number[] = [];
+  for (const o of observations) {
+    if (o.msPerRecord === null) continue;
+    const k = o.parallelismPerKpu;
+    // This trial's own c_k where measured, the fit's shape for the partial KPU.
+    const scale = o.cpuMsPerRecord !== null ? o.cpuMsPerRecord / cpuAt(k).mid : 1;
+    ws.push(o.msPerRecord - meanCpuPerRecord(o.parallelism, k, (j) => cpuAt(j).mid * scale));
+  }
+  if (ws.length === 0) return { lo: 0, mid: 0, hi: DEFAULT_IO_WAIT_MAX_MS };
+  const w = Math.max(0, ws.reduce((a, b) => a + b, 0) / ws.length);
+  const spread = Math.max(...ws) - Math.min(...ws);
+  const slack = Math.max(spread / 2, margin * Math.max(w, cpuAt(1).mid));
+  return { lo: Math.max(0, w - slack), mid: w, hi: w + slack };
+}
+
+function fitHotKey(observations: TrialObservation[], options: AlgorithmOptions, margin: number) {
+  const hs = observations.map((o) => o.hotKeyShare).filter((h): h is number => h !== null);
+  if (hs.length === 0) {
+    return { range: { lo: 0, mid: options.priorHotKeyShare, hi: options.maxHotKeyShare }, measured: false };
+  }
+  // The most recent, largest-P measurement is the most precise (the skew is spread over more subtasks).
+  const h = hs[hs.length - 1];
+  const slack = margin * Math.max(h, 1 / 64);
+  return { range: { lo: Math.max(0, h - slack), mid: h, hi: Math.min(1, h + slack) }, measured: true };
+}
+
+function fitHeap(observations: TrialObservation[], options: AlgorithmOptions) {
+  const below: Array<{ n: number; mb: number }> = [];
+  const ceiling: number[] = [];
+  for (const o of observations) {
+    if (o.heapUtilization === null) continue;
+    if (o.heapAtCeiling) ceiling.push(o.kpus);
+    else below.push({ n: o.kpus, mb: (o.heapUtilization / 100) * HEAP_MB_PER_KPU });
+  }
+  const distinct = new Map<number, number>();
+  for (const p of below) distinct.set(p.n, Math.max(distinct.get(p.n) ?? 0, p.mb));
+  const points = [...distinct.entries()].map(([n, mb]) => ({ n, mb }));
+  const exact = (base: number, state: number) => (n: number): Range => {
+    const v = base + state / n;
+    return { lo: v, mid: v, hi: v };
+  };
+  if (points.length >= 2) {
+    // Least squares of heap = base + state (1 / n).
+    const xs = points.map((p) => 1 / p.n);
+    const ys = points.map((p) => p.mb);
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    let sxy = 0;
+    let sxx = 0;
+    for (let i = 0; i < xs.length; i++) {
+      sxy += (xs[i] - mx) * (ys[i] - my);
+      sxx += (xs[i] - mx) ** 2;
+    }
+    const state = Math.max(0, sxy / sxx);
+    const base = Math.max(0, my - state * mx);
+    return { at: exact(base, state), kind: 'fit' as const, base, state };
+  }
+  if (points.length === 1) {
+    const { n: nu, mb: hu } = points[0];
+    // An out-of-memory reading at fewer KPUs bounds the state from below.
+    let baseMax = hu;
+    for (const nc of ceiling) {
+      if (nc < nu) baseMax = Math.min(baseMax, hu - ((HEAP_MB_PER_KPU - hu) / (1 / nc - 1 / nu)) / nu);
+    }
+    baseMax = Math.max(0, baseMax);
+    const baseMid = Math.min(options.priorBaseHeapMb, baseMax);
+    const heapWith = (base: number, n: number) => base + ((hu - base) * nu) / n;
+    return {
+      at: (n: number): Range => {
+        const a = heapWith(0, n);
+        const b = heapWith(baseMax, n);
+        return { lo: Math.min(a, b), mid: heapWith(baseMid, n), hi: Math.max(a, b) };
+      },
+      kind: 'one' as const,
+      base: baseMid,
+      state: (hu - baseMid) * nu,
+    };
+  }
+  if (ceiling.length > 0) {
+    const nc = Math.max(...ceiling);
+    const assumed = options.ceilingHeapFactor * HEAP_MB_PER_KPU;
+    const state = (assumed - options.priorBaseHeapMb) * nc;
+    return {
+      at: (n: number): Range => ({
+        lo: n >= nc ? (HEAP_MB_PER_KPU * nc) / n : HEAP_MB_PER_KPU,
+        mid: options.priorBaseHeapMb + state / n,
+        hi: Infinity,
+      }),
+      kind: 'ceiling' as const,
+      base: options.priorBaseHeapMb,
+      state,
+    };
+  }
+  return { at: exact(0, 0), kind: 'none' as const, base: null, state: null };
+}
+
+/** Where a trial saw its capacity directly and the model predicts clearly more, trust the observation. */
+function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObservation[]): number {
+  let correction = 1;
+  for (const o of observations) {
+    if (o.backlogCapacity === null || o.backloggedMinutes === 0) continue;
+    const predicted = capacity(jobAt(fit, 'mid'), o.parallelism, o.parallelismPerKpu, sourceBound(o.shards, o.recordBytes)).recordsPerSecond;
+    const tolerance = fit.margin;
+    if (o.backlogCapacity < predicted * (1 - tolerance)) correction = Math.min(correction, o.backlogCapacity / predicted);
+  }
+  return correction;
+}

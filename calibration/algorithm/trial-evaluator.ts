@@ -1,0 +1,163 @@
+/**
+ * Step 2 of the loop (evaluate): a trial's minute samples reduced to what they say about the job, DS2
+ * style — per-record times from useful (busy) time and CPU, not from guessing at lag:
+ *   c_k = cpuUtilization n 1000 / (100 consumed)               CPU ms per record on a KPU of k subtasks
+ *   t   = busyTimeMsPerSecond(Average) P / consumed              mean of (c_j + w) over records
+ *   s   = busyTimeMsPerSecond(Maximum) / (Average P)             the busiest subtask's share, h = (sP - 1) / (P - 1)
+ *   μ   = consumption while a backlog remains                    the capacity itself
+ * Caught-up minutes are preferred for the ratios: there consumption is the offered load, free of the
+ * per-second noise that inflates Maximum and of the 100% / 1000 ms ceilings.
+ */
+import type { MinuteSample, TrialObservation } from './observation';
+
+export interface TrialContext {
+  parallelism: number;
+  parallelismPerKpu: number;
+  kpus: number;
+  offeredRecordsPerSecond: number;
+  recordBytes: number;
+  shards: number;
+  /** Epoch ms from which the job runs the trial's configuration (RUNNING seen after the update). */
+  runningSinceMs: number;
+  /** fullRestarts before the trial began (the metric is cumulative). */
+  restartsBefore: number;
+  /** Update downtime measured by polling DescribeApplication, seconds (null when no update). */
+  polledDowntimeSeconds: number | null;
+  caughtUpLagMs: number;
+}
+
+/** A minute the job ran whole on the trial's configuration: the only ones the estimates use. */
+export function isClean(s: MinuteSample, ctx: TrialContext, restartsBefore: number): boolean {
+  if (s.startMs < ctx.runningSinceMs) return false;
+  if (s.consumed === null || s.lagMaxMs === null) return false;
+  if (s.downtimeMaxMs !== null && s.downtimeMaxMs > 0) return false;
+  if (s.fullRestartsMax !== null && s.fullRestartsMax > restartsBefore) return false;
+  return true;
+}
+
+export function isBacklogged(s: MinuteSample): boolean {
+  return s.lagMinMs !== null && s.lagMinMs > 0;
+}
+
+/** `trialSamples`: the minutes from the trial's start (its update included) to now, oldest first. */
+export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): TrialObservation {
+  const { parallelism: p, kpus: n } = ctx;
+  const restarts = Math.max(0, ...trialSamples.map((s) => s.fullRestartsMax ?? 0)) - ctx.restartsBefore;
+  // A restart makes the minutes after it unclean until the next restart-free stretch; track the count so far.
+  const clean: MinuteSample[] = [];
+  let seenRestarts = ctx.restartsBefore;
+  for (const s of trialSamples) {
+    if (isClean(s, ctx, seenRestarts)) clean.push(s);
+    if (s.fullRestartsMax !== null) seenRestarts = Math.max(seenRestarts, s.fullRestartsMax);
+  }
+  const backlogged = clean.filter(isBacklogged);
+  const caughtUp = clean.filter((s) => !isBacklogged(s) && (s.lagMaxMs ?? 0) < ctx.caughtUpLagMs);
+  const ratioSource = caughtUp.length > 0 ? caughtUp : clean;
+
+  const cpuPerMinute = ratioSource
+    .filter((s) => s.cpu !== null && s.consumed! > 0)
+    .map((s) => (s.cpu! * n * 10) / s.consumed!);
+  const msPerMinute = ratioSource
+    .filter((s) => s.busyAvg !== null && s.consumed! > 0)
+    .map((s) => (s.busyAvg! * p) / s.consumed!);
+  const hotShares = p > 1 && p % ctx.parallelismPerKpu === 0
+    ? ratioSource.filter((s) => s.busyAvg && s.busyMax !== null && s.busyMin !== null).map((s) =>
+      hotShareFromBusy(s.busyMax! / s.busyAvg!, s.busyMin! / s.busyAvg!, p, !caughtUp.includes(s)))
+    : [];
+
+  const mus = backlogged.map((s) => s.consumed!);
+  const muMean = mean(mus);
+  const relErrors = [relStdError(cpuPerMinute), relStdError(msPerMinute)].filter((e): e is number => e !== null);
+
+  const downtimes = trialSamples.map((s) => s.downtimeMaxMs ?? 0).filter((d) => d > 0);
+  const measuredDowntime = downtimes.length > 0 ? Math.max(...downtimes) / 1000 : null;
+
+  const running = trialSamples.filter((s) => s.startMs >= ctx.runningSinceMs && s.lagAvgMs !== null);
+  const last = running.length > 0 ? running[running.length - 1] : null;
+  const tail = running.slice(-2);
+  const heaps = trialSamples.map((s) => s.heapMax).filter((h): h is number => h !== null);
+  const heap = heaps.length > 0 ? Math.max(...heaps) : null;
+  const streamMinutes = trialSamples.filter((s) => s.startMs >= ctx.runningSinceMs && s.incomingRecords !== null);
+
+  return {
+    parallelism: p,
+    parallelismPerKpu: ctx.parallelismPerKpu,
+    kpus: n,
+    offeredRecordsPerSecond: ctx.offeredRecordsPerSecond,
+    recordBytes: ctx.recordBytes,
+    shards: ctx.shards,
+    cleanMinutes: clean.length,
+    backloggedMinutes: backlogged.length,
+    consumedRecordsPerSecond: mean(clean.map((s) => s.consumed!)),
+    backlogCapacity: muMean,
+    backlogCapacityRelError: relStdError(mus),
+    cpuMsPerRecord: mean(cpuPerMinute),
+    msPerRecord: mean(msPerMinute),
+    hotSubtaskShare: mean(hotShares.map((h) => h + (1 - h) / p)),
+    hotKeyShare: mean(hotShares),
+    estimateRelError: relErrors.length > 0 ? Math.max(...relErrors) : 0,
+    heapUtilization: heap,
+    heapAtCeiling: heap !== null && heap >= 99.999,
+    fullRestarts: restarts,
+    downtimeSeconds: measuredDowntime ?? ctx.polledDowntimeSeconds,
+    acceptedRecordsPerSecond: streamMinutes.length > 0 ? mean(streamMinutes.map((s) => s.incomingRecords! / 60)) : null,
+    writeThrottledPerSecond: streamMinutes.length > 0 ? mean(streamMinutes.map((s) => (s.writeThrottled ?? 0) / 60)) : null,
+    maxLagMs: Math.max(0, ...running.map((s) => s.lagMaxMs ?? 0)),
+    finalLagMs: last ? last.lagAvgMs : null,
+    lagSlope: lagSlope(running),
+    caughtUp: tail.length > 0 && tail.every((s) => !isBacklogged(s) && (s.lagMaxMs ?? Infinity) < ctx.caughtUpLagMs),
+  };
+}
+
+/**
+ * The hot-key share h from one minute's busy Maximum/Average (A) and Minimum/Average (M) over P subtasks.
+ * Caught up, A = 1 + h (P - 1) exactly. While backlogged the per-second noise of μ inflates the Maximum
+ * and deflates the Minimum by about the same factor δ: A = (1 + h (P - 1))(1 + δ), M = (1 - h)(1 - δ);
+ * solved for h by bisection.
+ */
+export function hotShareFromBusy(maxOverAvg: number, minOverAvg: number, p: number, noisy: boolean): number {
+  if (!noisy) return clamp((maxOverAvg - 1) / (p - 1), 0, 1);
+  const f = (h: number) => (1 + h * (p - 1)) * (2 - minOverAvg / (1 - h)) - maxOverAvg;
+  let lo = 0;
+  let hi = Math.max(0, 1 - minOverAvg / 2);
+  if (f(lo) >= 0) return 0;
+  if (f(hi) < 0) return clamp((maxOverAvg - 1) / (p - 1), 0, 1);
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) < 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Least-squares slope of lag (ms) over time (ms) across the minutes. */
+export function lagSlope(samples: MinuteSample[]): number {
+  const pts = samples.filter((s) => s.lagAvgMs !== null).map((s) => [s.startMs, s.lagAvgMs!] as const);
+  if (pts.length < 2) return 0;
+  const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of pts) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+export function mean(xs: number[]): number | null {
+  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Relative standard error of the mean; null below two values. */
+export function relStdError(xs: number[]): number | null {
+  if (xs.length < 2) return null;
+  const m = mean(xs)!;
+  if (m === 0) return null;
+  const variance = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+  return Math.sqrt(variance / xs.length) / Math.abs(m);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
