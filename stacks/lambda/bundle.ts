@@ -33,7 +33,19 @@ export interface LambdaBundle {
 /** 1980-01-01: the earliest time a zip entry can record. */
 const FIXED_MTIME = new Date(Date.UTC(1980, 0, 1));
 
+/** One esbuild run per entry and process: every stack (and test) of a synth shares the bundle. */
+const bundled = new Map<string, LambdaBundle>();
+
 export function bundleLambda(options: LambdaBundleOptions): LambdaBundle {
+  const memoKey = JSON.stringify([options.entry, options.name, options.target, options.outRoot]);
+  const known = bundled.get(memoKey);
+  if (known && fs.existsSync(path.join(known.dir, 'index.js'))) return known;
+  const bundle = build(options);
+  bundled.set(memoKey, bundle);
+  return bundle;
+}
+
+function build(options: LambdaBundleOptions): LambdaBundle {
   const { entry, name } = options;
   if (!fs.existsSync(entry)) throw new Error(`Lambda entry ${entry} not found`);
   let code: Uint8Array;

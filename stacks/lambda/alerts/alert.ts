@@ -17,6 +17,7 @@ export interface Alert {
   /** event_time as epoch milliseconds: what grouping and ordering use. */
   readonly eventTimeMs: number;
   readonly window_start?: string | number;
+  /** As received, or written from the other fields when the record has none. */
   readonly message: string;
 }
 
@@ -37,20 +38,39 @@ export function toEpochMillis(v: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * Where each field may be found. The documented record names come first; the others are the names the
+ * Flink job's per-workload alert lines use (`alert`, `device_id`, `pickup_cell`, `pickups`, window times),
+ * so alerts keep flowing whichever of the two shapes the job writes.
+ */
+const FIELD_SOURCES = {
+  alert_type: ['alert_type', 'alert'],
+  key: ['key', 'device_id', 'pickup_cell', 'cell'],
+  value: ['value', 'pickups', 'pickup_count'],
+  event_time: ['event_time', 'window_end', 'window_start'],
+} as const;
+
+function pick(obj: Record<string, unknown>, fields: readonly string[]): unknown {
+  for (const f of fields) if (obj[f] !== undefined && obj[f] !== null) return obj[f];
+  return undefined;
+}
+
 /** Validates one decoded JSON value as an Alert; the reason names the first offending field. */
 export function parseAlert(value: unknown): AlertParseResult {
   if (!isObject(value)) return { ok: false, reason: 'not a JSON object' };
-  for (const field of ['alert_type', 'workload', 'message'] as const) {
-    if (!nonEmptyString(value[field])) return { ok: false, reason: `${field}: must be a non-empty string` };
-  }
+  const alertType = pick(value, FIELD_SOURCES.alert_type);
+  if (!nonEmptyString(alertType)) return { ok: false, reason: 'alert_type: must be a non-empty string' };
+  if (!nonEmptyString(value.workload)) return { ok: false, reason: 'workload: must be a non-empty string' };
+  const rawKey = pick(value, FIELD_SOURCES.key);
   // Device ids are strings, but a numeric cell id is still a usable grouping key.
-  const key = typeof value.key === 'number' && Number.isFinite(value.key) ? String(value.key) : value.key;
+  const key = typeof rawKey === 'number' && Number.isFinite(rawKey) ? String(rawKey) : rawKey;
   if (!nonEmptyString(key)) return { ok: false, reason: 'key: must be a non-empty string' };
-  for (const field of ['value', 'threshold'] as const) {
-    const n = value[field];
-    if (typeof n !== 'number' || !Number.isFinite(n)) return { ok: false, reason: `${field}: must be a finite number` };
-  }
-  const eventTimeMs = toEpochMillis(value.event_time);
+  const measured = pick(value, FIELD_SOURCES.value);
+  if (typeof measured !== 'number' || !Number.isFinite(measured)) return { ok: false, reason: 'value: must be a finite number' };
+  const threshold = value.threshold;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) return { ok: false, reason: 'threshold: must be a finite number' };
+  const eventTime = pick(value, FIELD_SOURCES.event_time);
+  const eventTimeMs = toEpochMillis(eventTime);
   if (eventTimeMs === undefined) {
     return { ok: false, reason: 'event_time: must be ISO-8601 text or epoch milliseconds' };
   }
@@ -61,20 +81,24 @@ export function parseAlert(value: unknown): AlertParseResult {
     && toEpochMillis(value.window_start) === undefined) {
     return { ok: false, reason: 'window_start: must be ISO-8601 text or epoch milliseconds when present' };
   }
+  if (value.message !== undefined && value.message !== null && !nonEmptyString(value.message)) {
+    return { ok: false, reason: 'message: must be a non-empty string when present' };
+  }
+  const what = nonEmptyString(value.sensor_type) ? `${alertType} (${value.sensor_type})` : alertType;
   return {
     ok: true,
     alert: {
-      alert_type: value.alert_type as string,
-      workload: value.workload as string,
+      alert_type: alertType,
+      workload: value.workload,
       key,
       ...(nonEmptyString(value.severity) ? { severity: value.severity } : {}),
-      value: value.value as number,
-      threshold: value.threshold as number,
-      event_time: value.event_time as string | number,
+      value: measured,
+      threshold,
+      event_time: eventTime as string | number,
       eventTimeMs,
       ...(value.window_start !== undefined && value.window_start !== null
         ? { window_start: value.window_start as string | number } : {}),
-      message: value.message as string,
+      message: nonEmptyString(value.message) ? value.message : `${what}: ${measured} exceeds threshold ${threshold}`,
     },
   };
 }

@@ -34,6 +34,34 @@ describe('decodeRecord: a Kinesis record becomes an alert or a malformed record'
     expect(decoded.kind === 'alert' && 'window_start' in decoded.alert).toBe(false);
   });
 
+  it('writes a message when the record has none', () => {
+    const decoded = decodeRecord(jsonRecord('1', alert({ message: undefined })));
+    expect(decoded.kind === 'alert' && decoded.alert.message).toBe('temperature_anomaly: 85.2 exceeds threshold 80');
+  });
+
+  it("reads the Flink job's IoT anomaly line (alert, device_id, sensor_type)", () => {
+    const line = { workload: 'iot', alert: 'anomaly', event_time: '2026-01-15T08:00:12Z', device_id: 'device-0007',
+      sensor_type: 'vibration', value: 55.5, threshold: 50, unit: 'mm/s', location: 'plant-2/line-1' };
+    expect(decodeRecord(jsonRecord('1', line))).toMatchObject({ kind: 'alert', alert: {
+      alert_type: 'anomaly', workload: 'iot', key: 'device-0007', value: 55.5, threshold: 50,
+      eventTimeMs: Date.UTC(2026, 0, 15, 8, 0, 12), message: 'anomaly (vibration): 55.5 exceeds threshold 50',
+    } });
+  });
+
+  it("reads the Flink job's taxi hot-spot line (pickup_cell, pickups, window times)", () => {
+    const line = { workload: 'taxi', alert: 'hotspot', window_start: '2026-01-15T08:00:00Z',
+      window_end: '2026-01-15T08:01:00Z', pickup_cell: 'dr5ru7', pickups: 57, threshold: 50 };
+    expect(decodeRecord(jsonRecord('1', line))).toMatchObject({ kind: 'alert', alert: {
+      alert_type: 'hotspot', key: 'dr5ru7', value: 57, threshold: 50, eventTimeMs: Date.UTC(2026, 0, 15, 8, 1),
+      window_start: '2026-01-15T08:00:00Z', message: 'hotspot: 57 exceeds threshold 50',
+    } });
+  });
+
+  it('prefers the documented field names when both shapes are present', () => {
+    const decoded = decodeRecord(jsonRecord('1', alert({ alert: 'other', device_id: 'device-9', pickups: 1 })));
+    expect(decoded).toMatchObject({ alert: { alert_type: 'temperature_anomaly', key: 'device-0001', value: 85.2 } });
+  });
+
   it.each([
     ['data that is not base64', rawRecord('7', 'not base64!'), 'data is not base64'],
     ['empty data', rawRecord('7', ''), 'data is not base64'],
@@ -55,7 +83,7 @@ describe('decodeRecord: a Kinesis record becomes an alert or a malformed record'
     ['a severity that is a number', jsonRecord('7', alert({ severity: 3 })), 'severity: must be a non-empty string when present'],
     ['a window_start that is not a time', jsonRecord('7', alert({ window_start: 'soon' })),
       'window_start: must be ISO-8601 text or epoch milliseconds when present'],
-    ['a missing message', jsonRecord('7', alert({ message: undefined })), 'message: must be a non-empty string'],
+    ['a message that is not text', jsonRecord('7', alert({ message: 42 })), 'message: must be a non-empty string when present'],
   ])('marks %s as malformed with the reason', (_what, record, reason) => {
     expect(decodeRecord(record)).toEqual({ kind: 'malformed', sequenceNumber: '7', reason });
   });
