@@ -97,7 +97,7 @@ export function hottestShardShare(shards: number, shardSkew: number): number {
 
 export interface StreamFit {
   accepts: boolean;
-  /** Shards that would accept λ at this skew; null when one partition key alone exceeds a shard. */
+  /** The shards the stream needs: its own count when it accepts λ, else how many would at this skew; null when one partition key alone exceeds a shard. */
   requiredShards: number | null;
 }
 
@@ -108,7 +108,7 @@ export function streamFit(rate: number, shards: number, shardSkew: number, recor
   const headroom = limit / rate - shardSkew;
   if (headroom <= 0) return { accepts, requiredShards: accepts ? shards : null };
   const required = Math.max(1, Math.ceil((1 - shardSkew) / headroom - 1e-9));
-  return { accepts, requiredShards: accepts ? Math.min(shards, required) : required };
+  return { accepts, requiredShards: accepts ? shards : required };
 }
 
 /** Billed KPUs: the application's n plus one orchestration KPU. */

@@ -41,33 +41,40 @@ const runCommandModule: CommandModule<object, RunArgs> = {
       .option('duration', { type: 'number', default: 1800, describe: 'Simulated seconds' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .example('$0 twin run --scenario scenarios/taxi-io-bound.json --parallelism 8 --parallelism-per-kpu 4', '') as unknown as Argv<RunArgs>,
-  handler: runCommand(async (args: RunArgs) => {
-    const parallelism = integerFlag('parallelism', args.parallelism, 1);
-    const perKpu = integerFlag('parallelism-per-kpu', args['parallelism-per-kpu'], 1, 8);
-    const duration = integerFlag('duration', args.duration, 1, 366 * 86400);
-    const scenario = loadScenario(args.scenario);
-    const progress = new Progress('twin run', { total: duration });
-    const result = runScenario(scenario, {
-      parallelism, parallelismPerKpu: perKpu, durationSeconds: duration, progressEverySeconds: 600,
-      onProgress: (s, lag) => progress.update(s, `t=${s}s lag=${lag === null ? '-' : `${Math.round(lag)}ms`}`),
-    });
-    progress.done();
-    if (args.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return;
-    }
-    const lines = [
-      `scenario ${result.scenario}: P=${result.parallelism} K=${result.parallelismPerKpu} (${result.kpus} KPUs) for ${result.durationSeconds}s`,
-      `capacity        ${result.capacityRecordsPerSecond.toFixed(1)} rec/s (${result.bottleneck}-bound)`,
-      `offered peak    ${result.offeredPeakRecordsPerSecond} rec/s, accepted peak ${result.acceptedPeakRecordsPerSecond} rec/s`,
-      `lag             max ${result.maxLagMs} ms, final ${result.finalLagMs} ms, slope ${result.lagSlope} ms/s`,
-      `heap            ${(100 * result.heapUtilization).toFixed(1)}% per KPU, ${result.fullRestarts} full restarts`,
-      `cost            ${result.kpuHours} KPU-hours, $${result.costUsd.toFixed(4)}`,
-      `feasible        ${result.feasible ? 'yes' : `no (${result.infeasibleBecause.join('; ')})`}`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }),
+  handler: runCommand((args: RunArgs) => runTwinRun(args)),
 };
+
+/** `twin run`: the result as JSON (--json) or a short summary on `out`; progress on `err`. */
+export async function runTwinRun(
+  args: Omit<RunArgs, 'json' | 'duration'> & { json?: boolean; duration?: number },
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
+): Promise<void> {
+  const parallelism = integerFlag('parallelism', args.parallelism, 1);
+  const perKpu = integerFlag('parallelism-per-kpu', args['parallelism-per-kpu'], 1, 8);
+  const duration = integerFlag('duration', args.duration ?? 1800, 1, 366 * 86400);
+  const scenario = loadScenario(args.scenario);
+  const progress = new Progress('twin run', { total: duration, stream: err });
+  const result = runScenario(scenario, {
+    parallelism, parallelismPerKpu: perKpu, durationSeconds: duration, progressEverySeconds: 600,
+    onProgress: (s, lag) => progress.update(s, `t=${s}s lag=${lag === null ? '-' : `${Math.round(lag)}ms`}`),
+  });
+  progress.done();
+  if (args.json) {
+    out.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `scenario ${result.scenario}: P=${result.parallelism} K=${result.parallelismPerKpu} (${result.kpus} KPUs) for ${result.durationSeconds}s`,
+    `capacity        ${result.capacityRecordsPerSecond.toFixed(1)} rec/s (${result.bottleneck}-bound)`,
+    `offered peak    ${result.offeredPeakRecordsPerSecond} rec/s, accepted peak ${result.acceptedPeakRecordsPerSecond} rec/s`,
+    `lag             max ${result.maxLagMs} ms, final ${result.finalLagMs} ms, slope ${result.lagSlope} ms/s`,
+    `heap            ${(100 * result.heapUtilization).toFixed(1)}% per KPU, ${result.fullRestarts} full restarts`,
+    `cost            ${result.kpuHours} KPU-hours, $${result.costUsd.toFixed(4)}`,
+    `feasible        ${result.feasible ? 'yes' : `no (${result.infeasibleBecause.join('; ')})`}`,
+  ];
+  out.write(`${lines.join('\n')}\n`);
+}
 
 /** The sweep as a table: one row per (P, K), the right size marked with `*`. */
 export function sweepTable(sizing: Sizing): string {
@@ -106,20 +113,27 @@ const sweepCommandModule: CommandModule<object, SweepArgs> = {
       .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (JSON, see scenarios/)' })
       .option('max-kpu', { type: 'number', describe: 'Largest KPU count to consider (default: limits.maxKpu of the scenario)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the sweep as JSON on stdout' }) as unknown as Argv<SweepArgs>,
-  handler: runCommand(async (args: SweepArgs) => {
-    const maxKpu = args['max-kpu'] === undefined ? undefined : integerFlag('max-kpu', args['max-kpu'], 1, 100000);
-    const scenario = loadScenario(args.scenario);
-    const sizing = rightSize(scenario, maxKpu ?? scenario.limits.maxKpu);
-    if (args.json) {
-      process.stdout.write(`${JSON.stringify({ scenario: scenario.name, maxKpu: maxKpu ?? scenario.limits.maxKpu, ...sizing }, null, 2)}\n`);
-      return;
-    }
-    process.stdout.write(sweepTable(sizing));
-  }),
+  handler: runCommand((args: SweepArgs) => runTwinSweep(args)),
 };
 
+/** `twin sweep`: every (P, K) with the right size marked, as a table or as JSON (--json) on `out`. */
+export async function runTwinSweep(
+  args: Omit<SweepArgs, 'json'> & { json?: boolean },
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
+  const maxKpu = args['max-kpu'] === undefined ? undefined : integerFlag('max-kpu', args['max-kpu'], 1, 100000);
+  const scenario = loadScenario(args.scenario);
+  const limit = maxKpu ?? scenario.limits.maxKpu;
+  const sizing = rightSize(scenario, limit);
+  if (args.json) {
+    out.write(`${JSON.stringify({ scenario: scenario.name, maxKpu: limit, ...sizing }, null, 2)}\n`);
+    return;
+  }
+  out.write(sweepTable(sizing));
+}
+
 export const twinCommand: CommandModule = {
-  command: 'twin <command>',
+  command: 'twin',
   describe: 'The embedded digital twin as a what-if planner (run, sweep)',
   builder: (y: Argv) => y.command(runCommandModule).command(sweepCommandModule).demandCommand(1, 'name a twin command: run or sweep'),
   handler: () => undefined,
