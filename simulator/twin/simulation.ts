@@ -153,6 +153,13 @@ export class Simulation {
     return this.status === 'RUNNING' && this.jobDownSeconds === 0;
   }
 
+  /** Per-second chunks held over all shards: what the backlog costs in memory. */
+  get backlogChunks(): number {
+    let total = 0;
+    for (const b of this.backlogs) total += b.chunks;
+    return total;
+  }
+
   get backlogRecords(): number {
     let total = 0;
     for (const b of this.backlogs) total += b.total;

@@ -72,6 +72,11 @@ export class Twin {
     return { ...this.#sim.last };
   }
 
+  /** The stream's unconsumed records and the per-second chunks holding them (memory follows chunks). */
+  backlog(): { records: number; chunks: number } {
+    return { records: this.#sim.backlogRecords, chunks: this.#sim.backlogChunks };
+  }
+
   /** KPU-hours billed so far ((n + 1) per running second). */
   kpuHours(): number {
     return this.#sim.billedKpuSeconds / 3600;

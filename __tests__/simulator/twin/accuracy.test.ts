@@ -94,3 +94,24 @@ describe('accuracy contract (noise 0)', () => {
     expect(result.feasible).toBe(false);
   });
 });
+
+describe('backlog memory', () => {
+  it('grows with the seconds of backlog, never with the number of records', () => {
+    // P = 1: μ = 1000 / 2.1 = 476 records/s. 2x and 16x overload for 10 minutes.
+    const run = (lambda: number) => {
+      const twin = Twin.fromScenario(scenario({ initial: { parallelism: 1, parallelismPerKpu: 1 } }));
+      twin.setOfferedLoad(constant(lambda), 450);
+      twin.advance(600);
+      return { ...twin.backlog(), lagSeconds: twin.lastSecond().lagMs! / 1000 };
+    };
+    const light = run(2 * 476.19);
+    const heavy = run(16 * 476.19);
+    expect(heavy.records / light.records).toBeCloseTo(15, 3); // (16 - 1) / (2 - 1) times the records...
+    for (const r of [light, heavy]) {
+      // One chunk per shard per second of lag (plus the partly consumed one).
+      expect(r.chunks / 8).toBeGreaterThanOrEqual(Math.floor(r.lagSeconds));
+      expect(r.chunks / 8).toBeLessThanOrEqual(Math.ceil(r.lagSeconds) + 1);
+    }
+    expect(heavy.chunks).toBeLessThan(8 * 601);
+  });
+});
