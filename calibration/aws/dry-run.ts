@@ -9,7 +9,12 @@ import type { UpdateApplicationRequest } from '@aws-sdk/client-kinesis-analytics
 import type { ApplicationControl, ApplicationState, Clock, LoadDriver, LoadSpec, LoadStats, MetricsSource, ParallelismSettings } from '../ports';
 import { updateRequest } from '../adapters/application-control';
 
-export type PlannedCall =
+export type PlannedCall = RecordedCall & {
+  /** Set on calls the dry run could not reach but the run will make: per trial, and the final restore. */
+  when?: string;
+};
+
+type RecordedCall =
   | { service: 'kinesisanalyticsv2'; action: 'DescribeApplication'; input: { ApplicationName: string }; mutating: false }
   | { service: 'kinesisanalyticsv2'; action: 'UpdateApplication'; input: UpdateApplicationRequest; mutating: true }
   | { service: 'cloudwatch'; action: 'GetMetricData'; input: GetMetricDataCommandInput; mutating: false }
@@ -27,6 +32,11 @@ export class CallRecorder {
 
 export class RecordingApplicationControl implements ApplicationControl {
   private state: ApplicationState | undefined;
+
+  /** The application as the recorded calls left it. */
+  get current(): ApplicationState | undefined {
+    return this.state && { ...this.state };
+  }
 
   constructor(private readonly inner: ApplicationControl, private readonly recorder: CallRecorder) {}
 
@@ -100,6 +110,40 @@ export class InstantClock implements Clock {
   }
 }
 
+/**
+ * Without measurements the loop stops after its first observation, so the dry run adds what the real run
+ * would do next, in the exact request shape: one UpdateApplication per trial (Parallelism and
+ * ParallelismPerKPU chosen from the measurements, within --max-kpu) and, unless --keep, the restore of the
+ * original configuration. Each UpdateApplication re-reads the version id just before it is sent.
+ */
+export function plannedFollowUps(
+  recorder: CallRecorder,
+  application: string,
+  state: ApplicationState,
+  original: ParallelismSettings,
+  limits: { maxKpu: number; keep: boolean },
+): void {
+  const updated = recorder.calls.some((c) => c.action === 'UpdateApplication');
+  // Before the load stops, where the real run makes them.
+  const stop = recorder.calls.findIndex((c) => c.action === 'PutRecords' && c.input.change === 'stop');
+  const planned: PlannedCall[] = [];
+  if (!updated) {
+    planned.push({
+      service: 'kinesisanalyticsv2', action: 'UpdateApplication', mutating: true,
+      when: `for each trial after the first, with Parallelism / ParallelismPerKPU from the measurements (at most ${limits.maxKpu} KPUs), e.g. the current size with autoscaling off`,
+      input: updateRequest(application, { parallelism: state.parallelism, parallelismPerKpu: state.parallelismPerKpu, autoScalingEnabled: false }, state.versionId),
+    });
+  }
+  if (!limits.keep) {
+    planned.push({
+      service: 'kinesisanalyticsv2', action: 'UpdateApplication', mutating: true,
+      when: 'at the end (and on Ctrl-C or failure), restoring the original configuration, autoscaling included',
+      input: updateRequest(application, original, state.versionId + (updated ? 0 : 1)),
+    });
+  }
+  recorder.calls.splice(stop < 0 ? recorder.calls.length : stop, 0, ...planned);
+}
+
 /** The plan as text: every call in order, mutating ones with their full input; GetMetricData once in full. */
 export function formatPlan(calls: PlannedCall[]): string[] {
   const lines: string[] = ['dry run: no call below that changes anything was made'];
@@ -111,6 +155,7 @@ export function formatPlan(calls: PlannedCall[]): string[] {
       if (metricsShown) continue;
       metricsShown = true;
     }
+    if (c.when) lines.push(`then, ${c.when}:`);
     const tag = c.mutating ? 'WOULD CALL' : 'reads';
     if (c.action === 'PutRecords') {
       lines.push(`${tag} kinesis PutRecords on ${c.input.StreamName}: ${c.input.change} ${c.input.change === 'stop' ? '' : `${c.input.recordsPerSecond} records/s of ~${c.input.recordBytes} B`}`.trimEnd());

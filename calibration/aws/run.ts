@@ -25,11 +25,14 @@ import type { ApplicationControl, Clock, LoadDriver } from '../ports';
 import { DEFAULT_PRICING, writeReportFiles } from '../report';
 import { formatConfiguration, formatLag } from '../report/format';
 import type { CalibrationReport } from '../report-types';
+import type { AlgorithmOptions } from '../algorithm/options';
 import { createKinesisClient, kinesisApi as producerKinesisApi } from '../../simulator/kinesis-client';
 import { GeneratorLoadDriver } from '../../simulator/load-driver';
 import { KinesisProducer } from '../../simulator/producers/kinesis-producer';
 import { ApplicationNotRunningError } from './aws-errors';
-import { CallRecorder, formatPlan, InstantClock, RecordingApplicationControl, RecordingLoadDriver, RecordingMetricsSource } from './dry-run';
+import {
+  CallRecorder, formatPlan, InstantClock, plannedFollowUps, RecordingApplicationControl, RecordingLoadDriver, RecordingMetricsSource,
+} from './dry-run';
 import { OperationFollower } from './operation-follower';
 import { RetryingApplicationControl } from './retrying-control';
 import { resolveAwsSettings, type AwsCalibrationArgs, type AwsRunSettings } from './settings';
@@ -59,9 +62,17 @@ export interface AwsRunDeps {
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
   /** DescribeApplication polling while an update runs, seconds. Default 15. */
   pollSeconds?: number;
+  /** Algorithm knobs over the AWS defaults (AWS_ALGORITHM). */
+  algorithm?: Partial<AlgorithmOptions>;
   retry?: ConstructorParameters<typeof RetryingApplicationControl>[2];
   env?: NodeJS.ProcessEnv;
 }
+
+/**
+ * On AWS: poll DescribeApplication every 15 s (its API rate limit is shared with the console and CI), and
+ * read a minute's CloudWatch datapoints 2 minutes after it ends (Managed Flink publishes them late).
+ */
+export const AWS_ALGORITHM: Partial<AlgorithmOptions> = { pollSeconds: 15, metricsDelaySeconds: 120 };
 
 export interface AwsRunResult {
   report?: CalibrationReport;
@@ -132,8 +143,9 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     const recorder = new CallRecorder();
     let control: ApplicationControl;
     let ports: CalibrationPorts;
-    if (settings.dryRun) {
-      control = new RecordingApplicationControl(retrying, recorder);
+    const dryRunControl = settings.dryRun ? new RecordingApplicationControl(retrying, recorder) : undefined;
+    if (dryRunControl) {
+      control = dryRunControl;
       ports = { control, metrics: new RecordingMetricsSource(recorder), stream, load: new RecordingLoadDriver(recorder, settings.stream), clock };
     } else {
       const guarded = new SpendGuard(new OperationFollower(retrying, apis.kinesisAnalytics, settings.application), clock, {
@@ -160,6 +172,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       pricing: DEFAULT_PRICING,
       maxCostUsd: settings.maxCostUsd,
       keep: settings.keep,
+      algorithm: { ...AWS_ALGORITHM, ...(deps.pollSeconds !== undefined ? { pollSeconds: deps.pollSeconds } : {}), ...deps.algorithm },
     };
     const statePath = join(settings.outDir, 'state.json');
     const hooks: CalibrationHooks = {
@@ -186,12 +199,14 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       report = await (deps.calibrate ?? calibrate)(ports, options, hooks);
     } catch (err) {
       // A failure mid-run still has a report (verdict aborted, the trials so far): write it, then fail.
-      if (!(err instanceof CalibrationAbortedError) || settings.dryRun) throw err;
+      // A dry run ends this way by design: no metrics, no model, so it stops after its first observation.
+      if (!(err instanceof CalibrationAbortedError)) throw err;
       failure = err;
       report = err.report;
     }
 
-    if (settings.dryRun) {
+    if (dryRunControl) {
+      plannedFollowUps(recorder, settings.application, dryRunControl.current ?? current, original, { maxKpu: settings.maxKpu, keep: settings.keep });
       const plan = formatPlan(recorder.calls);
       if (settings.json) stdout.write(`${JSON.stringify({ dryRun: true, application: settings.application, stream: settings.stream, calls: recorder.calls }, null, 2)}\n`);
       else for (const line of plan) stderr.write(`${line}\n`);
@@ -204,11 +219,12 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     progress.done(`verdict ${finalReport.verdict}${finalReport.recommendation ? `: ${formatConfiguration(finalReport.recommendation)}` : ''}; report in ${join(settings.outDir, 'report.md')}`);
 
     if (finalReport.verdict === 'aborted') {
-      const reason = failure?.message
-        ?? (controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? controller.signal.reason) : finalReport.explanation ?? 'the run stopped early');
+      const resumeHint = `resume with --resume ${statePath}`;
+      // calibrate()'s own failure message already says what happened and whether the original is back.
+      if (failure) throw new CliError(`${failure.message}; ${resumeHint}`, 1);
+      const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? controller.signal.reason) : finalReport.explanation ?? 'the run stopped early';
       throw new CliError(
-        `calibration aborted: ${reason}; the original configuration ${finalReport.restoredOriginal ? 'was restored' : 'was NOT restored: check the application'}; ` +
-          `resume with --resume ${statePath}`,
+        `calibration aborted: ${reason}; the original configuration ${finalReport.restoredOriginal ? 'was restored' : 'was NOT restored: check the application'}; ${resumeHint}`,
         interrupts > 0 ? 130 : 1,
       );
     }

@@ -70,7 +70,8 @@ export function twinBackedAws(scenarioFile: string, overrides: Record<string, un
     stdout,
     stderr,
     pollSeconds: 5,
-    retry: { baseDelayMs: 1000, maxDelayMs: 10_000 },
+    // No backoff time: retries must not shift the run off the minute boundary the twin starts on.
+    retry: { baseDelayMs: 0, maxDelayMs: 0 },
     env: {},
   };
 
