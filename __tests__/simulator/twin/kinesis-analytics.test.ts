@@ -57,6 +57,14 @@ describe('StartApplication', () => {
     });
   });
 
+  it('refuses UpdateApplication while STARTING with ResourceInUseException', async () => {
+    const twin = Twin.fromScenario(scenario(), { startStatus: 'READY' });
+    await twin.kinesisAnalytics.startApplication({ ApplicationName: APP });
+    const err = await awsErrorOf(twin.kinesisAnalytics.updateApplication(parallelismUpdate(2, 1, 1)));
+    expect(err).toMatchObject({ name: 'ResourceInUseException', $fault: 'client' });
+    expect(err.message).toMatch(/STARTING status/);
+  });
+
   it('throws ResourceInUseException when the application is not READY', async () => {
     const err = await awsErrorOf(Twin.fromScenario(scenario()).kinesisAnalytics.startApplication({ ApplicationName: APP }));
     expect(err.name).toBe('ResourceInUseException');

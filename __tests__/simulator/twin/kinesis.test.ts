@@ -83,6 +83,13 @@ describe('PutRecords', () => {
 });
 
 describe('rate-level producer (twin.md step 1)', () => {
+  it('offers nothing until told', async () => {
+    const twin = Twin.fromScenario(scenario());
+    twin.advance(120);
+    expect(twin.producerStats()).toEqual({ offered: 0, accepted: 0, throttled: 0, pendingRetry: 0 });
+    expect((await series(twin, 'IncomingRecords', 'Sum')).values).toEqual([0, 0]);
+  });
+
   it('throttles a shard above L = min(1000, 1 MiB / b) and retries the excess: nothing is dropped', async () => {
     // 2 shards of 400-byte records take 2000 records/s; 2500 are offered.
     const twin = Twin.fromScenario(scenario({ stream: { name: STREAM, shards: 2 } }));
