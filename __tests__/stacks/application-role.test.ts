@@ -43,7 +43,7 @@ describe('ApplicationRole', () => {
       Action: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:GetShardIterator', 'kinesis:GetRecords'],
       Resource: streamArn,
     });
-    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).not.toContain('EnhancedFanOutConsumer');
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain('EnhancedFanOutConsumer');
   });
 
   it('adds the consumer actions, on that stream and its consumers only, when enhanced fan-out is on', () => {
@@ -66,7 +66,7 @@ describe('ApplicationRole', () => {
 
   it('has no alerts grant when the alerts stream is disabled', () => {
     const off = rolePolicies(withPatch(minimalConfig(), { alertsStream: { enabled: false } }));
-    expect(off.policy.Statement.map((s: { Sid: string }) => s.Sid)).not.toContain('WriteAlertsStream');
+    expect(off.policy.Statement.map((s) => s.Sid)).not.toContain('WriteAlertsStream');
   });
 
   it('reads exactly the uploaded jar object', () => {
@@ -118,7 +118,7 @@ describe('ApplicationRole', () => {
   });
 
   it('grants nothing else', () => {
-    expect(policy.Statement.map((s: { Sid: string }) => s.Sid).sort()).toEqual([
+    expect(policy.Statement.map((s) => s.Sid).sort()).toEqual([
       'DescribeOwnLogStreams', 'ListLogGroupsOfThisAccountAndRegion', 'PublishCustomMetricsToOwnNamespace', 'ReadApplicationCode',
       'ReadInputStream', 'UsePipelineKeyThroughKinesisAndS3', 'WriteAlertsStream', 'WriteOwnLogStream', 'WriteResultsList',
       'WriteResultsObjects',

@@ -1,0 +1,79 @@
+import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { loadConfig } from '../../stacks/config';
+import { bucketRef, minimalConfig, projectRoot, refOf, synthPipeline, withPatch } from './helpers';
+
+describe('PipelineStack', () => {
+  const { text, tf, stack } = synthPipeline(withPatch(minimalConfig(), { tags: { Team: 'data' } }));
+
+  it('configures the AWS provider for the region with default tags on every resource', () => {
+    expect(text).toHaveProviderWithProperties(AwsProvider, {
+      region: 'eu-west-1',
+      default_tags: [{ tags: { Project: 'kpufit', Environment: 'dev', ManagedBy: 'cdktf', Team: 'data' } }],
+    });
+  });
+
+  it('imports provider resources by deep path only (the package root costs seconds and hundreds of MB)', () => {
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const sources = fs.readdirSync(path.join(projectRoot, 'stacks')).filter((f) => f.endsWith('.ts')).concat('../main.ts');
+    for (const f of sources) {
+      const source = fs.readFileSync(path.join(projectRoot, 'stacks', f), 'utf8');
+      expect(source).not.toMatch(/from '@cdktf\/provider-aws'/);
+    }
+  });
+
+  it('keeps local state unless an S3 backend is configured', () => {
+    expect(tf.terraform.backend?.s3).toBeUndefined();
+  });
+
+  it('uses an encrypted S3 backend when configured', () => {
+    const { tf: remote } = synthPipeline(withPatch(minimalConfig(), {
+      backend: { s3: { bucket: 'acme-tfstate', key: 'kpufit/test.tfstate', dynamodbTable: 'tf-locks' } },
+    }));
+    expect(remote.terraform.backend.s3).toEqual({
+      bucket: 'acme-tfstate', key: 'kpufit/test.tfstate', region: 'eu-west-1', encrypt: true, dynamodb_table: 'tf-locks',
+    });
+  });
+
+  it('declares the outputs `kpufit calibrate --from-outputs` reads, by these exact names', () => {
+    const stream = (name: string, attr: string) => refOf(tf, 'aws_kinesis_stream', (s) => s.name === name, attr);
+    const appRef = (attr: string) => refOf(tf, 'aws_kinesisanalyticsv2_application', () => true, attr);
+    const values = Object.fromEntries(Object.entries(tf.output as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
+    // toMatchObject: consumers may add outputs; these names and values are fixed.
+    expect(values).toMatchObject({
+      region: 'eu-west-1',
+      stream_name: stream('kpufit-test-input', 'name'),
+      stream_arn: stream('kpufit-test-input', 'arn'),
+      alerts_stream_name: stream('kpufit-test-alerts', 'name'),
+      alerts_stream_arn: stream('kpufit-test-alerts', 'arn'),
+      application_name: appRef('name'),
+      application_arn: appRef('arn'),
+      results_bucket: bucketRef(tf, 'results', 'bucket'),
+      artifacts_bucket: bucketRef(tf, 'artifacts', 'bucket'),
+      alerts_topic_arn: refOf(tf, 'aws_sns_topic', () => true, 'arn'),
+      dashboard_url: expect.stringMatching(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=eu-west-1#dashboards:name=/),
+      max_kpus: '8',
+    });
+  });
+
+  it('outputs an empty alerts stream name when the alerts stream is disabled', () => {
+    const { tf: off } = synthPipeline(withPatch(minimalConfig(), { alertsStream: { enabled: false } }));
+    expect(off.output.alerts_stream_name.value).toBe('');
+  });
+
+  it('exposes its pieces for consumers to attach to', () => {
+    expect(stack.kmsKey.arn).toBeDefined();
+    expect(stack.ingestStream.streamName).toBe('kpufit-test-input');
+    expect(stack.alertsStream?.streamName).toBe('kpufit-test-alerts');
+    expect([stack.buckets.resultsBucket, stack.buckets.artifactsBucket, stack.buckets.logBucket].every((b) => b.bucketArn)).toBe(true);
+    expect(stack.topic.nameInput).toBe('kpufit-test-alarms');
+    expect(stack.dashboard.dashboardNameInput).toBe('kpufit-test-pipeline');
+    expect(stack.application.applicationArn).toBeDefined();
+    expect(stack.role.roleArn).toBeDefined();
+  });
+
+  it('synthesizes the prod stack exactly as reviewed (snapshot)', () => {
+    const prod = synthPipeline(loadConfig('prod', projectRoot) as unknown as Record<string, any>, { environment: 'prod' });
+    expect(prod.tf).toMatchSnapshot();
+  });
+});

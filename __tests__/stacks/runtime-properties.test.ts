@@ -1,0 +1,63 @@
+import { loadConfig } from '../../stacks/config';
+import { runtimeProperties } from '../../stacks/runtime-properties';
+import { bucketRef, minimalConfig, projectRoot, refOf, single, synthPipeline, withPatch } from './helpers';
+
+function groupsOf(tf: Record<string, any>): Record<string, Record<string, string>> {
+  const groups = single(tf, 'aws_kinesisanalyticsv2_application').application_configuration.environment_properties.property_group;
+  return Object.fromEntries(groups.map((g: { property_group_id: string; property_map: Record<string, string> }) => [g.property_group_id, g.property_map]));
+}
+
+describe('runtime property groups (the contract with flink-app)', () => {
+  const { tf } = synthPipeline(loadConfig('prod', projectRoot) as unknown as Record<string, any>, { environment: 'prod' });
+  const groups = groupsOf(tf);
+  const results = bucketRef(tf, 'results', 'bucket');
+
+  it('has exactly the groups InputStream, Output and Job', () => {
+    expect(Object.keys(groups)).toEqual(['InputStream', 'Output', 'Job']);
+  });
+
+  it('InputStream: the stream ARN and name, the region, and LATEST as start position', () => {
+    expect(groups.InputStream).toEqual({
+      'stream.arn': refOf(tf, 'aws_kinesis_stream', (s) => s.name === 'kpufit-prod-input', 'arn'),
+      'stream.name': 'kpufit-prod-input',
+      'aws.region': 'eu-west-1',
+      'source.init.position': 'LATEST',
+    });
+  });
+
+  it('Output: results and errors paths in the results bucket, the alerts stream ARN, the region', () => {
+    expect(groups.Output).toEqual({
+      'results.path': `s3://${results}/analytics-results/`,
+      'errors.path': `s3://${results}/errors/`,
+      'alerts.stream.arn': refOf(tf, 'aws_kinesis_stream', (s) => s.name === 'kpufit-prod-alerts', 'arn'),
+      'aws.region': 'eu-west-1',
+    });
+  });
+
+  it('Job: workload, window and watermark settings as strings', () => {
+    expect(groups.Job).toEqual({
+      workload: 'taxi', 'window.size.seconds': '60', 'watermark.max.out.of.orderness.seconds': '10', 'watermark.idleness.seconds': '60',
+    });
+  });
+
+  it('Job: adds the synthetic cost keys that are set', () => {
+    const { tf: withCost } = synthPipeline(withPatch(minimalConfig(), { job: { cost: { cpuSpinMicros: 250, ioMode: 'blocking', ioWaitMillis: 3 } } }));
+    expect(groupsOf(withCost).Job).toEqual({
+      workload: 'iot', 'window.size.seconds': '60', 'watermark.max.out.of.orderness.seconds': '5', 'watermark.idleness.seconds': '60',
+      'cost.cpu.spin.micros': '250', 'cost.io.mode': 'blocking', 'cost.io.wait.millis': '3',
+    });
+  });
+
+  it('Output: no alerts.stream.arn when the alerts stream is disabled', () => {
+    const { tf: off } = synthPipeline(withPatch(minimalConfig(), { alertsStream: { enabled: false } }));
+    expect(Object.keys(groupsOf(off).Output).sort()).toEqual(['aws.region', 'errors.path', 'results.path']);
+    expect(Object.values(off.resource.aws_kinesis_stream)).toHaveLength(1);
+  });
+
+  it('InputStream: names the EFO reader and consumer when enhanced fan-out is on', () => {
+    const props = runtimeProperties(loadConfig('dev', projectRoot).job, {
+      region: 'eu-west-1', inputStreamName: 's', inputStreamArn: 'arn', resultsBucketName: 'b', enhancedFanOut: true, efoConsumerName: 'app-source',
+    });
+    expect(props.InputStream).toMatchObject({ 'source.reader.type': 'EFO', 'source.efo.consumer.name': 'app-source' });
+  });
+});
