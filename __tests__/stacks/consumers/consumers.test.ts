@@ -80,14 +80,14 @@ describe('Consumers: wired into a pipeline', () => {
   });
 
   it('names its alarms with the pipeline prefix (the topic and key admit alarms by it) and sends them to the topic', () => {
-    const alarms = Object.values(resourcesOf(tf, 'aws_cloudwatch_metric_alarm'));
+    const alarms: Record<string, any>[] = Object.values(resourcesOf(tf, 'aws_cloudwatch_metric_alarm'));
     expect(alarms).toHaveLength(7);
     for (const a of alarms) {
       expect(a.alarm_name.startsWith('kpufit-test-')).toBe(true);
       expect(a.alarm_actions).toEqual([ARNS.topic]);
       expect(a.evaluation_periods).toBe(3);
     }
-    expect(alarms.find((a) => a.alarm_name === 'kpufit-test-alerts-iterator-age').threshold).toBe(30000);
+    expect(alarms.find((a) => a.alarm_name === 'kpufit-test-alerts-iterator-age')?.threshold).toBe(30000);
   });
 
   it('declares its outputs under fixed names', () => {
