@@ -60,7 +60,7 @@ export class TwinKinesis implements KinesisApi {
       if (bytes > MAX_RECORD_BYTES) {
         throw awsError('InvalidArgumentException', `A record's data plus partition key is ${bytes} bytes, above the 1 MiB limit.`);
       }
-      const shard = sim.shardForHashFraction(hashFraction(r.PartitionKey, r.ExplicitHashKey));
+      const shard = sim.stream.shardForHashFraction(hashFraction(r.PartitionKey, r.ExplicitHashKey));
       const shardId = `shardId-${String(shard).padStart(12, '0')}`;
       if (sim.putRecord(shard, bytes)) {
         this.#sequence++;

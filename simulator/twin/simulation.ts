@@ -1,7 +1,7 @@
 /**
- * The twin's world, one simulated second at a time (twin.md "Model, each step"): producer and per-shard
- * write limits, the application's status machine, processing from the shard FIFOs, lag, heap and OOM
- * restarts, the built-in autoscaling policy, billing and the metric samples. The AWS-shaped ports
+ * The twin's world, one simulated second at a time (twin.md "Model, each step"): the stream (stream.ts)
+ * takes writes and gives records to the job while it runs; around it, the application's status machine,
+ * heap and OOM restarts, the built-in autoscaling policy, billing and the metric samples. The AWS-shaped ports
  * (kinesis-analytics.ts, cloudwatch.ts, kinesis.ts) are views over this object; it holds the job
  * parameters, which never leave it.
  */
@@ -9,24 +9,14 @@ import type { ApplicationStatus, ParallelismSettings } from '../../calibration/p
 import { Prng } from '../prng';
 import { rateAt, type RateProfile } from '../profile';
 import { runningConfig, type RunningConfig } from './application-config';
-import {
-  OOM_HEAP_UTILIZATION, SHARD_READ_BYTES_PER_SECOND, SHARD_READ_RECORDS_PER_SECOND, SHARD_WRITE_BYTES_PER_SECOND,
-  SHARD_WRITE_RECORDS_PER_SECOND, billedKpus, hottestShardShare, updateDowntimeSeconds, type Config,
-} from './model';
+import { AutoscalingPolicy } from './autoscaling-policy';
+import { OOM_HEAP_UTILIZATION, billedKpus, updateDowntimeSeconds, type Config } from './model';
 import { M, MetricsStore } from './metrics-store';
 import type { Scenario } from './scenario';
-import { ShardBacklog } from './shard-backlog';
+import { DUST, SimulatedStream } from './stream';
 
 /** Simulated time starts here (a minute boundary, so 60-second periods align with the epoch). */
 export const TWIN_EPOCH_MS = Date.UTC(2026, 0, 1);
-
-/** Built-in autoscaling policy of Managed Flink (twin.md "Facts"). */
-export const AUTOSCALE_UP_CPU = 75;
-export const AUTOSCALE_UP_MINUTES = 15;
-export const AUTOSCALE_DOWN_CPU = 10;
-export const AUTOSCALE_DOWN_MINUTES = 360;
-
-const DUST = 1e-6;
 
 export type OperationKind = 'StartApplication' | 'UpdateApplication' | 'ScaleApplication';
 
@@ -89,17 +79,10 @@ export class Simulation {
   private secondsSinceJobStart = 0;
   private outageSeconds = 0;
   fullRestarts = 0;
-  private highCpuMinutes = 0;
-  private lowCpuMinutes = 0;
+  private readonly autoscaling = new AutoscalingPolicy();
   billedKpuSeconds = 0;
 
-  private readonly backlogs: ShardBacklog[];
-  private readonly shardShare: Float64Array;
-  private readonly pendingRetry: Float64Array;
-  /** Record-level writes (PutRecords) accepted in the current second, per shard. */
-  private readonly putRecordsThisSecond: Float64Array;
-  private readonly putBytesThisSecond: Float64Array;
-  private putThrottledThisSecond = 0;
+  readonly stream: SimulatedStream;
 
   private profile: RateProfile | null = null;
   private profileStart = 0;
@@ -111,14 +94,7 @@ export class Simulation {
   last: SecondObservation;
 
   constructor(readonly scenario: Scenario, options: SimulationOptions = {}) {
-    const shards = scenario.stream.shards;
-    this.backlogs = Array.from({ length: shards }, () => new ShardBacklog());
-    this.shardShare = new Float64Array(shards);
-    const hot = hottestShardShare(shards, scenario.stream.shardSkew);
-    for (let i = 0; i < shards; i++) this.shardShare[i] = i === 0 ? hot : (1 - scenario.stream.shardSkew) / shards;
-    this.pendingRetry = new Float64Array(shards);
-    this.putRecordsThisSecond = new Float64Array(shards);
-    this.putBytesThisSecond = new Float64Array(shards);
+    this.stream = new SimulatedStream(scenario.stream.shards, scenario.stream.shardSkew);
     this.recordBytes = scenario.load.recordBytes;
     this.noise = new Prng(scenario.seed);
     this.ids = new Prng(scenario.seed ^ 0x5a5a5a5a);
@@ -137,7 +113,7 @@ export class Simulation {
   }
 
   get shards(): number {
-    return this.backlogs.length;
+    return this.stream.shards;
   }
 
   nowMs(): number {
@@ -151,19 +127,6 @@ export class Simulation {
 
   get jobRunning(): boolean {
     return this.status === 'RUNNING' && this.jobDownSeconds === 0;
-  }
-
-  /** Per-second chunks held over all shards: what the backlog costs in memory. */
-  get backlogChunks(): number {
-    let total = 0;
-    for (const b of this.backlogs) total += b.chunks;
-    return total;
-  }
-
-  get backlogRecords(): number {
-    let total = 0;
-    for (const b of this.backlogs) total += b.total;
-    return total;
   }
 
   /** Simulates `ms` milliseconds: whole seconds now, the remainder carried to the next call. */
@@ -215,8 +178,7 @@ export class Simulation {
     this.status = status;
     this.jobDownSeconds = 0;
     this.outageSeconds = 0;
-    this.highCpuMinutes = 0;
-    this.lowCpuMinutes = 0;
+    this.autoscaling.reset();
     this.transition = { kind, config: { ...target }, remainingSeconds: this.downtimeSeconds, operation: op };
     if (this.transition.remainingSeconds <= 0) this.finishTransition();
     return op;
@@ -256,104 +218,46 @@ export class Simulation {
 
   // ---- data plane ----------------------------------------------------------------------------------
 
-  /** Index of the shard owning a 128-bit hash key given by its leading 48 bits as a fraction of 2^48. */
-  shardForHashFraction(fraction: number): number {
-    return Math.min(this.shards - 1, Math.floor(fraction * this.shards));
-  }
-
-  /** One record of PutRecords at the current second: true when accepted, false when over the shard's limits. */
+  /** One PutRecords record, landing at the current second. */
   putRecord(shard: number, bytes: number): boolean {
-    if (
-      this.putRecordsThisSecond[shard] + 1 > SHARD_WRITE_RECORDS_PER_SECOND ||
-      this.putBytesThisSecond[shard] + bytes > SHARD_WRITE_BYTES_PER_SECOND
-    ) {
-      this.putThrottledThisSecond++;
-      return false;
-    }
-    this.putRecordsThisSecond[shard]++;
-    this.putBytesThisSecond[shard] += bytes;
-    this.backlogs[shard].add(this.second, 1);
-    return true;
+    return this.stream.putRecord(this.second, shard, bytes);
   }
 
   private step(): void {
     const t = this.second;
     const job = this.scenario.job;
     const store = this.metrics;
-    const shards = this.shards;
     const b = this.recordBytes;
 
-    // 1. Write side: the producer offers λ plus its retries; each shard accepts up to its limit.
+    // 1. Write side.
     const lambda = this.profile ? rateAt(this.profile, t - this.profileStart) : 0;
+    const w = this.stream.write(t, lambda, b);
     this.producer.offered += lambda;
-    let accepted = 0;
-    let rejectedAttempts = 0;
-    let putRecords = 0;
-    let putBytes = 0;
-    let pendingTotal = 0;
-    for (let i = 0; i < shards; i++) {
-      const used = this.putRecordsThisSecond[i];
-      const usedBytes = this.putBytesThisSecond[i];
-      putRecords += used;
-      putBytes += usedBytes;
-      const want = this.pendingRetry[i] + lambda * this.shardShare[i];
-      if (want <= 0) continue;
-      const budget = Math.max(0, Math.min(SHARD_WRITE_RECORDS_PER_SECOND - used, (SHARD_WRITE_BYTES_PER_SECOND - usedBytes) / b));
-      const acc = want < budget ? want : budget;
-      let rejected = want - acc;
-      if (rejected < DUST) rejected = 0;
-      this.pendingRetry[i] = rejected;
-      pendingTotal += rejected;
-      rejectedAttempts += rejected;
-      accepted += acc;
-      this.backlogs[i].add(t, acc);
-    }
-    this.putRecordsThisSecond.fill(0);
-    this.putBytesThisSecond.fill(0);
-    const throttled = rejectedAttempts + this.putThrottledThisSecond;
-    this.putThrottledThisSecond = 0;
-    this.producer.accepted += accepted;
-    this.producer.throttled += rejectedAttempts;
-    this.producer.pendingRetry = pendingTotal;
-
-    store.add(t, M.IncomingRecords, accepted + putRecords);
-    store.add(t, M.IncomingBytes, accepted * b + putBytes);
+    this.producer.accepted += w.producerAccepted;
+    this.producer.throttled += w.producerRejected;
+    this.producer.pendingRetry = w.pendingRetry;
+    const throttled = w.producerRejected + w.putRecordsRejected;
+    store.add(t, M.IncomingRecords, w.producerAccepted + w.putRecordsAccepted);
+    store.add(t, M.IncomingBytes, w.bytes);
     store.add(t, M.WriteProvisionedThroughputExceeded, throttled);
 
-    // 2-4. Processing and lag, only while the job runs.
+    // 2-4. Capacity with noise; processing and lag only while the job runs.
     const epsilon = job.noise > 0 ? clip(this.noise.normal(0, job.noise), 3 * job.noise) : 0;
     const jobUp = this.jobRunning;
+    const cfg = this.running;
     let consumed = 0;
     let lagMs: number | null = null;
-    let backlogLeft = 0;
-    const cfg = this.running;
+    let backlogLeft: number;
     if (jobUp) {
-      const mu = cfg.mu * (1 + epsilon);
-      let backlog = 0;
-      for (let i = 0; i < shards; i++) backlog += this.backlogs[i].total;
-      const readLimit = Math.min(SHARD_READ_BYTES_PER_SECOND / b, SHARD_READ_RECORDS_PER_SECOND);
-      const fraction = backlog <= mu ? 1 : mu / backlog;
-      let readThrottled = 0;
-      let behind = 0;
-      let age = 0;
-      for (let i = 0; i < shards; i++) {
-        const q = this.backlogs[i];
-        if (q.empty) continue;
-        const want = fraction === 1 ? q.total : q.total * fraction;
-        if (want > readLimit) readThrottled++;
-        consumed += q.take(want);
-        const lag = q.behindSeconds();
-        if (lag > behind) behind = lag;
-        const a = q.ageSeconds(t + 1);
-        if (a > age) age = a;
-        backlogLeft += q.total;
-      }
-      lagMs = behind * 1000;
+      const r = this.stream.read(cfg.mu * (1 + epsilon), t + 1, b);
+      consumed = r.consumed;
+      backlogLeft = r.left;
+      lagMs = r.behindSeconds * 1000;
       this.recordJobSamples(t, cfg, consumed, backlogLeft > DUST, lagMs);
-      store.add(t, M.ReadProvisionedThroughputExceeded, readThrottled);
-      store.add(t, M['GetRecords.IteratorAgeMilliseconds'], age * 1000);
+      store.add(t, M.ReadProvisionedThroughputExceeded, r.readThrottledShards);
+      store.add(t, M['GetRecords.IteratorAgeMilliseconds'], r.iteratorAgeSeconds * 1000);
     } else {
-      backlogLeft = this.backlogRecords;
+      backlogLeft = this.stream.backlogRecords;
     }
 
     // 5-6. Status machine, heap and OOM restarts, outage and uptime; what ends now ends at t + 1.
@@ -387,9 +291,10 @@ export class Simulation {
     }
 
     this.last = {
-      second: t, status: this.status, jobRunning: jobUp, offered: lambda, accepted: accepted + putRecords, throttled,
-      consumed, backlog: backlogLeft, lagMs, billedKpus: billing ? billedKpus(cfg.kpus) : 0,
+      second: t, status: this.status, jobRunning: jobUp, offered: lambda, accepted: w.producerAccepted + w.putRecordsAccepted,
+      throttled, consumed, backlog: backlogLeft, lagMs, billedKpus: billing ? billedKpus(cfg.kpus) : 0,
     };
+    // 7. A minute closes: its datapoints exist now, and the autoscaling policy sees them.
     if (this.second % 60 === 0) {
       store.roll(this.second / 60);
       this.autoscale(this.second / 60 - 1);
@@ -417,27 +322,17 @@ export class Simulation {
   /** The built-in policy, on the minute that just closed. */
   private autoscale(minute: number): void {
     if (!this.configured.autoScalingEnabled || this.status !== 'RUNNING') {
-      this.highCpuMinutes = 0;
-      this.lowCpuMinutes = 0;
+      this.autoscaling.reset();
       return;
     }
     const cpu = this.metrics.aggregate(M.containerCPUUtilization, minute, minute + 1);
-    if (!cpu) {
-      this.highCpuMinutes = 0;
-      this.lowCpuMinutes = 0;
-      return;
-    }
-    this.highCpuMinutes = cpu.max >= AUTOSCALE_UP_CPU ? this.highCpuMinutes + 1 : 0;
-    this.lowCpuMinutes = cpu.max < AUTOSCALE_DOWN_CPU ? this.lowCpuMinutes + 1 : 0;
-    const { parallelism: p, parallelismPerKpu: k } = this.configured;
-    const limits = this.scenario.limits;
-    let target = p;
-    if (this.highCpuMinutes >= AUTOSCALE_UP_MINUTES) target = Math.min(2 * p, limits.maxParallelism, limits.maxKpu * k);
-    else if (this.lowCpuMinutes >= AUTOSCALE_DOWN_MINUTES) target = Math.max(Math.ceil(p / 2), this.userParallelism);
-    if (target === p) return;
-    const userParallelism = this.userParallelism;
-    this.beginTransition('ScaleApplication', 'AUTOSCALING', { ...this.configured, parallelism: target });
-    this.userParallelism = userParallelism;
+    const target = this.autoscaling.observe(cpu ? cpu.max : null, this.configured.parallelism, {
+      userParallelism: this.userParallelism,
+      maxParallelism: this.scenario.limits.maxParallelism,
+      maxKpu: this.scenario.limits.maxKpu,
+      parallelismPerKpu: this.configured.parallelismPerKpu,
+    });
+    if (target !== null) this.beginTransition('ScaleApplication', 'AUTOSCALING', { ...this.configured, parallelism: target });
   }
 }
 

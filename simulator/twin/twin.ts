@@ -74,7 +74,7 @@ export class Twin {
 
   /** The stream's unconsumed records and the per-second chunks holding them (memory follows chunks). */
   backlog(): { records: number; chunks: number } {
-    return { records: this.#sim.backlogRecords, chunks: this.#sim.backlogChunks };
+    return { records: this.#sim.stream.backlogRecords, chunks: this.#sim.stream.backlogChunks };
   }
 
   /** KPU-hours billed so far ((n + 1) per running second). */
