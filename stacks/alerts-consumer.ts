@@ -196,6 +196,8 @@ export class AlertsConsumer extends Construct {
       description: 'kpufit alerts consumer: reads the alerts stream, notifies SNS, dead-letters to SQS',
       assumeRolePolicy: new PolicyDocument([{
         Sid: 'LambdaAssumesRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole',
+        // Only on behalf of this account's functions (confused-deputy guard; Lambda sets aws:SourceAccount).
+        Condition: { StringEquals: { 'aws:SourceAccount': env.account } },
       }]).toJson(),
     });
     this.policy = new PolicyDocument(this.permissions(props, env, names.logGroupName));

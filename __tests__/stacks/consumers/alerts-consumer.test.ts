@@ -64,12 +64,13 @@ describe('AlertsConsumer: the Lambda', () => {
     ]));
   });
 
-  it('runs as its own role, assumable by Lambda only', () => {
+  it("runs as its own role, assumable by Lambda for this account's functions only", () => {
     expect(single(tf, 'aws_lambda_function').role).toBe(ref(tf, 'aws_iam_role', 'arn'));
     expect(text).toHaveResourceWithProperties(IamRole, { name: 'kpufit-test-alerts-lambda' });
     const trust = policyDocuments(tf).find((p) => p.kind === 'trust')!.doc;
     expect(trust.Statement).toEqual([{ Sid: 'LambdaAssumesRole', Effect: 'Allow',
-      Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+      Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } }]);
   });
 });
 

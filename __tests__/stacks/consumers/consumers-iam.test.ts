@@ -57,9 +57,10 @@ describe('consumer IAM: least privilege', () => {
     ].sort());
   });
 
-  it('has trust policies that name one service principal and no resource', () => {
+  it('has trust policies that name one service principal, pin this account and name no resource', () => {
     for (const { s } of statements('trust')) {
       expect(s).not.toHaveProperty('Resource');
+      expect(JSON.stringify(s.Condition)).toContain('123456789012');
       expect(s.Action).toBe('sts:AssumeRole');
       expect(Object.keys(s.Principal)).toEqual(['Service']);
       expect(typeof s.Principal.Service).toBe('string');
