@@ -4,21 +4,19 @@ import dev.kpufit.flink.config.OutputSettings;
 import dev.kpufit.flink.kinesis.KinesisClientProperties;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kinesis.sink.KinesisStreamsSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
-import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.DefaultRollingPolicy;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * Attaches the sinks: results and alerts as JSON lines under {@code results.path/<workload>/}, malformed and late
  * records under {@code errors.path/<workload>/}, and alerts to Kinesis when {@code alerts.stream.arn} is set.
- * Part files become visible when a checkpoint completes (exactly-once), so a file appears at most one
+ * Part files become visible when a checkpoint completes (exactly-once), so a line appears at most one
  * checkpoint interval after its window fires.
  */
 public final class Sinks {
@@ -48,11 +46,9 @@ public final class Sinks {
         };
         return FileSink.forRowFormat(new Path(path), encoder)
                 .withBucketAssigner(new HourlyPartitions())
-                .withRollingPolicy(DefaultRollingPolicy.builder()
-                        .withRolloverInterval(Duration.ofMinutes(5))
-                        .withInactivityInterval(Duration.ofMinutes(1))
-                        .withMaxPartSize(MemorySize.ofMebiBytes(128))
-                        .build())
+                // Roll on every checkpoint: a window's lines become readable one checkpoint after it fires, instead
+                // of waiting for a size or inactivity threshold; results are small, so the file count stays modest.
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())
                 .build();
     }

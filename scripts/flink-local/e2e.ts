@@ -1,0 +1,129 @@
+/**
+ * The automated local end-to-end run (part of `npm test`): for each workload, kinesis-local + the Flink job
+ * from the shaded jar, fed by the load generator's events; checks that event-time windows are committed as
+ * partitioned JSON lines, malformed records reach errors/ and the malformedRecords metric, alerts reach the
+ * Kinesis alerts stream, and the source's millisBehindLatest is readable from the Flink REST API.
+ */
+import { join, resolve } from 'node:path';
+import type { WorkloadName } from '../../simulator/workloads';
+import { waitUntil } from './free-port';
+import { feed } from './feeder';
+import { counter, millisBehindLatest } from './flink-rest';
+import { readAll } from './kinesis-local';
+import { assertJarBuilt } from './local-job';
+import { committedLines, countByCategory } from './results';
+import { withLocalPipeline } from './session';
+
+const BUDGET_MS = 180_000;
+const FEED_MS = 12_000;
+const RATE = 100;
+const MALFORMED_EVERY = 50;
+const RESULT_METRIC: Record<WorkloadName, string> = {
+  taxi: 'pickup_hotspots',
+  iot: 'sensor_stats',
+  clickstream: 'dashboard',
+};
+
+const checks: { name: string; ok: boolean; detail: string }[] = [];
+function check(name: string, ok: boolean, detail: string): void {
+  checks.push({ name, ok, detail });
+  process.stderr.write(`${ok ? 'ok' : 'not ok'} - ${name}: ${detail}\n`);
+}
+
+async function runWorkload(workload: WorkloadName, outRoot: string): Promise<void> {
+  const log = (m: string): void => void process.stderr.write(`[${workload}] ${m}\n`);
+  await withLocalPipeline(
+    {
+      workload,
+      outDir: join(outRoot, workload),
+      windowSeconds: 2,
+      parallelism: 2,
+      shards: 2,
+      checkpointIntervalMs: 1000,
+      jobProperties: { 'taxi.hotspot.threshold': '3' },
+      log,
+    },
+    async (s) => {
+      const lagSamples: number[] = [];
+      const fed = await feed({
+        client: s.client,
+        streamArn: s.inputArn,
+        workload,
+        ratePerSecond: RATE,
+        durationMs: FEED_MS,
+        malformedEvery: MALFORMED_EVERY,
+        onBatch: () => void millisBehindLatest(s.restUrl, s.jid).then((l) => l !== undefined && lagSamples.push(l)),
+      });
+      log(`fed ${fed.events} events and ${fed.malformed} malformed records`);
+
+      const metric = RESULT_METRIC[workload];
+      const windows = await waitUntil(`committed ${metric} windows`, 30_000, async () => {
+        const starts = new Set(
+          committedLines(s.resultsDir).filter((l) => l.partition.startsWith(metric)).map((l) => l.json.window_start),
+        );
+        return starts.size >= 3 ? starts.size : undefined;
+      }).catch(() => 0);
+      const results = committedLines(s.resultsDir);
+      const counts = countByCategory(results);
+      check(`${workload}: event-time windows are committed`, windows >= 3,
+        `${windows} distinct ${metric} windows; lines per folder ${JSON.stringify(counts)}`);
+      const partitioned = results.every((l) => /^[a-z_]+\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}$/.test(l.partition));
+      check(`${workload}: results are partitioned by date and hour`, results.length > 0 && partitioned,
+        results.slice(0, 1).map((l) => l.partition).join(''));
+
+      const malformedCounted = await waitUntil('malformedRecords to count every malformed record', 15_000, async () => {
+        const n = await counter(s.restUrl, s.jid, 'malformedRecords');
+        return n >= fed.malformed ? n : undefined;
+      }).catch(() => -1);
+      check(`${workload}: the malformedRecords metric counts every malformed record`, malformedCounted === fed.malformed,
+        `${malformedCounted} counted, ${fed.malformed} fed`);
+      const malformedLines = await waitUntil('malformed records in errors/', 15_000, async () => {
+        const n = countByCategory(committedLines(s.errorsDir)).malformed ?? 0;
+        return n >= fed.malformed ? n : undefined;
+      }).catch(() => countByCategory(committedLines(s.errorsDir)).malformed ?? 0);
+      check(`${workload}: every malformed record reaches errors/ with a reason`, malformedLines === fed.malformed,
+        `${malformedLines} lines, ${fed.malformed} fed`);
+
+      const lag = await millisBehindLatest(s.restUrl, s.jid);
+      if (lag !== undefined) lagSamples.push(lag);
+      const known = lagSamples.filter((l) => l >= 0);
+      check(`${workload}: millisBehindLatest is readable from the Flink REST API`, known.length > 0,
+        `${known.length} samples, max ${Math.max(-1, ...known)} ms, last ${lag} ms`);
+
+      if (workload !== 'clickstream') {
+        const alerts = await waitUntil('alerts on the Kinesis alerts stream', 15_000, async () => {
+          const records = await readAll(s.client, s.alertsArn);
+          return records.length > 0 ? records : undefined;
+        }).catch(() => [] as string[]);
+        const wellFormed = alerts.every((a) => (JSON.parse(a) as { workload?: string }).workload === workload);
+        check(`${workload}: alerts reach the Kinesis alerts stream`, alerts.length > 0 && wellFormed,
+          `${alerts.length} records, ${counts.alerts ?? 0} alert lines committed to files`);
+      }
+      const late = await counter(s.restUrl, s.jid, 'lateRecords');
+      log(`late records: ${late}; job start-up ${(s.jobStartupMs / 1000).toFixed(1)} s`);
+    },
+  );
+}
+
+async function main(): Promise<void> {
+  assertJarBuilt();
+  const started = Date.now();
+  const outRoot = resolve(__dirname, '..', '..', 'flink-app', 'target', 'local-e2e');
+  for (const workload of ['taxi', 'iot', 'clickstream'] as const) {
+    try {
+      await runWorkload(workload, outRoot);
+    } catch (e) {
+      check(`${workload}: local pipeline runs`, false, e instanceof Error ? e.message : String(e));
+    }
+  }
+  const elapsed = Date.now() - started;
+  check('the local end-to-end run finishes within 3 minutes', elapsed <= BUDGET_MS, `${(elapsed / 1000).toFixed(1)} s`);
+  const failed = checks.filter((c) => !c.ok).length;
+  process.stdout.write(`flink-local-e2e: ${checks.length - failed} passed, ${failed} failed\n`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`flink-local-e2e: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,71 @@
+/** The few Flink REST API calls a local run needs: job state, source lag and counters, cancel. */
+
+interface JobOverview {
+  jid: string;
+  name: string;
+  state: string;
+}
+
+interface Vertex {
+  id: string;
+  name: string;
+  status: string;
+}
+
+interface AggregatedMetric {
+  id: string;
+  min?: number;
+  max?: number;
+  sum?: number;
+}
+
+async function get<T>(restUrl: string, path: string): Promise<T> {
+  const response = await fetch(restUrl + path);
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export async function runningJob(restUrl: string): Promise<JobOverview | undefined> {
+  const { jobs } = await get<{ jobs: JobOverview[] }>(restUrl, '/jobs/overview');
+  const job = jobs.find((j) => j.state === 'RUNNING');
+  if (!job) return undefined;
+  const { vertices } = await get<{ vertices: Vertex[] }>(restUrl, `/jobs/${job.jid}`);
+  return vertices.every((v) => v.status === 'RUNNING') ? job : undefined;
+}
+
+async function vertices(restUrl: string, jid: string): Promise<Vertex[]> {
+  return (await get<{ vertices: Vertex[] }>(restUrl, `/jobs/${jid}`)).vertices;
+}
+
+/** Metrics of all subtasks of every vertex whose metric id ends with `.<name>`, aggregated by Flink. */
+async function metricAcrossVertices(restUrl: string, jid: string, name: string): Promise<AggregatedMetric[]> {
+  const found: AggregatedMetric[] = [];
+  for (const v of await vertices(restUrl, jid)) {
+    const base = `/jobs/${jid}/vertices/${v.id}/subtasks/metrics`;
+    const available = await get<{ id: string }[]>(restUrl, base);
+    const ids = available.map((m) => m.id).filter((id) => id === name || id.endsWith(`.${name}`));
+    if (ids.length === 0) continue;
+    found.push(...(await get<AggregatedMetric[]>(restUrl, `${base}?get=${ids.map(encodeURIComponent).join(',')}&agg=min,max,sum`)));
+  }
+  return found;
+}
+
+/**
+ * The source's millisBehindLatest, worst subtask (-1 until its first GetRecords answer); undefined while the
+ * metric is not registered yet.
+ */
+export async function millisBehindLatest(restUrl: string, jid: string): Promise<number | undefined> {
+  const metrics = await metricAcrossVertices(restUrl, jid, 'millisBehindLatest');
+  if (metrics.length === 0) return undefined;
+  return Math.max(...metrics.map((m) => m.max ?? -1));
+}
+
+/** A counter summed over all subtasks and operators that report it (malformedRecords, lateRecords, ...). */
+export async function counter(restUrl: string, jid: string, name: string): Promise<number> {
+  const metrics = await metricAcrossVertices(restUrl, jid, name);
+  return metrics.reduce((total, m) => total + (m.sum ?? 0), 0);
+}
+
+export async function cancel(restUrl: string, jid: string): Promise<void> {
+  await fetch(`${restUrl}/jobs/${jid}?mode=cancel`, { method: 'PATCH' });
+}

@@ -1,0 +1,83 @@
+/** The Flink job from the shaded jar, in a local MiniCluster (REST API on 127.0.0.1), as `--properties` runs it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+
+const FLINK_APP = resolve(__dirname, '..', '..', 'flink-app');
+export const JAR = join(FLINK_APP, 'target', 'kpufit-flink-app.jar');
+const CLASSPATH = join(FLINK_APP, 'target', 'local-classpath.txt');
+const MAIN_CLASS = 'dev.kpufit.flink.StreamingJob';
+
+/** Property groups in the shape Managed Flink hands the job: { GroupId: { key: value } }. */
+export type PropertyGroups = Record<string, Record<string, string>>;
+
+export interface LocalJob {
+  restUrl: string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** The `--add-opens` flags Flink's serializers need on JDK 17, kept in one place: the pom's jdk17.opens. */
+export function jdk17Opens(): string[] {
+  const pom = readFileSync(join(FLINK_APP, 'pom.xml'), 'utf8');
+  const match = /<jdk17\.opens>([^<]+)<\/jdk17\.opens>/.exec(pom);
+  if (!match) throw new Error('flink-app/pom.xml: property jdk17.opens not found');
+  return match[1].trim().split(/\s+/);
+}
+
+export function assertJarBuilt(): void {
+  if (!existsSync(JAR) || !existsSync(CLASSPATH)) {
+    throw new Error(`${JAR} or its local classpath is missing: run \`npm run build:flink\` first`);
+  }
+}
+
+export function startLocalJob(options: {
+  properties: PropertyGroups;
+  workDir: string;
+  restPort: number;
+  parallelism: number;
+  checkpointIntervalMs: number;
+}): LocalJob {
+  assertJarBuilt();
+  const propertiesFile = join(options.workDir, 'application-properties.json');
+  writeFileSync(propertiesFile, JSON.stringify(options.properties, null, 2));
+  const classpath = [JAR, ...readFileSync(CLASSPATH, 'utf8').trim().split(delimiter)].join(delimiter);
+  const logFile = join(options.workDir, 'job.log');
+  const log = createWriteStream(logFile);
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      ...jdk17Opens(),
+      '-Xmx1g',
+      `-Dlog4j.configurationFile=${join(FLINK_APP, 'local', 'log4j2-local.properties')}`,
+      `-Dkpufit.log.file=${join(options.workDir, 'flink.log')}`,
+      '-cp',
+      classpath,
+      MAIN_CLASS,
+      '--properties',
+      propertiesFile,
+      '--rest-port',
+      String(options.restPort),
+      '--parallelism',
+      String(options.parallelism),
+      '--checkpoint-interval-ms',
+      String(options.checkpointIntervalMs),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    restUrl: `http://127.0.0.1:${options.restPort}`,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+        if (!done) child.kill('SIGKILL');
+      }
+      log.end();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * One local pipeline: kinesis-local with an input and an alerts stream, the Flink job reading the one and
+ * writing results to local files and alerts to the other. Everything started here is stopped in `finally`.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { WorkloadName } from '../../simulator/workloads';
+import { freePort, waitUntil } from './free-port';
+import { cancel, runningJob } from './flink-rest';
+import { createStream, EMULATOR_REGION, startKinesisLocal } from './kinesis-local';
+import { startLocalJob, type PropertyGroups } from './local-job';
+
+export interface SessionOptions {
+  workload: WorkloadName;
+  outDir: string;
+  windowSeconds: number;
+  parallelism: number;
+  shards: number;
+  checkpointIntervalMs: number;
+  /** Job-group overrides, e.g. taxi.hotspot.threshold or cost knobs. */
+  jobProperties?: Record<string, string>;
+  log?: (message: string) => void;
+}
+
+export interface Session {
+  client: KinesisClient;
+  inputArn: string;
+  alertsArn: string;
+  restUrl: string;
+  jid: string;
+  resultsDir: string;
+  errorsDir: string;
+  /** Milliseconds from starting the job's JVM to all its tasks RUNNING. */
+  jobStartupMs: number;
+}
+
+export function properties(o: SessionOptions, endpoint: string, inputArn: string, alertsArn: string): PropertyGroups {
+  return {
+    InputStream: {
+      'stream.arn': inputArn,
+      'stream.name': inputArn.split(':stream/')[1],
+      'aws.region': EMULATOR_REGION,
+      'source.init.position': 'TRIM_HORIZON',
+      'aws.endpoint': endpoint,
+    },
+    Output: {
+      'results.path': pathToFileURL(join(o.outDir, 'results')).href + '/',
+      'errors.path': pathToFileURL(join(o.outDir, 'errors')).href + '/',
+      'alerts.stream.arn': alertsArn,
+      'aws.region': EMULATOR_REGION,
+      'aws.endpoint': endpoint,
+    },
+    Job: {
+      workload: o.workload,
+      'window.size.seconds': String(o.windowSeconds),
+      'watermark.max.out.of.orderness.seconds': '2',
+      'watermark.idleness.seconds': '5',
+      ...o.jobProperties,
+    },
+  };
+}
+
+export async function withLocalPipeline<T>(o: SessionOptions, body: (s: Session) => Promise<T>): Promise<T> {
+  const log = o.log ?? (() => undefined);
+  const outDir = resolve(o.outDir);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const kinesis = await startKinesisLocal(join(outDir, 'kinesis-local.log'));
+  log(`kinesis-local on ${kinesis.endpoint}`);
+  let job: ReturnType<typeof startLocalJob> | undefined;
+  let jid: string | undefined;
+  try {
+    const inputArn = await createStream(kinesis.client, `kpufit-${o.workload}-input`, o.shards);
+    const alertsArn = await createStream(kinesis.client, `kpufit-${o.workload}-alerts`, 1);
+    const restPort = await freePort();
+    const started = Date.now();
+    job = startLocalJob({
+      properties: properties({ ...o, outDir }, kinesis.endpoint, inputArn, alertsArn),
+      workDir: outDir,
+      restPort,
+      parallelism: o.parallelism,
+      checkpointIntervalMs: o.checkpointIntervalMs,
+    });
+    const exited = job.exited.then((code) => {
+      throw new Error(`the Flink job exited with code ${code}; see ${join(outDir, 'job.log')} and flink.log`);
+    });
+    exited.catch(() => undefined);
+    const restUrl = job.restUrl;
+    const running = await Promise.race([
+      waitUntil('the Flink job to be RUNNING', 90_000, () => runningJob(restUrl), 500),
+      exited,
+    ]);
+    jid = running.jid;
+    const jobStartupMs = Date.now() - started;
+    log(`job ${running.name} RUNNING after ${(jobStartupMs / 1000).toFixed(1)} s, REST API ${restUrl}`);
+    return await body({
+      client: kinesis.client,
+      inputArn,
+      alertsArn,
+      restUrl,
+      jid,
+      resultsDir: join(outDir, 'results', o.workload),
+      errorsDir: join(outDir, 'errors', o.workload),
+      jobStartupMs,
+    });
+  } finally {
+    if (job) {
+      if (jid) await cancel(job.restUrl, jid).catch(() => undefined);
+      await job.stop();
+    }
+    await kinesis.stop();
+  }
+}
