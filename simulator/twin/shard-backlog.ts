@@ -38,19 +38,18 @@ export class ShardBacklog {
 
   /** Consumes up to `records`, oldest first; returns how many were taken. */
   take(records: number): number {
-    let left = records;
+    let taken = 0;
     const mask = this.second.length - 1;
-    while (left > 0 && this.size > 0) {
+    while (taken < records && this.size > 0) {
       const h = this.head;
-      const taken = Math.min(left, this.count[h]);
-      this.count[h] -= taken;
-      left -= taken;
+      const now = Math.min(records - taken, this.count[h]);
+      this.count[h] -= now;
+      taken += now;
       if (this.count[h] <= EMPTY) {
         this.head = (h + 1) & mask;
         this.size--;
       }
     }
-    const taken = records - left;
     this.total = this.size === 0 ? 0 : Math.max(0, this.total - taken);
     return taken;
   }
