@@ -2,7 +2,7 @@
  * IAM policy documents as plain data, rendered to JSON only at synth time (Lazy), so constructs can keep
  * adding statements (grants) after a policy is attached, and tests can parse every document back.
  */
-import { Lazy } from 'cdktf';
+import { Fn, Lazy } from 'cdktf';
 
 export type Principal = { Service: string | string[] } | { AWS: string | string[] } | '*';
 
@@ -36,12 +36,22 @@ export class PolicyDocument {
     return this.statements.length === 0;
   }
 
-  /** The document as a JSON string token, produced when the stack is synthesized. */
+  /**
+   * The document as a JSON string token, produced when the stack is synthesized. For `cdktf synth --hcl`
+   * it is a jsonencode() call instead: cdktf's HCL writer mangles JSON strings that contain references
+   * (hashicorp/terraform-cdk#3911), while jsonencode({...}) is what hand-written HCL would say anyway.
+   */
   toJson(): string {
+    const document = () => ({ Version: '2012-10-17', Statement: this.statements });
     return Lazy.stringValue({
-      produce: () => JSON.stringify({ Version: '2012-10-17', Statement: this.statements }),
+      produce: () => (synthesizingHcl() ? Fn.jsonencode(document()) : JSON.stringify(document())),
     });
   }
+}
+
+/** cdktf's own switch for HCL output (set by `cdktf synth --hcl`). */
+function synthesizingHcl(): boolean {
+  return process.env.SYNTH_HCL_OUTPUT === 'true' || process.env.SYNTH_HCL_OUTPUT === '1';
 }
 
 /** The TLS-only guard every resource policy carries: deny any request that is not over HTTPS. */
