@@ -12,7 +12,7 @@ import type { KinesisAnalyticsApi } from '../../calibration/aws-api';
 import type { ParallelismSettings } from '../../calibration/ports';
 import { ACCOUNT_ID, REGION, awsError } from './aws-errors';
 import { MAX_PARALLELISM_PER_KPU, kpusFor } from './model';
-import type { Operation, Simulation } from './simulation';
+import { TWIN_EPOCH_MS, type Operation, type Simulation } from './simulation';
 
 const PARALLELISM_PATH = 'applicationConfigurationUpdate.flinkApplicationConfigurationUpdate.parallelismConfigurationUpdate';
 
@@ -153,6 +153,7 @@ export class TwinKinesisAnalytics implements KinesisAnalyticsApi {
   #detail(): ApplicationDetail {
     const sim = this.#sim;
     const name = sim.scenario.application;
+    const lastUpdate = [...sim.operations].reverse().find((op) => op.kind !== 'StartApplication');
     return {
       ApplicationARN: `arn:aws:kinesisanalytics:${REGION}:${ACCOUNT_ID}:application/${name}`,
       ApplicationName: name,
@@ -161,6 +162,8 @@ export class TwinKinesisAnalytics implements KinesisAnalyticsApi {
       ApplicationStatus: sim.status,
       ApplicationVersionId: sim.versionId,
       ApplicationMode: 'STREAMING',
+      CreateTimestamp: new Date(TWIN_EPOCH_MS),
+      LastUpdateTimestamp: new Date(lastUpdate ? lastUpdate.startMs : TWIN_EPOCH_MS),
       ApplicationConfigurationDescription: {
         FlinkApplicationConfigurationDescription: {
           ParallelismConfigurationDescription: {

@@ -18,7 +18,7 @@ const HASH_KEY_SPACE = 2n ** 128n;
 
 export class TwinKinesis implements KinesisApi {
   readonly #sim: Simulation;
-  #sequence = 0n;
+  #sequence = 0;
 
   constructor(sim: Simulation) {
     this.#sim = sim;
@@ -63,8 +63,8 @@ export class TwinKinesis implements KinesisApi {
       const shard = sim.stream.shardForHashFraction(hashFraction(r.PartitionKey, r.ExplicitHashKey));
       const shardId = `shardId-${String(shard).padStart(12, '0')}`;
       if (sim.putRecord(shard, bytes)) {
-        this.#sequence++;
-        out.push({ SequenceNumber: (49600000000000000000000000000000000000000000000000000000n + this.#sequence).toString(), ShardId: shardId });
+        // 56 digits like Kinesis's, increasing with every accepted record.
+        out.push({ SequenceNumber: `4960000000000000000000000000000000${String(++this.#sequence).padStart(22, '0')}`, ShardId: shardId });
       } else {
         failed++;
         out.push({
