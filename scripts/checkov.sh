@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Security gate: synthesizes every environment's stack and scans the Terraform JSON with checkov.
-# checkov lives in a project-local virtualenv (.venv) so the scan is reproducible and never touches the
-# system Python. A missing python3 is a loud skip on a developer machine but a failure in CI
+# checkov lives in the project-local virtualenv (.venv, scripts/ensure-venv.sh) so the scan is reproducible
+# and never touches the system Python. A missing python3 is a loud skip on a developer machine but a failure in CI
 # (KPUFIT_REQUIRE_CHECKOV=1, set by .ci/run), because CI must prove the gate ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CHECKOV_VERSION="3.3.30"
-VENV=".venv"
+VENV=".venv" # created by scripts/ensure-venv.sh
 OUT="cdktf.out"
 FIXTURE_JAR="__tests__/fixtures/flink-app-fixture.jar"
+PYTHON="${KPUFIT_PYTHON:-python3}" # the interpreter that creates the venv; overridable for tests
 
 skip_or_fail() {
   if [ "${KPUFIT_REQUIRE_CHECKOV:-0}" = "1" ]; then
@@ -25,17 +26,15 @@ skip_or_fail() {
   exit 0
 }
 
-command -v python3 >/dev/null 2>&1 || skip_or_fail "python3 not found"
+command -v "$PYTHON" >/dev/null 2>&1 || skip_or_fail "$PYTHON not found"
 
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV" >&2 || skip_or_fail "python3 -m venv failed (install the python3-venv package)"
-fi
-
-# Reinstall only when the pinned version is not already in the venv: keeps repeated `npm test` fast.
-if [ "$("$VENV/bin/python" -m pip show checkov 2>/dev/null | sed -n 's/^Version: //p')" != "$CHECKOV_VERSION" ]; then
-  echo "checkov gate: installing checkov==$CHECKOV_VERSION into $VENV (first run takes a minute)" >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION" >&2
-fi
+# The shared project venv (.venv): reinstalls only when the pinned version is not there yet.
+set +e
+scripts/ensure-venv.sh "checkov==$CHECKOV_VERSION"
+status=$?
+set -e
+[ "$status" -eq 3 ] && skip_or_fail "python3 (with venv) is not usable"
+[ "$status" -eq 0 ] || { echo "checkov gate: FAILED: could not install checkov==$CHECKOV_VERSION" >&2; exit 1; }
 
 [ "${1:-}" = "--install-only" ] && exit 0
 
