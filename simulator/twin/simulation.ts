@@ -316,7 +316,8 @@ export class Simulation {
       store.addMany(t, M.backPressuredTimeMsPerSecond, backPressured ? 1000 - busy : 0, g.count);
       store.addMany(t, M.idleTimeMsPerSecond, backPressured ? 0 : 1000 - busy, g.count);
     }
-    store.add(t, M.heapMemoryUtilization, Math.min(100, 100 * cfg.heapUtilization));
+    // twin.md 6 as written: (baseHeapMb + stateMb / n) / 3072, above 100% when the state cannot fit (the job then fails).
+    store.add(t, M.heapMemoryUtilization, 100 * cfg.heapUtilization);
   }
 
   /** The built-in policy, on the minute that just closed. */
