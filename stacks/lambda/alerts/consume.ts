@@ -6,7 +6,7 @@
  *   from the lowest one (records after it are re-delivered too: notifications are at-least-once);
  * - when retries or record age run out, Lambda sends the batch's shard/sequence range to the DLQ.
  */
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Alert } from './alert';
 import { decodeRecord } from './decode';
 import { emfLine, type EmfMetric } from './emf';
@@ -27,7 +27,9 @@ export interface AlertsConsumerDeps {
   readonly maxConcurrentPublishes?: number;
 }
 
-export type AlertsBatchHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+/** The Lambda context is optional so tests may leave it out; only its request id is used (log correlation). */
+export type AlertsBatchHandler = (event: KinesisStreamEvent, context?: Pick<Context, 'awsRequestId'>) =>
+  Promise<KinesisStreamBatchResponse>;
 
 interface Outcome { readonly group: AlertGroup; readonly error?: Error }
 
@@ -57,10 +59,10 @@ const compareSequenceNumbers = (a: string, b: string) => {
 
 export function createAlertsConsumer(deps: AlertsConsumerDeps): AlertsBatchHandler {
   const limit = deps.maxConcurrentPublishes ?? 8;
-  const log = (level: 'INFO' | 'WARN' | 'ERROR', msg: string, fields: Record<string, unknown>) =>
-    deps.writeLine(JSON.stringify({ level, msg, ...fields }));
-
-  return async (event) => {
+  return async (event, context) => {
+    const requestId = context?.awsRequestId;
+    const log = (level: 'WARN' | 'ERROR', msg: string, fields: Record<string, unknown>) =>
+      deps.writeLine(JSON.stringify({ level, msg, ...(requestId ? { requestId } : {}), ...fields }));
     const records = event.Records ?? [];
     const decoded = records.map(decodeRecord);
     const alerts: { alert: Alert; sequenceNumber: string }[] = [];
@@ -95,19 +97,20 @@ export function createAlertsConsumer(deps: AlertsConsumerDeps): AlertsBatchHandl
     const failedSequenceNumbers = [...new Set(failed.flatMap((o) => o.group.sequenceNumbers))]
       .sort(compareSequenceNumbers);
 
-    emitMetrics(deps, { records: records.length, malformed, outcomes, failedRecords: failedSequenceNumbers.length });
+    emitMetrics(deps, { records: records.length, malformed, outcomes, failedRecords: failedSequenceNumbers.length, requestId });
     return { batchItemFailures: failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
 
 function emitMetrics(deps: AlertsConsumerDeps, batch: { records: number; malformed: number;
-  outcomes: readonly Outcome[]; failedRecords: number }): void {
+  outcomes: readonly Outcome[]; failedRecords: number; requestId?: string }): void {
   const timestampMs = deps.clock();
+  const properties: Record<string, string> = batch.requestId ? { requestId: batch.requestId } : {};
   const count = (name: string, value: number): EmfMetric => ({ name, unit: 'Count', value });
   const published = (os: readonly Outcome[]) => os.filter((o) => o.error === undefined).length;
   const alertsIn = (os: readonly Outcome[]) => os.reduce((n, o) => n + o.group.alerts.length, 0);
   deps.writeLine(emfLine({
-    namespace: deps.metricsNamespace, timestampMs, dimensions: { FunctionName: deps.functionName },
+    namespace: deps.metricsNamespace, timestampMs, dimensions: { FunctionName: deps.functionName }, properties,
     metrics: [
       count('RecordsReceived', batch.records),
       count('AlertsReceived', alertsIn(batch.outcomes)),
@@ -121,7 +124,7 @@ function emitMetrics(deps: AlertsConsumerDeps, batch: { records: number; malform
   for (const o of batch.outcomes) byWorkload.set(o.group.workload, [...(byWorkload.get(o.group.workload) ?? []), o]);
   for (const [workload, os] of byWorkload) {
     deps.writeLine(emfLine({
-      namespace: deps.metricsNamespace, timestampMs,
+      namespace: deps.metricsNamespace, timestampMs, properties,
       dimensions: { FunctionName: deps.functionName, Workload: workload },
       metrics: [count('AlertsReceived', alertsIn(os)), count('NotificationsPublished', published(os))],
     }));

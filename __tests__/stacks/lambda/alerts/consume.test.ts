@@ -125,6 +125,18 @@ describe('alerts consumer: one Kinesis batch', () => {
     ]);
   });
 
+  it('tags its log and EMF lines with the Lambda request id when given one', async () => {
+    const t = setup();
+    await t.handler(event(rawRecord('1', '%%%'), jsonRecord('2', alert())), { awsRequestId: 'req-42' });
+    expect(t.logs()[0]).toMatchObject({ level: 'WARN', requestId: 'req-42', sequenceNumber: '1' });
+    expect(t.emf().map((l) => l.requestId)).toEqual(['req-42', 'req-42']);
+    // A property, not a metric or a dimension: it must not turn into a CloudWatch metric.
+    const directive = (t.emf()[0]._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> })
+      .CloudWatchMetrics[0];
+    expect(directive.Dimensions.flat()).not.toContain('requestId');
+    expect(directive.Metrics.map((m) => m.Name)).not.toContain('requestId');
+  });
+
   it('handles an empty batch: no notifications, zero counts', async () => {
     const t = setup();
     expect(await t.handler(event())).toEqual({ batchItemFailures: [] });

@@ -21,6 +21,13 @@ describe('emfLine: CloudWatch Embedded Metric Format', () => {
     });
   });
 
+  it('carries extra properties at top level without declaring them as metrics or dimensions', () => {
+    const parsed = JSON.parse(emfLine({ namespace: 'n', timestampMs: 0, dimensions: { FunctionName: 'f' },
+      metrics: [{ name: 'X', unit: 'Count', value: 1 }], properties: { requestId: 'req-1' } }));
+    expect(parsed.requestId).toBe('req-1');
+    expect(parsed._aws.CloudWatchMetrics[0]).toEqual({ Namespace: 'n', Dimensions: [['FunctionName']], Metrics: [{ Name: 'X', Unit: 'Count' }] });
+  });
+
   it('refuses a metric that would overwrite a dimension value', () => {
     expect(() => emfLine({ namespace: 'n', timestampMs: 0, dimensions: { Workload: 'iot' },
       metrics: [{ name: 'Workload', unit: 'Count', value: 1 }] })).toThrow('EMF: Workload is used twice');
