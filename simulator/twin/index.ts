@@ -10,3 +10,5 @@ export {
 export { TWIN_EPOCH_MS, type SecondObservation } from './simulation';
 export { inputId } from './cloudwatch';
 export { runScenario, type TwinRunResult } from './run';
+export { TwinServiceException, type AwsErrorName } from './aws-errors';
+export { AUTOSCALE_UP_CPU, AUTOSCALE_UP_MINUTES, AUTOSCALE_DOWN_CPU, AUTOSCALE_DOWN_MINUTES } from './autoscaling-policy';
