@@ -2,7 +2,7 @@
  * One local pipeline: kinesis-local with an input and an alerts stream, the Flink job reading the one and
  * writing results to local files and alerts to the other. Everything started here is stopped in `finally`.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -84,7 +84,9 @@ export async function withLocalPipeline<T>(o: SessionOptions, body: (s: Session)
       checkpointIntervalMs: o.checkpointIntervalMs,
     });
     const exited = job.exited.then((code) => {
-      throw new Error(`the Flink job exited with code ${code}; see ${join(outDir, 'job.log')} and flink.log`);
+      const jobLog = join(outDir, 'job.log');
+      const tail = existsSync(jobLog) ? readFileSync(jobLog, 'utf8').trim().split('\n').slice(-6).join(' | ') : '';
+      throw new Error(`the Flink job exited with code ${code}: ${tail} (see ${jobLog} and flink.log)`);
     });
     exited.catch(() => undefined);
     const restUrl = job.restUrl;
