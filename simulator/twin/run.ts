@@ -2,7 +2,7 @@
  * `kpufit twin run`: one configuration on the twin for a while (contracts.md "kpufit twin run --json").
  * Starts RUNNING at the given configuration with an empty backlog and the scenario's load from second 0.
  */
-import { assess, capacity, costPerHourUsd, heapUtilization, kpusFor, round, type Config } from './model';
+import { assess, costPerHourUsd, heapUtilization, kpusFor, round, type Config } from './model';
 import type { Scenario } from './scenario';
 import { Twin } from './twin';
 
@@ -75,7 +75,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): TwinRunRes
     parallelismPerKpu: config.parallelismPerKpu,
     kpus,
     durationSeconds: duration,
-    capacityRecordsPerSecond: capacity(config, scenario.stream.shards, scenario.load.recordBytes, scenario.job).recordsPerSecond,
+    capacityRecordsPerSecond: verdict.capacityRecordsPerSecond,
     offeredPeakRecordsPerSecond: round(offeredPeak, 3),
     acceptedPeakRecordsPerSecond: round(acceptedPeak, 3),
     maxLagMs: Math.round(maxLag),
