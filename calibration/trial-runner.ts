@@ -85,7 +85,7 @@ export class TrialRunner {
     const fromMs = Math.floor(startMs / 60000) * 60000;
     let samples: MinuteSample[] = [];
     let observation = evaluateTrial(samples, ctx);
-    let assessment: TrialAssessment = { verdict: 'inconclusive', reason: 'no metrics yet', capacity: null, method: 'none', memoryBound: false };
+    let assessment: TrialAssessment = { verdict: 'inconclusive', reason: 'no metrics yet', capacity: null, method: 'none', memoryBound: false, draining: false };
     for (;;) {
       hooks.checkpoint?.();
       // Wake just after the current minute closes (plus CloudWatch's publishing delay).
@@ -95,9 +95,9 @@ export class TrialRunner {
       if (toMs > fromMs) samples = await this.collector.collect(fromMs, toMs);
       observation = evaluateTrial(samples, ctx);
       const fit = fitModel([...previous, observation], options);
-      assessment = assessTrial(observation, fit, this.setup);
-      hooks.onMinute?.(observation, samples[samples.length - 1]);
       const runningSeconds = (clock.now() - runningSinceMs) / 1000;
+      assessment = assessTrial(observation, fit, this.setup, runningSeconds >= maxRunningSeconds);
+      hooks.onMinute?.(observation, samples[samples.length - 1]);
       if (this.settled(observation, assessment, runningSeconds, maxRunningSeconds)) break;
     }
     return { observation, assessment, samples, startMs, endMs: clock.now(), polledDowntimeSeconds };
@@ -109,10 +109,14 @@ export class TrialRunner {
     if (a.memoryBound) return obs.cleanMinutes >= 1 || runningSeconds >= 300;
     if (obs.cleanMinutes < options.minTrialMinutes) return false;
     if (a.verdict === 'fail') return true;
-    if (a.verdict === 'pass') {
-      // Caught up after the restart and stayed so for the steady minutes.
-      return obs.caughtUp && obs.cleanMinutes - obs.backloggedMinutes >= options.steadyMinutes;
-    }
-    return false;
+    if (a.verdict !== 'pass') return false;
+    // Caught up after the restart and stayed so for the steady minutes.
+    if (!a.draining) return obs.caughtUp && obs.caughtUpMinutes >= options.steadyMinutes;
+    // Still draining a backlog (partly inherited from earlier failing trials): wait for the catch-up only
+    // if it is due before the trial's time is up; the capacity itself is already measured.
+    const lagSeconds = (obs.finalLagMs ?? 0) / 1000;
+    const drainRate = (a.capacity ?? 0) - this.setup.peak;
+    const remaining = drainRate > 0 ? (lagSeconds * this.setup.peak) / drainRate : Infinity;
+    return runningSeconds + remaining > maxRunningSeconds;
   }
 }

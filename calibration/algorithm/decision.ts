@@ -4,8 +4,8 @@
  * with headroom and catch-up, heap within the SLO, within the limits; among those the largest capacity.
  *
  * Every configuration is one of
- *   excluded  a trial failed it, or even the model's most optimistic corner misses the requirement (or
- *             the heap limit) by more than the noise margin;
+ *   excluded  a trial failed it, or even the model's most optimistic corner (every parameter at the
+ *             favourable end of its range, noise included) misses the requirement or the heap limit;
  *   likely    the model's point estimate meets it with the margin;
  *   possible  neither.
  * The answer is a configuration whose own trial passed at n KPUs with every configuration below n
@@ -35,6 +35,8 @@ export interface TrialAssessment {
   capacity: number | null;
   method: string;
   memoryBound: boolean;
+  /** Passed on capacity measured while the backlog was still draining (not yet caught up). */
+  draining: boolean;
 }
 
 export interface Candidate extends Configuration {
@@ -56,35 +58,46 @@ export type Decision =
     required: Range;
   };
 
-/** A trial judged with everything known now (the downtime measured later may raise the requirement). */
-export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<DecisionInput, 'peak' | 'slo'>): TrialAssessment {
+/**
+ * A trial judged with everything known now (the downtime measured later may raise the requirement).
+ * `final`: the trial is over, so a capacity within the noise of the requirement counts as failing — a
+ * recommendation must be feasible, not probably feasible.
+ */
+export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<DecisionInput, 'peak' | 'slo' | 'options'>, final = true): TrialAssessment {
   const required = requirementRange(input.peak, input.slo, fit).mid;
   const heapLimit = input.slo.maxHeapUtilization * 100;
-  const cap = trialCapacity(obs, fit, sourceBound(obs.shards, obs.recordBytes));
+  const cap = trialCapacity(obs, fit, sourceBound(obs.shards, obs.recordBytes), input.options);
   const capacity = cap?.recordsPerSecond ?? null;
   const method = cap?.method ?? 'none';
+  const base = { capacity, method, memoryBound: false, draining: false };
   if (obs.fullRestarts > 0) {
-    return { verdict: 'fail', capacity, method, memoryBound: true, reason: `${obs.fullRestarts} out-of-memory restart(s), heap ${fmt(obs.heapUtilization ?? 100)}%: memory-bound, needs more KPUs` };
+    return { ...base, verdict: 'fail', memoryBound: true, reason: `${obs.fullRestarts} out-of-memory restart(s), heap ${fmt(obs.heapUtilization ?? 100)}%: memory-bound, needs more KPUs` };
   }
   if (obs.heapUtilization !== null && obs.heapUtilization > heapLimit) {
-    return { verdict: 'fail', capacity, method, memoryBound: true, reason: `heap ${fmt(obs.heapUtilization)}% per KPU above the ${fmt(heapLimit)}% SLO: memory-bound` };
+    return { ...base, verdict: 'fail', memoryBound: true, reason: `heap ${fmt(obs.heapUtilization)}% per KPU above the ${fmt(heapLimit)}% SLO: memory-bound` };
   }
-  if (capacity === null) {
-    return { verdict: 'inconclusive', capacity, method, memoryBound: false, reason: 'no whole minute of the job running to measure' };
+  if (capacity === null || cap === null) {
+    return { ...base, verdict: 'inconclusive', reason: 'no whole minute of the job running to measure' };
   }
-  const m = fit.margin;
+  const m = cap.relativeMargin;
   if (capacity >= required * (1 + m)) {
     if (obs.caughtUp) {
-      return { verdict: 'pass', capacity, method, memoryBound: false, reason: `capacity ~${fmt(capacity)}/s >= required ${fmt(required)}/s; caught up, lag ${fmt(obs.finalLagMs ?? 0)} ms` };
+      return { ...base, verdict: 'pass', reason: `capacity ~${fmt(capacity)}/s >= required ${fmt(required)}/s; caught up, lag ${fmt(obs.finalLagMs ?? 0)} ms` };
     }
-    return { verdict: 'inconclusive', capacity, method, memoryBound: false, reason: `capacity ~${fmt(capacity)}/s would suffice but the lag had not settled` };
+    if (obs.backloggedMinutes >= input.options.minTrialMinutes && obs.lagSlope < 0) {
+      return { ...base, verdict: 'pass', draining: true, reason: `capacity ~${fmt(capacity)}/s measured while draining the backlog (lag falls ${(-obs.lagSlope).toFixed(2)} ms/ms) >= required ${fmt(required)}/s` };
+    }
+    return { ...base, verdict: 'inconclusive', reason: `capacity ~${fmt(capacity)}/s would suffice but the lag had not settled` };
+  }
+  if (capacity >= required * (1 - m) && !final) {
+    return { ...base, verdict: 'inconclusive', reason: `capacity ~${fmt(capacity)}/s within the noise (±${(m * 100).toFixed(1)}%) of the required ${fmt(required)}/s` };
   }
   if (capacity < input.peak) {
-    return { verdict: 'fail', capacity, method, memoryBound: false, reason: `capacity ~${fmt(capacity)}/s < peak ${fmt(input.peak)}/s: lag grows ${obs.lagSlope.toFixed(2)} ms/ms` };
+    return { ...base, verdict: 'fail', reason: `capacity ~${fmt(capacity)}/s < peak ${fmt(input.peak)}/s: lag grows ${obs.lagSlope.toFixed(2)} ms/ms` };
   }
   return {
-    verdict: 'fail', capacity, method, memoryBound: false,
-    reason: `capacity ~${fmt(capacity)}/s keeps up but is under the required ${fmt(required)}/s (headroom for ${fmt(input.slo.targetUtilization * 100)}% utilization and catch-up after a ${fmt(fit.downtimeSeconds.mid)} s update)`,
+    ...base, verdict: 'fail',
+    reason: `capacity ~${fmt(capacity)}/s keeps up but is not clearly above the required ${fmt(required)}/s (headroom for ${fmt(input.slo.targetUtilization * 100)}% utilization and catch-up after a ${fmt(fit.downtimeSeconds.mid)} s update)`,
   };
 }
 
@@ -105,7 +118,7 @@ export function decide(input: DecisionInput): Decision {
   const required = requirementRange(peak, slo, fit);
   const source = sourceBound(input.shards, input.recordBytes);
   const stream = assessStream(observations, input.shards, peak, input.recordBytes, required.mid);
-  const m = fit.margin;
+  const m = Math.max(options.minRelativeMargin, fit.margin);
   const heapLimitMb = slo.maxHeapUtilization * HEAP_MB_PER_KPU;
   const key = (c: { parallelism: number; parallelismPerKpu: number }) => `${c.parallelism}/${c.parallelismPerKpu}`;
 
@@ -122,8 +135,9 @@ export function decide(input: DecisionInput): Decision {
       return { ...c, kpus: n, capacity: { lo: cap.lo, mid: cap.mid, hi: cap.hi }, bottleneck: cap.midDetail.bottleneck, heapUtilization };
     });
   };
+  // Excluding is safe with the optimistic corner alone: it can cost a cheaper answer, never a wrong one.
   const excluded = (c: Candidate) =>
-    failed.has(key(c)) || c.capacity.hi < required.lo * (1 - m) || c.heapUtilization.lo * HEAP_MB_PER_KPU > heapLimitMb;
+    failed.has(key(c)) || c.capacity.hi < required.lo || c.heapUtilization.lo * HEAP_MB_PER_KPU > heapLimitMb;
   const likely = (c: Candidate) => c.capacity.mid >= required.mid * (1 + m) && c.heapUtilization.mid <= slo.maxHeapUtilization;
   /** Most capable first; near-ties (within the margin) go to fewer subtasks per KPU, then fewer subtasks. */
   const byCapability = (a: Candidate, b: Candidate) => {
@@ -187,9 +201,15 @@ export function decide(input: DecisionInput): Decision {
 
   if (nPass !== undefined && (nMinPossible === undefined || nPass <= nMinPossible)) {
     const best = bestPassedAt(nPass);
-    const better = candidatesAt(nPass).filter((c) => !excluded(c) && !tried.has(key(c))).sort(byCapability)[0];
+    const untriedAt = (n: number) => candidatesAt(n).filter((c) => !excluded(c) && !tried.has(key(c))).sort(byCapability);
+    const better = untriedAt(nPass)[0];
     if (trialsLeft && better && better.capacity.lo > (best.a.capacity ?? 0) * (1 + m)) {
       return trial(better, `more capacity at the same ${nPass} KPU(s): the model expects ~${fmt(better.capacity.mid)}/s vs ~${fmt(best.a.capacity ?? 0)}/s measured`);
+    }
+    if (trialsLeft && !fit.measured.downtime) {
+      // Only the running configuration was seen: the catch-up requirement needs one update's downtime.
+      const probe = better ?? untriedAt(nPass + 1)[0];
+      if (probe) return trial(probe, 'measure the downtime of an update (the catch-up requirement) on the most capable alternative');
     }
     const below = nPass > 1 ? `; fewer KPUs excluded by the model (their best is under ${fmt(required.lo)}/s or over the heap limit)` : '';
     return finish(best, below);

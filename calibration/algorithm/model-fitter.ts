@@ -29,7 +29,7 @@ export interface ModelFit {
   heapMbAt(n: number): Range;
   /** ≤ 1: scales predictions down when a directly observed μ fell short of the model's. */
   capacityCorrection: number;
-  /** Relative noise margin from the observed scatter (AlgorithmOptions.marginZ standard errors). */
+  /** Relative uncertainty of the fitted parameters (AlgorithmOptions.marginZ standard errors). */
   margin: number;
   measured: { slotContention: boolean; hotKeyShare: boolean; heap: 'none' | 'ceiling' | 'one' | 'fit'; downtime: boolean };
   baseHeapMb: number | null;
@@ -39,10 +39,11 @@ export interface ModelFit {
 const DEFAULT_IO_WAIT_MAX_MS = 1000;
 
 export function fitModel(observations: TrialObservation[], options: AlgorithmOptions): ModelFit {
-  const margin = noiseMargin(observations, options);
-  const cpu = fitCpu(observations, options, margin);
-  const ioWait = fitIoWait(observations, cpu.at, margin);
-  const hot = fitHotKey(observations, options, margin);
+  const ratios = ratioEvidence(observations);
+  const margin = noiseMargin(ratios, options);
+  const cpu = fitCpu(ratios, options, margin);
+  const ioWait = fitIoWait(ratios, cpu.at, margin);
+  const hot = fitHotKey(observations, options, margin, cpu.at, ioWait);
   const heap = fitHeap(observations, options);
   const downtimes = observations.map((o) => o.downtimeSeconds).filter((d): d is number => d !== null);
   const downtimeSeconds: Range = downtimes.length > 0
@@ -61,7 +62,7 @@ export function fitModel(observations: TrialObservation[], options: AlgorithmOpt
     baseHeapMb: heap.base,
     stateMb: heap.state,
   };
-  fit.capacityCorrection = correctionFromObservedCapacity(fit, observations);
+  fit.capacityCorrection = correctionFromObservedCapacity(fit, observations, options);
   return fit;
 }
 
@@ -106,11 +107,12 @@ export function requirementRange(peak: number, slo: Slo, fit: ModelFit): Range {
  * backlog (the capacity itself), else the model evaluated with this trial's own c_k, per-record time and
  * hot share — exact for that configuration whatever γ is.
  */
-export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: number): { recordsPerSecond: number; method: string } | null {
-  if (obs.backlogCapacity !== null && obs.backloggedMinutes > 0) {
-    return { recordsPerSecond: obs.backlogCapacity, method: 'backlog-throughput' };
-  }
-  if (obs.cpuMsPerRecord === null || obs.msPerRecord === null) return null;
+export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: number, options: Pick<AlgorithmOptions, 'marginZ' | 'minRelativeMargin'>): { recordsPerSecond: number; method: string; relativeMargin: number } | null {
+  const direct = obs.backlogCapacity !== null && obs.backloggedMinutes > 0
+    ? { recordsPerSecond: obs.backlogCapacity, method: 'backlog-throughput', relativeMargin: Math.max(options.minRelativeMargin, options.marginZ * (obs.backlogCapacityRelError ?? 0)) }
+    : null;
+  // Caught-up minutes give noise-free ratios (consumption = offered load): prefer them to the noisy direct μ.
+  if (obs.caughtUpMinutes === 0 || obs.cpuMsPerRecord === null || obs.msPerRecord === null) return direct;
   const k = obs.parallelismPerKpu;
   const scale = obs.cpuMsPerRecord / fit.cpuAt(k).mid;
   const cAt = (j: number) => fit.cpuAt(j).mid * scale;
@@ -119,7 +121,10 @@ export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: numb
     ioWaitMsPerRecord: Math.max(0, obs.msPerRecord - meanCpuPerRecord(obs.parallelism, k, cAt)),
     hotKeyShare: obs.hotKeyShare ?? fit.hotKeyShare.mid,
   };
-  return { recordsPerSecond: capacity(job, obs.parallelism, k, source).recordsPerSecond, method: 'busy-time+cpu' };
+  const modelled = capacity(job, obs.parallelism, k, source).recordsPerSecond;
+  const relativeMargin = Math.max(options.minRelativeMargin, options.marginZ * obs.estimateRelError);
+  if (direct && direct.recordsPerSecond * (1 + direct.relativeMargin) < modelled) return direct;
+  return { recordsPerSecond: modelled, method: 'busy-time+cpu', relativeMargin };
 }
 
 /** Mean c_j over the P subtasks (full KPUs at c_k, the partial last one at c_r). */
@@ -129,9 +134,29 @@ function meanCpuPerRecord(parallelism: number, k: number, cAt: (j: number) => nu
   return (full * k * cAt(k) + (rest > 0 ? rest * cAt(rest) : 0)) / parallelism;
 }
 
+/**
+ * The trials the per-record times are fitted on: for each ParallelismPerKPU, those with caught-up
+ * minutes if any (exact ratios), else the backlogged ones (their CPU and busy samples are clipped at the
+ * 100% / 1000 ms ceilings by the per-second noise, a bias the direct μ then corrects).
+ */
+function ratioEvidence(observations: TrialObservation[]): TrialObservation[] {
+  const ks = new Set(observations.map((o) => o.parallelismPerKpu));
+  return [...ks].flatMap((k) => {
+    const atK = observations.filter((o) => o.parallelismPerKpu === k);
+    const steady = atK.filter((o) => o.caughtUpMinutes > 0);
+    return steady.length > 0 ? steady : atK;
+  });
+}
+
+/**
+ * The parameters' own uncertainty: marginZ standard errors of the per-minute ratio estimates. Zero when
+ * they came from caught-up minutes, where consumption is the noise-free offered load; the floor
+ * (minRelativeMargin) is applied where a decision compares against a threshold, not here, so that
+ * well-measured parameters do not compound it into a wide optimistic corner.
+ */
 function noiseMargin(observations: TrialObservation[], options: AlgorithmOptions): number {
-  const errors = observations.flatMap((o) => [o.estimateRelError, o.backlogCapacityRelError ?? 0]);
-  return Math.max(options.minRelativeMargin, options.marginZ * Math.max(0, ...errors));
+  const errors = observations.map((o) => o.estimateRelError);
+  return options.marginZ * Math.max(0, ...errors);
 }
 
 function fitCpu(observations: TrialObservation[], options: AlgorithmOptions, margin: number) {
@@ -196,15 +221,68 @@ function fitIoWait(observations: TrialObservation[], cpuAt: (j: number) => Range
   return { lo: Math.max(0, w - slack), mid: w, hi: w + slack };
 }
 
-function fitHotKey(observations: TrialObservation[], options: AlgorithmOptions, margin: number) {
-  const hs = observations.map((o) => o.hotKeyShare).filter((h): h is number => h !== null);
-  if (hs.length === 0) {
+/**
+ * h from every trial with Parallelism > 1, as the intersection of what each shows: caught-up minutes
+ * measure it exactly from busy Maximum/Average; backlogged minutes through the noise; and a trial whose
+ * capacity was seen directly while hot-key-bound pins it by solving H(h) = μ observed.
+ */
+function fitHotKey(observations: TrialObservation[], options: AlgorithmOptions, margin: number, cpuAt: (j: number) => Range, ioWait: Range) {
+  type Interval = { lo: number; mid: number; hi: number };
+  const fromBusy: Interval[] = [];
+  const fromCapacity: Interval[] = [];
+  for (const o of observations) {
+    if (o.hotKeyShare === null) continue;
+    const h = o.hotKeyShare;
+    let own: Interval;
+    if (o.hotKeyShareExact) {
+      own = { lo: Math.max(0, h * (1 - margin)), mid: h, hi: Math.min(1, h * (1 + margin)) };
+    } else {
+      const sigma = o.perSecondNoise ?? 0;
+      const slack = Math.max(margin * h, (options.marginZ * sigma) / Math.sqrt(60 * Math.max(1, o.backloggedMinutes)));
+      own = { lo: Math.max(0, h - slack), mid: h, hi: Math.min(1, h + slack) };
+    }
+    fromBusy.push(own);
+    // Only a trial whose busy times show a hot key for sure was limited by it: then its directly
+    // observed capacity pins h more tightly than the noisy busy-time spread.
+    if (own.lo > 0 && o.backlogCapacity !== null && o.backloggedMinutes > 0) {
+      const pinned = solveHotKeyShare(o, cpuAt, ioWait, options);
+      if (pinned) fromCapacity.push(pinned);
+    }
+  }
+  if (fromBusy.length === 0) {
     return { range: { lo: 0, mid: options.priorHotKeyShare, hi: options.maxHotKeyShare }, measured: false };
   }
-  // The most recent, largest-P measurement is the most precise (the skew is spread over more subtasks).
-  const h = hs[hs.length - 1];
-  const slack = margin * Math.max(h, 1 / 64);
-  return { range: { lo: Math.max(0, h - slack), mid: h, hi: Math.min(1, h + slack) }, measured: true };
+  const range = intersect([...fromBusy, ...fromCapacity]) ?? intersect(fromBusy) ?? fromBusy[fromBusy.length - 1];
+  return { range, measured: true };
+}
+
+function intersect(intervals: Array<{ lo: number; mid: number; hi: number }>): Range | null {
+  if (intervals.length === 0) return null;
+  const lo = Math.max(...intervals.map((i) => i.lo));
+  const hi = Math.min(...intervals.map((i) => i.hi));
+  if (lo > hi) return null;
+  const mids = intervals.map((i) => i.mid).filter((m) => m >= lo && m <= hi);
+  return { lo, mid: mids.length > 0 ? mids.reduce((a, b) => a + b, 0) / mids.length : (lo + hi) / 2, hi };
+}
+
+/** h such that the hot-key bound H equals the capacity a trial observed (± its noise), by bisection. */
+function solveHotKeyShare(o: TrialObservation, cpuAt: (j: number) => Range, ioWait: Range, options: AlgorithmOptions): Range | null {
+  const source = sourceBound(o.shards, o.recordBytes);
+  const at = (h: number) => capacity({ cpuMsPerRecord: (j) => cpuAt(j).mid, ioWaitMsPerRecord: ioWait.mid, hotKeyShare: h }, o.parallelism, o.parallelismPerKpu, source).recordsPerSecond;
+  const mu = o.backlogCapacity!;
+  if (at(0) <= mu) return null;
+  const e = options.marginZ * (o.backlogCapacityRelError ?? 0);
+  const solve = (target: number) => {
+    let lo = 0;
+    let hi = 1;
+    for (let i = 0; i < 50; i++) {
+      const mid = (lo + hi) / 2;
+      if (at(mid) > target) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  return { lo: solve(mu * (1 + e)), mid: solve(mu), hi: solve(mu * (1 - e)) };
 }
 
 function fitHeap(observations: TrialObservation[], options: AlgorithmOptions) {
@@ -278,12 +356,12 @@ function fitHeap(observations: TrialObservation[], options: AlgorithmOptions) {
 }
 
 /** Where a trial saw its capacity directly and the model predicts clearly more, trust the observation. */
-function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObservation[]): number {
+function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObservation[], options: AlgorithmOptions): number {
   let correction = 1;
   for (const o of observations) {
     if (o.backlogCapacity === null || o.backloggedMinutes === 0) continue;
     const predicted = capacity(jobAt(fit, 'mid'), o.parallelism, o.parallelismPerKpu, sourceBound(o.shards, o.recordBytes)).recordsPerSecond;
-    const tolerance = fit.margin;
+    const tolerance = Math.max(fit.margin, options.marginZ * (o.backlogCapacityRelError ?? 0));
     if (o.backlogCapacity < predicted * (1 - tolerance)) correction = Math.min(correction, o.backlogCapacity / predicted);
   }
   return correction;

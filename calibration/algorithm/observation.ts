@@ -48,6 +48,10 @@ export interface TrialObservation {
   cleanMinutes: number;
   /** Clean minutes with a backlog throughout (lag Minimum > 0): consumption there is the capacity μ. */
   backloggedMinutes: number;
+  /** Clean minutes caught up (no backlog, lag under the threshold): consumption there is the offered load. */
+  caughtUpMinutes: number;
+  /** Per-second relative noise of the capacity, from the busy-time spread of backlogged minutes. */
+  perSecondNoise: number | null;
   consumedRecordsPerSecond: number | null;
   /** μ observed directly: mean consumption over backlogged minutes, and its relative standard error. */
   backlogCapacity: number | null;
@@ -59,6 +63,8 @@ export interface TrialObservation {
   /** Share of the records the busiest subtask gets, and the hot-key share h it implies. */
   hotSubtaskShare: number | null;
   hotKeyShare: number | null;
+  /** h came from caught-up minutes (exact) rather than backlogged, noisy ones. */
+  hotKeyShareExact: boolean;
   /** Relative scatter of the per-minute estimates above (their noise). */
   estimateRelError: number;
   /** heapMemoryUtilization Maximum (%) and whether it was at the metric's 100% ceiling (OOM). */

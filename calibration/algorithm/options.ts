@@ -41,8 +41,8 @@ export interface AlgorithmOptions {
    */
   marginZ: number;
   /**
-   * Floor of the relative margin, for estimates whose scatter could not be measured (one minute of data).
-   * Default 0.005 (0.5%).
+   * Floor of the relative margin, for estimates whose scatter could not be measured or is zero (ratios
+   * from caught-up minutes carry no noise). Default 0.002 (0.2%).
    */
   minRelativeMargin: number;
   /** Minutes of clean metrics a trial needs before it can fail. Default 2. */
@@ -72,7 +72,7 @@ export const DEFAULT_ALGORITHM_OPTIONS: Readonly<AlgorithmOptions> = Object.free
   priorBaseHeapMb: 600,
   ceilingHeapFactor: 4,
   marginZ: 3,
-  minRelativeMargin: 0.005,
+  minRelativeMargin: 0.002,
   minTrialMinutes: 2,
   steadyMinutes: 2,
   caughtUpLagMs: 2000,

@@ -19,8 +19,11 @@ export interface StreamAssessment {
   explanation: string;
 }
 
-/** Offered minus accepted must exceed this fraction of the offered rate to count as throttling. */
-const THROTTLE_FRACTION = 0.01;
+/**
+ * Offered minus accepted must exceed this fraction of the offered rate to count as throttling. The
+ * producer retries throttled records, so any sustained shortfall is real; 0.1% only ignores rounding.
+ */
+const THROTTLE_FRACTION = 0.001;
 
 export function assessStream(observations: TrialObservation[], shards: number, peak: number, recordBytes: number, requiredReadCapacity: number): StreamAssessment {
   const limit = shardWriteLimit(recordBytes);

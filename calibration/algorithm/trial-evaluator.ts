@@ -39,6 +39,16 @@ export function isBacklogged(s: MinuteSample): boolean {
   return s.lagMinMs !== null && s.lagMinMs > 0;
 }
 
+/** Consumption within this fraction of the accepted input counts as keeping pace (noise never reaches it). */
+const STEADY_TOLERANCE = 0.002;
+
+/** Caught up all minute: lag under the threshold and consumption equal to the stream's accepted input. */
+export function isSteady(s: MinuteSample, ctx: Pick<TrialContext, 'caughtUpLagMs' | 'offeredRecordsPerSecond'>): boolean {
+  if (isBacklogged(s) || s.lagMaxMs === null || s.lagMaxMs >= ctx.caughtUpLagMs || s.consumed === null) return false;
+  const input = s.incomingRecords !== null ? s.incomingRecords / 60 : ctx.offeredRecordsPerSecond;
+  return input > 0 && Math.abs(s.consumed - input) <= STEADY_TOLERANCE * input;
+}
+
 /** `trialSamples`: the minutes from the trial's start (its update included) to now, oldest first. */
 export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): TrialObservation {
   const { parallelism: p, kpus: n } = ctx;
@@ -51,9 +61,12 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     if (s.fullRestartsMax !== null) seenRestarts = Math.max(seenRestarts, s.fullRestartsMax);
   }
   const backlogged = clean.filter(isBacklogged);
-  const caughtUp = clean.filter((s) => !isBacklogged(s) && (s.lagMaxMs ?? 0) < ctx.caughtUpLagMs);
-  const ratioSource = caughtUp.length > 0 ? caughtUp : clean;
-
+  // Steady minutes: caught up the whole minute, so consumption equals what the stream accepted.
+  const caughtUp = clean.filter((s) => isSteady(s, ctx));
+  // Ratios from steady minutes (exact), else from backlogged ones (noisy, corrected); a minute that
+  // changes state halfway (the end of a catch-up) mixes two regimes and fakes a hot key.
+  const ratioSource = caughtUp.length > 0 ? caughtUp : backlogged.length > 0 ? backlogged : clean;
+  const hotSource = caughtUp.length > 0 ? caughtUp : backlogged;
   const cpuPerMinute = ratioSource
     .filter((s) => s.cpu !== null && s.consumed! > 0)
     .map((s) => (s.cpu! * n * 10) / s.consumed!);
@@ -61,12 +74,16 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     .filter((s) => s.busyAvg !== null && s.consumed! > 0)
     .map((s) => (s.busyAvg! * p) / s.consumed!);
   const hotShares = p > 1 && p % ctx.parallelismPerKpu === 0
-    ? ratioSource.filter((s) => s.busyAvg && s.busyMax !== null && s.busyMin !== null).map((s) =>
+    ? hotSource.filter((s) => s.busyAvg && s.busyMax !== null && s.busyMin !== null).map((s) =>
       hotShareFromBusy(s.busyMax! / s.busyAvg!, s.busyMin! / s.busyAvg!, p, !caughtUp.includes(s)))
     : [];
 
   const mus = backlogged.map((s) => s.consumed!);
   const muMean = mean(mus);
+  const hotForNoise = mean(hotShares) ?? 0;
+  const noise = median(backlogged.filter((s) => s.busyAvg && s.busyMin !== null).map((s) => noiseFromBusyMinimum(s.busyMin! / s.busyAvg!, hotForNoise)));
+  // A minute's mean consumption carries the per-second noise divided by sqrt(60).
+  const muError = Math.max(relStdError(mus) ?? 0, noise !== null && mus.length > 0 ? noise / Math.sqrt(60 * mus.length) : 0);
   const relErrors = [relStdError(cpuPerMinute), relStdError(msPerMinute)].filter((e): e is number => e !== null);
 
   const downtimes = trialSamples.map((s) => s.downtimeMaxMs ?? 0).filter((d) => d > 0);
@@ -88,13 +105,16 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     shards: ctx.shards,
     cleanMinutes: clean.length,
     backloggedMinutes: backlogged.length,
+    caughtUpMinutes: caughtUp.length,
+    perSecondNoise: noise,
     consumedRecordsPerSecond: mean(clean.map((s) => s.consumed!)),
     backlogCapacity: muMean,
-    backlogCapacityRelError: relStdError(mus),
+    backlogCapacityRelError: mus.length > 0 ? muError : null,
     cpuMsPerRecord: mean(cpuPerMinute),
     msPerRecord: mean(msPerMinute),
     hotSubtaskShare: mean(hotShares.map((h) => h + (1 - h) / p)),
     hotKeyShare: mean(hotShares),
+    hotKeyShareExact: hotShares.length > 0 && caughtUp.length > 0,
     estimateRelError: relErrors.length > 0 ? Math.max(...relErrors) : 0,
     heapUtilization: heap,
     heapAtCeiling: heap !== null && heap >= 99.999,
@@ -105,7 +125,7 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     maxLagMs: Math.max(0, ...running.map((s) => s.lagMaxMs ?? 0)),
     finalLagMs: last ? last.lagAvgMs : null,
     lagSlope: lagSlope(running),
-    caughtUp: tail.length > 0 && tail.every((s) => !isBacklogged(s) && (s.lagMaxMs ?? Infinity) < ctx.caughtUpLagMs),
+    caughtUp: tail.length > 0 && tail.every((s) => isSteady(s, ctx)),
   };
 }
 
@@ -128,6 +148,23 @@ export function hotShareFromBusy(maxOverAvg: number, minOverAvg: number, p: numb
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/**
+ * While backlogged every subtask consumes its share of μ(1 + ε) each second; the Minimum over a minute's
+ * seconds is the coldest subtask ((1 - h) of the mean share) at the most negative ε. The Minimum side is
+ * never cut by the 1000 ms ceiling, so δ = 1 - M / (1 - h) is the deepest dip, about 2.32 σ for 60
+ * normal samples: σ ≈ δ / 2.32.
+ */
+export function noiseFromBusyMinimum(minOverAvg: number, hotKeyShare: number): number {
+  return Math.max(0, 1 - minOverAvg / (1 - hotKeyShare)) / 2.32;
+}
+
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Least-squares slope of lag (ms) over time (ms) across the minutes. */
