@@ -1,0 +1,136 @@
+/**
+ * `kpufit calibrate`: find the cheapest Parallelism / ParallelismPerKPU that keeps up (contracts.md).
+ *   --target twin --scenario FILE [--out DIR] [--json]      on the in-process twin (no AWS account)
+ *   --target aws --app NAME --stream NAME --rate N ...      on a live Managed Flink application
+ * Progress goes to stderr; stdout carries either the JSON report (--json) or a short summary.
+ */
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { loadScenario } from '../../../simulator/twin';
+import { runAwsCalibration, type AwsCalibrationArgs } from '../../aws/run';
+import { CalibrationAbortedError } from '../../calibrate';
+import { writeReportFiles } from '../../report';
+import type { CalibrationReport } from '../../report-types';
+import { calibrateOnTwin } from '../../twin-calibration';
+import { CliError, runCommand } from '../errors';
+import { Progress } from '../progress';
+
+export const CALIBRATION_TARGETS = ['twin', 'aws'] as const;
+
+export interface CalibrateArgs extends AwsCalibrationArgs {
+  target: (typeof CALIBRATION_TARGETS)[number];
+  scenario?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** Flags that only mean something against a live account. */
+const AWS_ONLY = ['app', 'stream', 'rate', 'record-bytes', 'region', 'endpoint-url', 'slo-lag-ms', 'catch-up-s', 'target-utilization',
+  'max-kpu', 'max-cost-usd', 'dry-run', 'keep', 'resume', 'from-outputs', 'workload', 'seed'] as const;
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Cross-flag rules yargs cannot express: one line naming the flag, as every kpufit error. */
+export function checkCalibrateArgs(args: CalibrateArgs): void {
+  if (args.target === 'twin') {
+    if (!args.scenario) throw new CliError('--scenario: required with --target twin (a scenario file, e.g. scenarios/taxi-io-bound.json)');
+    const given = AWS_ONLY.filter((f) => (args as unknown as Record<string, unknown>)[camel(f)] !== undefined);
+    if (given.length > 0) throw new CliError(`--${given[0]}: only with --target aws (the twin takes everything from --scenario)`);
+  } else if (args.scenario !== undefined) {
+    throw new CliError('--scenario: only with --target twin (on AWS give --app, --stream and --rate, or --from-outputs)');
+  }
+}
+
+/** The twin run: calibrate, compare with built-in autoscaling, write DIR, print JSON or a summary. */
+export async function runTwinCalibrate(
+  args: Pick<CalibrateArgs, 'scenario' | 'out' | 'json'>,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
+): Promise<{ report: CalibrationReport; files: string[] }> {
+  const scenario = loadScenario(args.scenario!);
+  const progress = new Progress(`calibrate ${scenario.name}`, { stream: err });
+  let report: CalibrationReport;
+  try {
+    report = await calibrateOnTwin(scenario, {
+      scenarioPath: args.scenario,
+      hooks: {
+        onProgress: (e) => {
+          const config = e.parallelism !== undefined ? ` P=${e.parallelism} K=${e.parallelismPerKpu}` : '';
+          const lag = e.lagMs !== undefined && e.lagMs !== null ? ` lag ${Math.round(e.lagMs)} ms` : '';
+          progress.update(e.trial ?? 0, `${e.phase}${e.trial ? ` trial ${e.trial}` : ''}${config} t=${Math.round(e.elapsedSeconds)}s${lag}${e.message ? ` (${e.message})` : ''}`);
+        },
+        onTrial: (t, state) => progress.log(`trial ${state.trials.length}: P=${t.parallelism} K=${t.parallelismPerKpu} (${t.kpus} KPU) ${t.verdict}: ${t.reason}`),
+      },
+    });
+  } catch (e) {
+    if (e instanceof CalibrationAbortedError) throw new CliError(e.message, 1);
+    throw e;
+  }
+  progress.done();
+  const files = args.out ? await writeReportFiles(args.out, report) : [];
+  if (args.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else out.write(`${summary(report, args.out).join('\n')}\n`);
+  return { report, files };
+}
+
+export function summary(report: CalibrationReport, dir?: string): string[] {
+  const rec = report.recommendation;
+  const lines = [`verdict: ${report.verdict}${report.bottleneck ? ` (bottleneck: ${report.bottleneck})` : ''}`];
+  if (rec) {
+    lines.push(
+      `recommendation: Parallelism ${rec.parallelism}, ParallelismPerKPU ${rec.parallelismPerKpu} -> ${rec.kpus} KPU(s), ` +
+        `~${Math.round(rec.estimatedCapacityRecordsPerSecond).toLocaleString('en-US')} records/s for a peak of ${report.load.recordsPerSecond.toLocaleString('en-US')}/s; ` +
+        `$${rec.costPerHourUsd.toFixed(2)}/hour, $${rec.costPerMonthUsd.toFixed(2)}/month`,
+    );
+  }
+  const s = report.streamAdvice;
+  lines.push(`stream: ${s.shards} shard(s), ${s.requiredShards} needed${s.cause ? ` (${s.cause})` : ''}`);
+  if (report.explanation) lines.push(`why: ${report.explanation}`);
+  lines.push(
+    `calibration: ${report.trials.length} trial(s), ${report.reconfigurations} reconfiguration(s), ${(report.elapsedSeconds / 60).toFixed(0)} ${report.target === 'twin' ? 'simulated ' : ''}minutes, ${report.calibrationKpuHours} KPU-hours`,
+  );
+  const b = report.builtInAutoscaling;
+  if (b) {
+    lines.push(
+      `built-in autoscaling on the same load: ${b.secondsToWithinSlo === null ? `lag not within the SLO after ${(b.simulatedSeconds / 3600).toFixed(1)} h` : `lag within the SLO after ${(b.secondsToWithinSlo / 60).toFixed(0)} min`}, ` +
+        `${b.scalingEvents} scaling event(s), ends at ${b.finalKpus} KPU(s) (P=${b.finalParallelism}), ${b.kpuHours} KPU-hours over ${(b.simulatedSeconds / 3600).toFixed(1)} h`,
+    );
+  }
+  if (dir) lines.push(`report: ${join(dir, 'report.json')} (and report.md, report.html, trials.csv)`);
+  return lines;
+}
+
+export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
+  command: 'calibrate',
+  describe: 'Find the cheapest Parallelism / ParallelismPerKPU that keeps up with the load (twin or AWS)',
+  builder: (y: Argv) =>
+    y
+      .option('target', { choices: CALIBRATION_TARGETS, demandOption: true, describe: 'twin: the in-process digital twin; aws: a live application' })
+      .option('scenario', { type: 'string', requiresArg: true, describe: '[twin] scenario file (JSON, see scenarios/)' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'write report.json, report.md, report.html and trials.csv here' })
+      .option('json', { type: 'boolean', describe: 'print the report JSON on stdout (progress stays on stderr)' })
+      .option('app', { type: 'string', requiresArg: true, describe: '[aws] Managed Flink application name' })
+      .option('stream', { type: 'string', requiresArg: true, describe: '[aws] Kinesis stream name' })
+      .option('rate', { type: 'number', requiresArg: true, describe: '[aws] peak records/s to size for' })
+      .option('record-bytes', { type: 'number', requiresArg: true, describe: '[aws] bytes per record (default: the workload\'s)' })
+      .option('region', { type: 'string', requiresArg: true, describe: '[aws] AWS region' })
+      .option('endpoint-url', { type: 'string', requiresArg: true, describe: '[aws] endpoint override (emulators)' })
+      .option('slo-lag-ms', { type: 'number', requiresArg: true, describe: '[aws] SLO: max millisBehindLatest (default 60000)' })
+      .option('catch-up-s', { type: 'number', requiresArg: true, describe: '[aws] SLO: seconds to catch up after an update (default 600)' })
+      .option('target-utilization', { type: 'number', requiresArg: true, describe: '[aws] SLO: peak / capacity at most (default 0.8)' })
+      .option('max-kpu', { type: 'number', requiresArg: true, describe: '[aws] never configure more KPUs than this (default 64)' })
+      .option('max-cost-usd', { type: 'number', requiresArg: true, describe: '[aws] stop (and restore) before calibration spends more' })
+      .option('dry-run', { type: 'boolean', describe: '[aws] print the planned calls without making them' })
+      .option('keep', { type: 'boolean', describe: '[aws] keep the last configuration instead of restoring the original' })
+      .option('resume', { type: 'string', requiresArg: true, describe: '[aws] continue from DIR/state.json of an interrupted run' })
+      .option('from-outputs', { type: 'string', requiresArg: true, describe: '[aws] read --app/--stream from the deployed stack\'s outputs (JSON)' })
+      .option('workload', { type: 'string', requiresArg: true, describe: '[aws] records to send: taxi, iot or clickstream' })
+      .option('seed', { type: 'number', requiresArg: true, describe: '[aws] workload seed' })
+      .example('$0 calibrate --target twin --scenario scenarios/taxi-io-bound.json --out reports/taxi', 'right-size on the twin')
+      .example('$0 calibrate --target aws --app taxi-analytics --stream taxi-trips --rate 6000 --dry-run', 'plan a live calibration') as unknown as Argv<CalibrateArgs>,
+  handler: runCommand(async (args: CalibrateArgs) => {
+    checkCalibrateArgs(args);
+    if (args.target === 'twin') await runTwinCalibrate(args);
+    else await runAwsCalibration(args);
+  }),
+};
