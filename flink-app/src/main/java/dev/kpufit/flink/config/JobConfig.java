@@ -22,7 +22,8 @@ public final class JobConfig {
     static final Pattern PATH = Pattern.compile("(s3|s3a|s3p|file)://\\S+");
 
     private static final Set<String> INPUT_KEYS = Set.of(
-            "stream.arn", "stream.name", "aws.region", "source.init.position", "source.init.timestamp", "aws.endpoint");
+            "stream.arn", "stream.name", "aws.region", "source.init.position", "source.init.timestamp", "aws.endpoint",
+            "source.reader.type", "source.efo.consumer.name");
     private static final Set<String> OUTPUT_KEYS = Set.of(
             "results.path", "errors.path", "alerts.stream.arn", "aws.region", "aws.endpoint");
     private static final Set<String> JOB_KEYS = Set.of(
@@ -30,6 +31,12 @@ public final class JobConfig {
             "taxi.hotspot.threshold", "iot.threshold.temperature", "iot.threshold.pressure",
             "iot.threshold.vibration", "cost.cpu.spin.micros", "cost.io.mode", "cost.io.wait.millis",
             "cost.io.async.capacity", "cost.io.async.timeout.millis");
+
+    /** How the source reads shards; only polling is available in the connector version the job is built with. */
+    enum ReaderType {
+        POLLING,
+        EFO
+    }
 
     public final InputSettings input;
     public final OutputSettings output;
@@ -87,6 +94,11 @@ public final class JobConfig {
             }
         }
         String endpoint = r.matching(INPUT, "aws.endpoint", false, ENDPOINT, "an http(s) URL such as http://127.0.0.1:4568");
+        if (r.enumValue(INPUT, "source.reader.type", ReaderType.class, ReaderType.POLLING) == ReaderType.EFO) {
+            // Refused rather than ignored: a registered EFO consumer that nobody reads from still costs money.
+            r.addProblem(INPUT, "source.reader.type", "EFO is not supported by this job's Kinesis connector"
+                    + " (flink-connector-kinesis 4.3.0-1.19: its KinesisStreamsSource polls only); use POLLING");
+        }
         return new InputSettings(arn, name, region, position, timestamp, endpoint, localRun && endpoint != null);
     }
 

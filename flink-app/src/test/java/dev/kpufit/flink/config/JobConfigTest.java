@@ -183,4 +183,15 @@ class JobConfigTest {
         assertTrue(assertThrows(InvalidPropertiesException.class, () -> PropertyGroups.fromJsonFile(file))
                 .getMessage().contains("cannot read JSON"));
     }
+
+    @Test
+    void refusesEnhancedFanOutWhichThisConnectorCannotRead() {
+        Map<String, Properties> g = minimal();
+        g.get("InputStream").setProperty("source.reader.type", "POLLING");
+        assertTrue(JobConfig.from(new PropertyGroups(g), false).warnings.isEmpty());
+        g.get("InputStream").setProperty("source.reader.type", "EFO");
+        g.get("InputStream").setProperty("source.efo.consumer.name", "kpufit");
+        assertEquals(List.of("InputStream.source.reader.type: EFO is not supported by this job's Kinesis connector"
+                + " (flink-connector-kinesis 4.3.0-1.19: its KinesisStreamsSource polls only); use POLLING"), problems(g));
+    }
 }
