@@ -52,9 +52,20 @@ function requireShardsForProvisioned(s: { mode: string; shards?: number }, ctx: 
 
 export const streamSchema = z.strictObject({
   ...streamFields,
-  /** Enhanced fan-out: a dedicated 2 MB/s per shard pipe for the Flink source (costs extra). */
+  /**
+   * Enhanced fan-out for the Flink source. Refused for now: the flink-app job's connector
+   * (flink-connector-kinesis 4.3.0-1.19) polls only and fails on start when asked for EFO, and a
+   * registered consumer nobody reads from still costs money. ApplicationRole already grants EFO.
+   */
   enhancedFanOut: bool().default(false),
-}, sectionError).superRefine(requireShardsForProvisioned);
+}, sectionError).superRefine(requireShardsForProvisioned).superRefine((s, ctx) => {
+  if (s.enhancedFanOut) {
+    ctx.addIssue({
+      code: 'custom', path: ['enhancedFanOut'],
+      message: 'must be false: the flink-app job polls only (its Kinesis connector has no EFO source)',
+    });
+  }
+});
 
 /** The alerts stream the Flink job writes to (issue 7's Lambda reads it); small and on-demand by default. */
 export const alertsStreamSchema = z.strictObject({

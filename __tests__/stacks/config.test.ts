@@ -64,6 +64,8 @@ describe('config errors: one line naming the file and JSON path each', () => {
       'config/prod.json: stream.shards: is required when mode is PROVISIONED (>= 1)'],
     ['ON_DEMAND with shards', { stream: { mode: 'ON_DEMAND', shards: 2 } },
       'config/prod.json: stream.shards: must be omitted when mode is ON_DEMAND'],
+    ['enhanced fan-out the job cannot use', { stream: { enhancedFanOut: true } },
+      'config/prod.json: stream.enhancedFanOut: must be false: the flink-app job polls only (its Kinesis connector has no EFO source)'],
     ['unknown stream mode', { stream: { mode: 'AUTO' } }, 'config/prod.json: stream.mode: must be one of PROVISIONED, ON_DEMAND'],
     ['retention below 24 h', { stream: { retentionHours: 12 } }, 'config/prod.json: stream.retentionHours: must be >= 24'],
     ['retention above 8760 h', { stream: { retentionHours: 9000 } }, 'config/prod.json: stream.retentionHours: must be <= 8760'],

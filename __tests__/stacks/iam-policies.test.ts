@@ -18,8 +18,8 @@ function starIsRequired(policy: FoundPolicy, s: Statement): boolean {
 const stacks = {
   dev: synthPipeline(loadConfig('dev', projectRoot) as unknown as Record<string, any>, { environment: 'dev' }).tf,
   prod: synthPipeline(loadConfig('prod', projectRoot) as unknown as Record<string, any>, { environment: 'prod' }).tf,
-  'every option on': synthPipeline(withPatch(minimalConfig(), {
-    stream: { enhancedFanOut: true }, monitoring: { alarmEmail: 'oncall@example.com' },
+  'alarm e-mail and job cost on': synthPipeline(withPatch(minimalConfig(), {
+    monitoring: { alarmEmail: 'oncall@example.com' }, job: { cost: { ioMode: 'async' } },
   })).tf,
 };
 
