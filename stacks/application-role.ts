@@ -67,12 +67,12 @@ export class ApplicationRole extends Construct {
     });
   }
 
-  /** Put records on a stream (the alerts sink). */
+  /** Put records on a stream (the alerts sink): PutRecords is the only call Flink's KinesisStreamsSink makes. */
   allowWriteStream(sid: string, streamArn: string): void {
     this.policy.add({
       Sid: sid,
       Effect: 'Allow',
-      Action: ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards'],
+      Action: 'kinesis:PutRecords',
       Resource: streamArn,
     });
   }
