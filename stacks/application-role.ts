@@ -105,6 +105,13 @@ export class ApplicationRole extends Construct {
       Resource: bucketArn,
       Condition: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
     });
+    this.policy.add({
+      Sid: `${sid}BucketLocation`,
+      Effect: 'Allow',
+      // The S3 filesystem may ask where the bucket lives before writing; this request carries no prefix.
+      Action: 's3:GetBucketLocation',
+      Resource: bucketArn,
+    });
   }
 
   /** Use a KMS key, but only through the services that hold the data (Kinesis, S3). */

@@ -96,6 +96,9 @@ describe('ApplicationRole', () => {
       Sid: 'WriteResultsList', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: results,
       Condition: { StringLike: { 's3:prefix': ['analytics-results/*', 'errors/*'] } },
     });
+    expect(statement(policy, 'WriteResultsBucketLocation')).toEqual({
+      Sid: 'WriteResultsBucketLocation', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: results,
+    });
   });
 
   it('uses the pipeline key only through Kinesis and S3', () => {
@@ -128,8 +131,8 @@ describe('ApplicationRole', () => {
   it('grants nothing else', () => {
     expect(policy.Statement.map((s) => s.Sid).sort()).toEqual([
       'DescribeOwnLogStreams', 'ListLogGroupsOfThisAccountAndRegion', 'PublishCustomMetricsToOwnNamespace', 'ReadApplicationCode',
-      'ReadInputStream', 'UsePipelineKeyThroughKinesisAndS3', 'WriteAlertsStream', 'WriteOwnLogStream', 'WriteResultsList',
-      'WriteResultsObjects',
+      'ReadInputStream', 'UsePipelineKeyThroughKinesisAndS3', 'WriteAlertsStream', 'WriteOwnLogStream', 'WriteResultsBucketLocation',
+      'WriteResultsList', 'WriteResultsObjects',
     ]);
   });
 });
