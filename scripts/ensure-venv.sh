@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Installs pinned Python tools into the project-local virtualenv (.venv), shared by every gate that needs
-# one (moto for the AWS end-to-end test, checkov for the security scan), so nothing touches the system
-# Python. Usage: scripts/ensure-venv.sh 'moto[server]==5.1.0' [more pins...]
+# Installs pinned Python tools into a project-local virtualenv, so nothing touches the system Python.
+# Usage: [KPUFIT_VENV=.venv-moto] scripts/ensure-venv.sh 'moto[server]==5.2.5' [more pins...]
+# KPUFIT_VENV (default .venv) keeps tools with clashing dependencies apart: checkov holds botocore at a
+# version whose CloudWatch model predates the JSON protocol the SDK now speaks, so moto lives in .venv-moto.
 # Idempotent and fast when the pins are already there; serialized with flock because several test
 # processes may ask at once. Exits 3 when python3 (with venv) is missing so callers can decide to skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=".venv"
+VENV="${KPUFIT_VENV:-.venv}"
 
 command -v python3 >/dev/null 2>&1 || { echo "ensure-venv: python3 not found" >&2; exit 3; }
 
-exec 9>".venv.lock"
+exec 9>"$VENV.lock"
 flock 9
 
 if [ ! -x "$VENV/bin/python" ]; then

@@ -80,7 +80,8 @@ export interface AwsRunResult {
   plan?: string[];
 }
 
-function defaultLoadDriver(settings: AwsRunSettings, clock: Clock): LoadDriver {
+/** The load on AWS: the workload generator through the batching Kinesis producer, paced by `clock`. */
+export function awsLoadDriver(settings: AwsRunSettings, clock: Clock): LoadDriver {
   const api = producerKinesisApi(createKinesisClient({ region: settings.region, endpointUrl: settings.endpointUrl }));
   return new GeneratorLoadDriver({
     producer: new KinesisProducer({ api, streamName: settings.stream, clock }),
@@ -158,7 +159,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
         progress.log(`${state.name} left RUNNING (now ${state.status}): aborting the calibration`);
         controller.abort(new ApplicationNotRunningError(state.name, state.status, 'it left RUNNING during the calibration'));
       }, (deps.pollSeconds ?? 15) * 1000);
-      const load = (deps.createLoadDriver ?? defaultLoadDriver)(settings, clock);
+      const load = (deps.createLoadDriver ?? awsLoadDriver)(settings, clock);
       ports = { control, metrics: new CloudWatchMetricsSource(apis.cloudWatch), stream, load, clock };
     }
 
