@@ -11,6 +11,9 @@ import { formatIssues } from '../simulator/validation';
 export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
+/** setMaxParallelism of the flink-app job: no subtask count above it can run or restore. */
+export const FLINK_APP_MAX_PARALLELISM = 256;
+
 /** Where `npm run build:flink` puts the shaded jar; relative to the project root. */
 export const DEFAULT_FLINK_JAR = 'flink-app/target/kpufit-flink-app.jar';
 
@@ -77,7 +80,10 @@ export const alertsStreamSchema = z.strictObject({
 export const applicationSchema = z.strictObject({
   name: text(/^[a-zA-Z0-9_.-]{1,128}$/, '1-128 characters of a-z A-Z 0-9 _ . -'),
   runtime: oneOf(['FLINK-1_20'] as const).default('FLINK-1_20'),
-  parallelism: int(1, 65536).default(1),
+  /** Up to the job's max parallelism (flink-app fixes its key groups at 256 so snapshots stay restorable). */
+  parallelism: int(1).max(FLINK_APP_MAX_PARALLELISM, {
+    message: `must be <= ${FLINK_APP_MAX_PARALLELISM} (the flink-app job's max parallelism)`,
+  }).default(1),
   parallelismPerKpu: int(1, 8).default(1),
   autoScalingEnabled: bool().default(false),
   /** Upper bound on KPUs (cost guard): checked against parallelism here, alarmed on at run time. */

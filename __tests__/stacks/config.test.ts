@@ -74,6 +74,8 @@ describe('config errors: one line naming the file and JSON path each', () => {
     ['runtime other than FLINK-1_20', { application: { runtime: 'FLINK-1_18' } },
       'config/prod.json: application.runtime: must be one of FLINK-1_20'],
     ['parallelism below 1', { application: { parallelism: 0 } }, 'config/prod.json: application.parallelism: must be >= 1'],
+    ['parallelism above the job\'s max parallelism', { application: { parallelism: 257, maxKpus: 1024 } },
+      'config/prod.json: application.parallelism: must be <= 256 (the flink-app job\'s max parallelism)'],
     ['parallelismPerKpu above 8', { application: { parallelismPerKpu: 9 } },
       'config/prod.json: application.parallelismPerKpu: must be <= 8'],
     ['parallelismPerKpu below 1', { application: { parallelismPerKpu: 0 } },
