@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { loadConfig } from '../../stacks/config';
+import { OUTPUT_NAMES } from '../../calibration/aws/stack-outputs';
 import { bucketRef, minimalConfig, projectRoot, refOf, synthPipeline, withPatch } from './helpers';
 
 describe('PipelineStack', () => {
@@ -54,6 +55,10 @@ describe('PipelineStack', () => {
       dashboard_url: expect.stringMatching(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=eu-west-1#dashboards:name=/),
       max_kpus: '8',
     });
+  });
+
+  it('declares every output the calibrator reads (calibration/aws/stack-outputs.ts)', () => {
+    expect(Object.keys(tf.output)).toEqual(expect.arrayContaining([...OUTPUT_NAMES]));
   });
 
   it('outputs an empty alerts stream name when the alerts stream is disabled', () => {
