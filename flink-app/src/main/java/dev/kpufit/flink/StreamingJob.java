@@ -10,11 +10,14 @@ import dev.kpufit.flink.pipeline.WatermarkMode;
 import dev.kpufit.flink.workloads.WorkloadPipeline;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 /** Entry point: Kinesis in, one workload's event-time analytics, S3 (or local files) and Kinesis alerts out. */
 public final class StreamingJob {
@@ -22,8 +25,9 @@ public final class StreamingJob {
 
     /**
      * Number of key groups. Parallelism can be changed (and restored from a snapshot) anywhere from 1 to this;
-     * changing the number itself makes existing snapshots unrestorable. 256 matches what Managed Flink derives
-     * for parallelism up to 128, and keeps state per key group small.
+     * changing the number itself makes existing snapshots unrestorable. Left unset, Flink derives it from the
+     * parallelism of the first deployment (128 up to parallelism 85), which would cap every later rescale at
+     * that; fixed at 256 the calibrator's whole range is known up front and key groups stay small.
      */
     public static final int MAX_PARALLELISM = 256;
 
@@ -71,6 +75,8 @@ public final class StreamingJob {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, args.restPort);
+        // The REST API caches metrics for 10 s by default; a local run wants to watch the lag move.
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(args.parallelism, conf);
         env.enableCheckpointing(args.checkpointIntervalMillis);
         return env;
