@@ -135,6 +135,7 @@ export function renderHtml(r: CalibrationReport): string {
     parts.push(
       "<p>In the stack's <code>config/&lt;env&gt;.json</code> (then <code>cdktf deploy</code>):</p>",
       `<pre>${escapeHtml(apply.configJson)}</pre>`,
+      `<p class="muted">${escapeHtml(apply.configNote)}</p>`,
       '<p>Or on the running application at once:</p>',
       `<pre>${escapeHtml(apply.cliCommand)}</pre>`,
     );

@@ -59,7 +59,7 @@ export function renderMarkdown(r: CalibrationReport): string {
   const apply = applyInstructions(r);
   out.push('## Apply', '');
   if (apply) {
-    out.push('In the stack\'s `config/<env>.json` (then `cdktf deploy`):', '', ...fenced('json', apply.configJson));
+    out.push('In the stack\'s `config/<env>.json` (then `cdktf deploy`):', '', ...fenced('json', apply.configJson), escapeMarkdown(apply.configNote), '');
     out.push('Or on the running application at once:', '', ...fenced('sh', apply.cliCommand));
   } else {
     out.push('There is no configuration to apply: see the verdict above.', '');

@@ -151,11 +151,18 @@ export function autoscalingTable(r: CalibrationReport): Table | null {
 
 export interface ApplyInstructions {
   configJson: string;
+  /** The stack's own KPU cap (application.maxKpus, stacks/config.ts) must allow the recommendation. */
+  configNote: string;
   cliCommand: string;
 }
 
 export function applyInstructions(r: CalibrationReport): ApplyInstructions | null {
   const rec = r.recommendation;
   if (!rec) return null;
-  return { configJson: JSON.stringify(stackConfigSnippet(rec), null, 2), cliCommand: updateApplicationCommand(r.application, rec) };
+  return {
+    configJson: JSON.stringify(stackConfigSnippet(rec), null, 2),
+    configNote: `application.maxKpus, the stack's cost guard, must be at least ${rec.kpus}. With application.ignoreParallelismChanges ` +
+      'true, a deploy leaves the running application\'s parallelism alone: use the update-application call below.',
+    cliCommand: updateApplicationCommand(r.application, rec),
+  };
 }

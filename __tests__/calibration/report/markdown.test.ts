@@ -39,6 +39,7 @@ describe('report.md', () => {
     const apply = md.slice(md.indexOf('## Apply'));
     const json = /```json\n([\s\S]*?)```/.exec(apply)![1];
     expect(JSON.parse(json)).toEqual({ application: { parallelism: 8, parallelismPerKpu: 4, autoScalingEnabled: false } });
+    expect(apply).toContain("application.maxKpus, the stack's cost guard, must be at least 2.");
     const sh = /```sh\n([\s\S]*?)```/.exec(apply)![1];
     expect(sh).toContain("describe-application --application-name 'taxi-analytics'");
     expect(sh).toContain('--current-application-version-id "$VERSION"');
