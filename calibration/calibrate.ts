@@ -12,6 +12,8 @@ import { algorithmOptions, type AlgorithmOptions } from './algorithm/options';
 import { kpusFor } from './algorithm/capacity-model';
 import { decide, type Decision } from './algorithm/decision';
 import { MetricsCollector } from './algorithm/metrics-collector';
+import { shardWriteLimit } from './algorithm/capacity-model';
+import type { StreamProbe } from './algorithm/stream-advice';
 import { TrialRunner, type TrialOutcome } from './trial-runner';
 import { costOf } from './report/cost';
 
@@ -78,6 +80,8 @@ export interface CalibrationState {
   /** What each trial measured: the model is refitted from these alone. */
   observations: TrialObservation[];
   timeline: TimelinePoint[];
+  /** The write probe made before the first trial when the peak exceeds the shards' uniform capacity. */
+  streamProbe?: StreamProbe;
 }
 
 /** The run stopped before an answer (signal, cost cap, an API failure); the original configuration was restored. */
@@ -142,8 +146,9 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   const elapsedBefore = state.elapsedSecondsBefore;
   const elapsed = () => elapsedBefore + (clock.now() - processStartMs) / 1000;
   const collector = new MetricsCollector(ports.metrics, options.application, options.stream, state.startedAtMs);
-  const runner = new TrialRunner(run, collector, { peak, recordBytes, shards, slo: options.slo, options: algo });
-  const decisionInput = () => ({ observations: state.observations, peak, recordBytes, shards, slo: options.slo, limits: options.limits, options: algo });
+  const setup = { peak, recordBytes, shards, slo: options.slo, options: algo, streamProbe: state.streamProbe };
+  const runner = new TrialRunner(run, collector, setup);
+  const decisionInput = () => ({ observations: state.observations, peak, recordBytes, shards, slo: options.slo, limits: options.limits, options: algo, streamProbe: state.streamProbe });
 
   // KPU-seconds as billed: (n + 1) while the application runs, the larger configuration during an update.
   let billed = kpusFor(app.parallelism, app.parallelismPerKpu) + 1;
@@ -165,8 +170,18 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   let current: ParallelismSettings = { parallelism: app.parallelism, parallelismPerKpu: app.parallelismPerKpu, autoScalingEnabled: app.autoScalingEnabled };
   let restarts = await restartsSoFar(collector, clock.now());
   let decision: Decision | undefined;
-  await ports.load.start({ recordsPerSecond: peak, recordBytes });
+  // Above the shards' uniform write capacity every shard saturates and key skew hides: look first.
+  const uniformWriteCapacity = shards * shardWriteLimit(recordBytes);
+  const probeRate = peak > uniformWriteCapacity && state.trials.length === 0 && !state.streamProbe ? 0.95 * uniformWriteCapacity : null;
+  await ports.load.start({ recordsPerSecond: probeRate ?? peak, recordBytes });
   try {
+    if (probeRate !== null) {
+      hooks.onProgress?.({ phase: 'stream-probe', elapsedSeconds: elapsed(), message: `writing ${Math.round(probeRate)} records/s to see key skew before the shards saturate` });
+      state.streamProbe = await probeStream(collector, clock, probeRate);
+      setup.streamProbe = state.streamProbe;
+      checkpoint();
+      await ports.load.setRate(peak);
+    }
     for (;;) {
       checkpoint();
       let target: ParallelismSettings;
@@ -198,7 +213,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
             elapsedSeconds: elapsed(), lagMs: sample?.lagMaxMs ?? null, message: `${obs.cleanMinutes} min measured`,
           });
         },
-      });
+      }, state.trials.length === 0 && !hooks.resume ? state.startedAtMs : undefined);
       restarts += outcome.observation.fullRestarts;
       const trial = trialRecord(outcome, state.startedAtMs, purpose);
       state.trials.push(trial);
@@ -225,6 +240,16 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   } finally {
     await ports.load.stop();
   }
+}
+
+/** Two minutes at the probe rate; the last whole minute's accepted records (IncomingRecords). */
+async function probeStream(collector: MetricsCollector, clock: Clock, rate: number): Promise<StreamProbe | undefined> {
+  const start = clock.now();
+  await clock.sleep((Math.floor(start / 60000) + 2) * 60000 - start);
+  const to = Math.floor(clock.now() / 60000) * 60000;
+  const [minute] = (await collector.collect(to - 60000, to)).slice(-1);
+  if (!minute || minute.incomingRecords === null) return undefined;
+  return { offeredRecordsPerSecond: rate, acceptedRecordsPerSecond: minute.incomingRecords / 60 };
 }
 
 /** Puts the original configuration (autoscaling included) back, waiting out any update in flight. */

@@ -11,7 +11,8 @@ import type { Slo } from './report-types';
 import { kpusFor } from './algorithm/capacity-model';
 import { assessTrial, type TrialAssessment } from './algorithm/decision';
 import { MetricsCollector } from './algorithm/metrics-collector';
-import { fitModel } from './algorithm/model-fitter';
+import { fitModel, requirementRange } from './algorithm/model-fitter';
+import { assessStream, type StreamProbe } from './algorithm/stream-advice';
 import type { MinuteSample, TrialObservation } from './algorithm/observation';
 import type { AlgorithmOptions } from './algorithm/options';
 import { evaluateTrial, type TrialContext } from './algorithm/trial-evaluator';
@@ -22,6 +23,7 @@ export interface TrialSetup {
   shards: number;
   slo: Slo;
   options: AlgorithmOptions;
+  streamProbe?: StreamProbe;
 }
 
 export interface TrialOutcome {
@@ -53,10 +55,11 @@ export class TrialRunner {
    * Runs one trial at `target`. `update` false observes the configuration already running (the first
    * trial). `previous` is the evidence so far: each minute's partial result is judged together with it.
    */
-  async run(target: ParallelismSettings, update: boolean, previous: TrialObservation[], restartsBefore: number, hooks: TrialHooks = {}): Promise<TrialOutcome> {
+  async run(target: ParallelismSettings, update: boolean, previous: TrialObservation[], restartsBefore: number, hooks: TrialHooks = {}, observedSinceMs?: number): Promise<TrialOutcome> {
     const { control, clock } = this.ports;
     const { options, slo } = this.setup;
-    const startMs = clock.now();
+    // The first trial may count minutes already run at this configuration (the stream probe's).
+    const startMs = observedSinceMs ?? clock.now();
     let polledDowntimeSeconds: number | null = null;
     if (update) {
       hooks.checkpoint?.();
@@ -66,7 +69,7 @@ export class TrialRunner {
       await control.waitForStatus('RUNNING', options.updateTimeoutSeconds);
       polledDowntimeSeconds = (clock.now() - startMs) / 1000;
     }
-    const runningSinceMs = clock.now();
+    const runningSinceMs = update ? clock.now() : startMs;
     const ctx: TrialContext = {
       parallelism: target.parallelism,
       parallelismPerKpu: target.parallelismPerKpu,
@@ -94,9 +97,11 @@ export class TrialRunner {
       const toMs = Math.floor((clock.now() - options.metricsDelaySeconds * 1000) / 60000) * 60000;
       if (toMs > fromMs) samples = await this.collector.collect(fromMs, toMs);
       observation = evaluateTrial(samples, ctx);
-      const fit = fitModel([...previous, observation], options);
+      const evidence = [...previous, observation];
+      const fit = fitModel(evidence, options);
       const runningSeconds = (clock.now() - runningSinceMs) / 1000;
-      assessment = assessTrial(observation, fit, this.setup, runningSeconds >= maxRunningSeconds);
+      const stream = assessStream(evidence, this.setup.shards, this.setup.peak, this.setup.recordBytes, requirementRange(this.setup.peak, slo, fit).mid, this.setup.streamProbe);
+      assessment = assessTrial(observation, fit, { ...this.setup, sizingShards: stream.requiredShards }, runningSeconds >= maxRunningSeconds);
       hooks.onMinute?.(observation, samples[samples.length - 1]);
       if (this.settled(observation, assessment, runningSeconds, maxRunningSeconds)) break;
     }

@@ -17,7 +17,7 @@ import { kpusFor, sourceBound, type Bottleneck } from './capacity-model';
 import { fitModel, predictCapacity, requirementRange, trialCapacity, type ModelFit, type Range } from './model-fitter';
 import { HEAP_MB_PER_KPU, MAX_PARALLELISM_PER_KPU, type AlgorithmOptions } from './options';
 import type { TrialObservation } from './observation';
-import { assessStream, type StreamAssessment } from './stream-advice';
+import { assessStream, type StreamAssessment, type StreamProbe } from './stream-advice';
 
 export interface DecisionInput {
   observations: TrialObservation[];
@@ -27,6 +27,8 @@ export interface DecisionInput {
   slo: Slo;
   limits: { maxKpu: number; maxParallelism: number };
   options: AlgorithmOptions;
+  /** The write probe made before the peak saturated the shards, if one was needed. */
+  streamProbe?: StreamProbe;
 }
 
 export interface TrialAssessment {
@@ -63,10 +65,10 @@ export type Decision =
  * `final`: the trial is over, so a capacity within the noise of the requirement counts as failing — a
  * recommendation must be feasible, not probably feasible.
  */
-export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<DecisionInput, 'peak' | 'slo' | 'options'>, final = true): TrialAssessment {
+export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<DecisionInput, 'peak' | 'slo' | 'options'> & { sizingShards?: number }, final = true): TrialAssessment {
   const required = requirementRange(input.peak, input.slo, fit).mid;
   const heapLimit = input.slo.maxHeapUtilization * 100;
-  const cap = trialCapacity(obs, fit, sourceBound(obs.shards, obs.recordBytes), input.options);
+  const cap = trialCapacity(obs, fit, sourceBound(Math.max(obs.shards, input.sizingShards ?? 0), obs.recordBytes), input.options);
   const capacity = cap?.recordsPerSecond ?? null;
   const method = cap?.method ?? 'none';
   const base = { capacity, method, memoryBound: false, draining: false };
@@ -116,13 +118,15 @@ export function decide(input: DecisionInput): Decision {
   const { observations, peak, slo, limits, options } = input;
   const fit = fitModel(observations, options);
   const required = requirementRange(peak, slo, fit);
-  const source = sourceBound(input.shards, input.recordBytes);
-  const stream = assessStream(observations, input.shards, peak, input.recordBytes, required.mid);
+  const stream = assessStream(observations, input.shards, peak, input.recordBytes, required.mid, input.streamProbe);
+  // When the stream is what limits, the application is sized for the stream it is advised to have.
+  const sizingShards = Math.max(input.shards, stream.requiredShards);
+  const source = sourceBound(sizingShards, input.recordBytes);
   const m = Math.max(options.minRelativeMargin, fit.margin);
   const heapLimitMb = slo.maxHeapUtilization * HEAP_MB_PER_KPU;
   const key = (c: { parallelism: number; parallelismPerKpu: number }) => `${c.parallelism}/${c.parallelismPerKpu}`;
 
-  const assessed = observations.map((o) => ({ o, a: assessTrial(o, fit, input) }));
+  const assessed = observations.map((o) => ({ o, a: assessTrial(o, fit, { ...input, sizingShards }) }));
   const tried = new Set(observations.map(key));
   const failed = new Set(assessed.filter((x) => x.a.verdict === 'fail').map((x) => key(x.o)));
   const passed = assessed.filter((x) => x.a.verdict === 'pass');
@@ -170,6 +174,13 @@ export function decide(input: DecisionInput): Decision {
       };
     }
     const c = { parallelism: best.o.parallelism, parallelismPerKpu: best.o.parallelismPerKpu, kpus: best.o.kpus };
+    if (stream.cause === 'hot-partition-key') {
+      // No stream accepts the peak, so no configuration can be feasible; say what the job would need once the key is spread.
+      return {
+        kind: 'done', verdict: 'stream-bound', recommendation: null, bottleneck: 'stream', fit, stream, required,
+        explanation: `${stream.explanation}; with the key spread, P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu} (${c.kpus} KPU) would carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s`,
+      };
+    }
     const bottleneck = verdictIfFound === 'stream-bound' ? 'stream' : bottleneckOf(c, false);
     const memoryNote = memoryLimited ? `; memory-bound below: heap per KPU needs ${c.kpus} KPUs` : '';
     return {

@@ -108,7 +108,9 @@ export function requirementRange(peak: number, slo: Slo, fit: ModelFit): Range {
  * hot share — exact for that configuration whatever γ is.
  */
 export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: number, options: Pick<AlgorithmOptions, 'marginZ' | 'minRelativeMargin'>): { recordsPerSecond: number; method: string; relativeMargin: number } | null {
-  const direct = obs.backlogCapacity !== null && obs.backloggedMinutes > 0
+  // Consumption pinned at the stream's read limit measures the stream, not the application.
+  const atReadLimit = obs.backlogCapacity !== null && obs.backlogCapacity >= sourceBound(obs.shards, obs.recordBytes) * (1 - 3 * (obs.backlogCapacityRelError ?? 0) - options.minRelativeMargin);
+  const direct = obs.backlogCapacity !== null && obs.backloggedMinutes > 0 && !atReadLimit
     ? { recordsPerSecond: obs.backlogCapacity, method: 'backlog-throughput', relativeMargin: Math.max(options.minRelativeMargin, options.marginZ * (obs.backlogCapacityRelError ?? 0)) }
     : null;
   // Caught-up minutes give noise-free ratios (consumption = offered load): prefer them to the noisy direct μ.
@@ -202,8 +204,16 @@ function fitCpu(observations: TrialObservation[], options: AlgorithmOptions, mar
       measured: false,
     };
   }
-  throw new Error('no trial showed cpuUtilization or busyTimeMsPerSecond: the per-record CPU time cannot be estimated');
+  // Nothing measured yet (no whole running minute): anything is possible; the next trial will tell.
+  return {
+    at: (): Range => ({ lo: UNKNOWN_CPU_MS.lo, mid: UNKNOWN_CPU_MS.mid, hi: UNKNOWN_CPU_MS.hi }),
+    gamma: { lo: 0, mid: options.priorSlotContention, hi: options.maxSlotContention },
+    measured: false,
+  };
 }
+
+/** CPU ms per record before any measurement: from a trivial map to a heavy model call. */
+const UNKNOWN_CPU_MS = { lo: 0.001, mid: 1, hi: 1000 } as const;
 
 function fitIoWait(observations: TrialObservation[], cpuAt: (j: number) => Range, margin: number): Range {
   const ws: number[] = [];
@@ -358,11 +368,12 @@ function fitHeap(observations: TrialObservation[], options: AlgorithmOptions) {
 /** Where a trial saw its capacity directly and the model predicts clearly more, trust the observation. */
 function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObservation[], options: AlgorithmOptions): number {
   let correction = 1;
+  const tolerance = (o: TrialObservation) => Math.max(fit.margin, options.minRelativeMargin, options.marginZ * (o.backlogCapacityRelError ?? 0));
   for (const o of observations) {
     if (o.backlogCapacity === null || o.backloggedMinutes === 0) continue;
+    if (o.backlogCapacity >= sourceBound(o.shards, o.recordBytes) * (1 - tolerance(o))) continue; // the stream's read limit
     const predicted = capacity(jobAt(fit, 'mid'), o.parallelism, o.parallelismPerKpu, sourceBound(o.shards, o.recordBytes)).recordsPerSecond;
-    const tolerance = Math.max(fit.margin, options.marginZ * (o.backlogCapacityRelError ?? 0));
-    if (o.backlogCapacity < predicted * (1 - tolerance)) correction = Math.min(correction, o.backlogCapacity / predicted);
+    if (o.backlogCapacity < predicted * (1 - tolerance(o))) correction = Math.min(correction, o.backlogCapacity / predicted);
   }
   return correction;
 }

@@ -25,7 +25,24 @@ export interface StreamAssessment {
  */
 const THROTTLE_FRACTION = 0.001;
 
-export function assessStream(observations: TrialObservation[], shards: number, peak: number, recordBytes: number, requiredReadCapacity: number): StreamAssessment {
+/**
+ * A short write at 95% of what the shards accept with uniform keys, made before the peak saturates
+ * every shard: if one shard still throttles, the keys are skewed and its share shows in the accepted
+ * total (the hot shard accepts L, the others all they are offered).
+ */
+export interface StreamProbe {
+  offeredRecordsPerSecond: number;
+  acceptedRecordsPerSecond: number;
+}
+
+/** The hot shard's share of the records from a probe (null: no shard throttled, skew below detection). */
+export function hotShardShareFromProbe(probe: StreamProbe, limit: number): number | null {
+  const { offeredRecordsPerSecond: offered, acceptedRecordsPerSecond: accepted } = probe;
+  if (accepted >= offered * (1 - THROTTLE_FRACTION)) return null;
+  return Math.min(1, Math.max(0, 1 - (accepted - limit) / offered));
+}
+
+export function assessStream(observations: TrialObservation[], shards: number, peak: number, recordBytes: number, requiredReadCapacity: number, probe?: StreamProbe): StreamAssessment {
   const limit = shardWriteLimit(recordBytes);
   const uniformShards = Math.ceil(peak / limit - 1e-9);
   const readShards = Math.ceil(requiredReadCapacity / sourceBound(1, recordBytes) - 1e-9);
@@ -46,24 +63,35 @@ export function assessStream(observations: TrialObservation[], shards: number, p
   const accepted = o.acceptedRecordsPerSecond!;
   const offered = o.offeredRecordsPerSecond;
   if (shards < uniformShards) {
+    const probed = probe ? hotShardShareFromProbe(probe, limit) : null;
+    if (probed !== null) {
+      const skew = shards > 1 ? Math.max(0, (probed - 1 / shards) / (1 - 1 / shards)) : 1;
+      return skewedAdvice(shards, peak, limit, readShards, skew, probed, 'the probe at 95% of the uniform write capacity');
+    }
+    // Every shard is at its limit, so skew could not show (no probe, or none detected below 95%).
     const required = Math.max(uniformShards, readShards);
     return {
       throttled: true, shards, requiredShards: required, cause: 'write-throughput', hottestShardShare: 1 / shards,
-      explanation: `writes throttled: ${shards} shards accept ${Math.round(accepted)} of ${Math.round(offered)} records/s (each at most ${Math.round(limit)}/s); ${required} shards accept the peak ${Math.round(peak)}/s`,
+      explanation: `writes throttled: ${shards} shards accept ${Math.round(accepted)} of ${Math.round(offered)} records/s (each at most ${Math.round(limit)}/s); at least ${required} shards accept the peak ${Math.round(peak)}/s with evenly spread keys (re-run after resharding: skew cannot show while every shard is saturated)`,
     };
   }
   // Enough shards for uniform keys, yet throttled: a skewed key distribution.
   const hotShare = Math.min(1, Math.max(1 / shards, (offered - (accepted - limit)) / offered));
   const skew = shards > 1 ? Math.max(0, (hotShare - 1 / shards) / (1 - 1 / shards)) : 1;
+  return skewedAdvice(shards, peak, limit, readShards, skew, hotShare, 'the accepted writes');
+}
+
+/** With a key skew hs the hottest of S' shards gets hs + (1 - hs) / S' of λ: enough shards, or none. */
+function skewedAdvice(shards: number, peak: number, limit: number, readShards: number, skew: number, hotShare: number, source: string): StreamAssessment {
   if (skew * peak >= limit) {
     return {
       throttled: true, shards, requiredShards: shards, cause: 'hot-partition-key', hottestShardShare: hotShare,
-      explanation: `writes throttled on one shard: a partition key carries ~${(skew * 100).toFixed(0)}% of the records (${Math.round(skew * peak)}/s > ${Math.round(limit)}/s a shard accepts); no shard count helps — spread that key`,
+      explanation: `writes throttled on one shard: a partition key carries ~${(skew * 100).toFixed(0)}% of the records (${Math.round(skew * peak)}/s > ${Math.round(limit)}/s a shard accepts, from ${source}); no shard count helps — spread that key`,
     };
   }
-  const required = Math.max(readShards, Math.ceil((peak * (1 - skew)) / (limit - skew * peak) - 1e-9));
+  const required = Math.max(readShards, shards + 1, Math.ceil((peak * (1 - skew)) / (limit - skew * peak) - 1e-9));
   return {
     throttled: true, shards, requiredShards: required, cause: 'write-throughput', hottestShardShare: hotShare,
-    explanation: `writes throttled on the hottest shard (${(hotShare * 100).toFixed(0)}% of the records); ${required} shards bring it under ${Math.round(limit)}/s`,
+    explanation: `writes throttled: the hottest shard gets ${(hotShare * 100).toFixed(0)}% of the records (from ${source}); ${required} shards bring it under ${Math.round(limit)}/s at the peak ${Math.round(peak)}/s`,
   };
 }
