@@ -38,7 +38,12 @@ export class RecordingApplicationControl implements ApplicationControl {
     return this.state && { ...this.state };
   }
 
-  constructor(private readonly inner: ApplicationControl, private readonly recorder: CallRecorder) {}
+  constructor(
+    private readonly inner: ApplicationControl,
+    private readonly recorder: CallRecorder,
+    /** Called after each recorded update (the run stops the plan after its first: the rest needs measurements). */
+    private readonly onUpdate: () => void = () => {},
+  ) {}
 
   async describe(): Promise<ApplicationState> {
     if (!this.state) {
@@ -52,6 +57,7 @@ export class RecordingApplicationControl implements ApplicationControl {
     const current = await this.describe();
     this.recorder.record({ service: 'kinesisanalyticsv2', action: 'UpdateApplication', input: updateRequest(current.name, target, currentVersionId), mutating: true });
     this.state = { ...current, ...target, status: 'RUNNING', versionId: currentVersionId + 1 };
+    this.onUpdate();
     return {};
   }
 
@@ -111,10 +117,11 @@ export class InstantClock implements Clock {
 }
 
 /**
- * Without measurements the loop stops after its first observation, so the dry run adds what the real run
- * would do next, in the exact request shape: one UpdateApplication per trial (Parallelism and
- * ParallelismPerKPU chosen from the measurements, within --max-kpu) and, unless --keep, the restore of the
- * original configuration. Each UpdateApplication re-reads the version id just before it is sent.
+ * Without measurements the plan ends at the first decision that needs them, so the dry run adds what the
+ * real run would do from there, in the exact request shape: one UpdateApplication per trial (Parallelism
+ * and ParallelismPerKPU chosen from the measurements, within --max-kpu) when none was reached, and, unless
+ * --keep, the restore of the original configuration when the recorded calls did not end with it. Each
+ * UpdateApplication re-reads the version id just before it is sent.
  */
 export function plannedFollowUps(
   recorder: CallRecorder,
@@ -123,22 +130,28 @@ export function plannedFollowUps(
   original: ParallelismSettings,
   limits: { maxKpu: number; keep: boolean },
 ): void {
-  const updated = recorder.calls.some((c) => c.action === 'UpdateApplication');
+  const updates = recorder.calls.filter((c): c is Extract<PlannedCall, { action: 'UpdateApplication' }> => c.action === 'UpdateApplication');
+  const restoring = updateRequest(application, original, 0).ApplicationConfigurationUpdate;
+  const restored = updates.length > 0 && JSON.stringify(updates[updates.length - 1].input.ApplicationConfigurationUpdate) === JSON.stringify(restoring);
   // Before the load stops, where the real run makes them.
   const stop = recorder.calls.findIndex((c) => c.action === 'PutRecords' && c.input.change === 'stop');
   const planned: PlannedCall[] = [];
-  if (!updated) {
+  if (updates.length > 0 && !(restored && updates.length === 1)) {
+    updates[0].when = 'the next trial, sized by the model from the first observation (a dry run measures nothing: these values come from its priors)';
+  }
+  if (restored) updates[updates.length - 1].when = 'at the end (and on Ctrl-C or failure), restoring the original configuration, autoscaling included';
+  if (updates.length === 0) {
     planned.push({
       service: 'kinesisanalyticsv2', action: 'UpdateApplication', mutating: true,
       when: `for each trial after the first, with Parallelism / ParallelismPerKPU from the measurements (at most ${limits.maxKpu} KPUs), e.g. the current size with autoscaling off`,
       input: updateRequest(application, { parallelism: state.parallelism, parallelismPerKpu: state.parallelismPerKpu, autoScalingEnabled: false }, state.versionId),
     });
   }
-  if (!limits.keep) {
+  if (!limits.keep && !restored) {
     planned.push({
       service: 'kinesisanalyticsv2', action: 'UpdateApplication', mutating: true,
       when: 'at the end (and on Ctrl-C or failure), restoring the original configuration, autoscaling included',
-      input: updateRequest(application, original, state.versionId + (updated ? 0 : 1)),
+      input: updateRequest(application, original, state.versionId + (updates.length ? 0 : 1)),
     });
   }
   recorder.calls.splice(stop < 0 ? recorder.calls.length : stop, 0, ...planned);

@@ -144,7 +144,11 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     const recorder = new CallRecorder();
     let control: ApplicationControl;
     let ports: CalibrationPorts;
-    const dryRunControl = settings.dryRun ? new RecordingApplicationControl(retrying, recorder) : undefined;
+    const dryRunControl = settings.dryRun
+      ? new RecordingApplicationControl(retrying, recorder, () => {
+        if (!controller.signal.aborted) controller.abort(new Error('dry run: the trials after this one depend on measurements'));
+      })
+      : undefined;
     if (dryRunControl) {
       control = dryRunControl;
       ports = { control, metrics: new RecordingMetricsSource(recorder), stream, load: new RecordingLoadDriver(recorder, settings.stream), clock };
@@ -193,6 +197,10 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
         });
       },
     };
+
+    // CloudWatch aggregates by wall-clock minute: starting on a boundary gives the first trial whole minutes
+    // instead of one that mixes the time before the load began with the time after.
+    await clock.sleep(60_000 - (clock.now() % 60_000 || 60_000));
 
     let report: CalibrationReport;
     let failure: CalibrationAbortedError | undefined;
