@@ -138,10 +138,21 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
 export function hotShareFromBusy(maxOverAvg: number, minOverAvg: number, p: number, noisy: boolean): number {
   if (!noisy) return clamp((maxOverAvg - 1) / (p - 1), 0, 1);
   const f = (h: number) => (1 + h * (p - 1)) * (2 - minOverAvg / (1 - h)) - maxOverAvg;
+  if (f(0) >= 0) return 0;
+  // f rises from h = 0 and falls again near 1 - M/2: the first crossing is the root.
+  const steps = 400;
+  const top = Math.max(0, 1 - minOverAvg / 2);
   let lo = 0;
-  let hi = Math.max(0, 1 - minOverAvg / 2);
-  if (f(lo) >= 0) return 0;
-  if (f(hi) < 0) return clamp((maxOverAvg - 1) / (p - 1), 0, 1);
+  let hi = -1;
+  for (let i = 1; i <= steps; i++) {
+    const x = (top * i) / steps;
+    if (f(x) >= 0) {
+      hi = x;
+      break;
+    }
+    lo = x;
+  }
+  if (hi < 0) return clamp((maxOverAvg - 1) / (p - 1), 0, 1);
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;
     if (f(mid) < 0) lo = mid;

@@ -1,0 +1,75 @@
+import { assessTrial, configurationsWith, decide, type DecisionInput } from '../../../calibration/algorithm/decision';
+import { fitModel } from '../../../calibration/algorithm/model-fitter';
+import { algorithmOptions } from '../../../calibration/algorithm/options';
+import { capacity, sourceBound } from '../../../calibration/algorithm/capacity-model';
+import { estimateOf, observe, type FakeJob } from './samples';
+
+const slo = { maxLagMs: 60000, catchUpSeconds: 600, targetUtilization: 0.8, maxHeapUtilization: 0.9 };
+const options = algorithmOptions();
+const taxi: FakeJob = { cpu: 0.1, w: 2, gamma: 0.02, h: 0, baseHeapMb: 600, stateMb: 500, downtimeSeconds: 40 };
+const input = (observations: DecisionInput['observations'], extra: Partial<DecisionInput> = {}): DecisionInput => ({
+  observations, peak: 5200, recordBytes: 400, shards: 8, slo, limits: { maxKpu: 64, maxParallelism: 256 }, options, ...extra,
+});
+
+describe('decision', () => {
+  it('enumerates every (P, k) with exactly n KPUs', () => {
+    const two = configurationsWith(2, { maxKpu: 64, maxParallelism: 256 });
+    expect(two).toContainEqual({ parallelism: 16, parallelismPerKpu: 8 });
+    expect(two).toContainEqual({ parallelism: 2, parallelismPerKpu: 1 });
+    expect(two.every((c) => Math.ceil(c.parallelism / c.parallelismPerKpu) === 2)).toBe(true);
+    expect(configurationsWith(2, { maxKpu: 64, maxParallelism: 10 }).every((c) => c.parallelism <= 10)).toBe(true);
+  });
+
+  it('after the first trial, tries the fewest KPUs the model expects to suffice, at their largest capacity', () => {
+    const d = decide(input([observe(taxi, 1, 1, 5200)]));
+    expect(d.kind).toBe('trial');
+    if (d.kind !== 'trial') return;
+    expect(d.config).toMatchObject({ parallelism: 16, parallelismPerKpu: 8, kpus: 2 });
+    expect(d.purpose).toMatch(/fewest KPUs/);
+  });
+
+  it('answers once the candidate passed and the model excludes one KPU fewer', () => {
+    const d = decide(input([observe(taxi, 1, 1, 5200), observe(taxi, 16, 8, 5200, { update: true })]));
+    expect(d.kind).toBe('done');
+    if (d.kind !== 'done') return;
+    expect(d.verdict).toBe('recommended');
+    expect(d.recommendation).toMatchObject({ parallelism: 16, parallelismPerKpu: 8, kpus: 2 });
+    expect(d.explanation).toMatch(/1 KPU\(s\) cannot/);
+  });
+
+  it('verifies one KPU fewer when the model cannot exclude it', () => {
+    // γ unmeasured (k = 8 only): 1 KPU at k = 8 might just suffice for a lower peak.
+    const d = decide(input([observe(taxi, 16, 8, 3000, { update: true })], { peak: 3000 }));
+    expect(d.kind).toBe('trial');
+    if (d.kind !== 'trial') return;
+    expect(d.config.kpus).toBe(1);
+    expect(d.purpose).toMatch(/do not suffice|expects 1 KPU/);
+  });
+
+  it('says infeasible-within-limits when even the most capable configuration is short', () => {
+    const cpuBound: FakeJob = { ...taxi, cpu: 0.55, w: 0 };
+    const d = decide(input([observe(cpuBound, 1, 1, 3500, { update: true })], { peak: 3500, limits: { maxKpu: 2, maxParallelism: 256 } }));
+    expect(d.kind).toBe('done');
+    if (d.kind !== 'done') return;
+    expect(d.verdict).toBe('infeasible-within-limits');
+    expect(d.recommendation).toBeNull();
+    expect(d.explanation).toMatch(/most capable configuration within the limits/);
+  });
+
+  it('a trial fails on memory before capacity: out-of-memory restarts or heap over the SLO', () => {
+    const heavy: FakeJob = { ...taxi, stateMb: 9000 };
+    const obs = observe(heavy, 1, 1, 200);
+    const a = assessTrial(obs, fitModel([obs], options), { peak: 200, slo, options });
+    expect(a).toMatchObject({ verdict: 'fail', memoryBound: true });
+    expect(a.reason).toMatch(/memory-bound/);
+  });
+
+  it('a capacity within the noise of the requirement is inconclusive mid-trial and a failure at its end', () => {
+    // A peak of 0.8 μ(16, 8) needs exactly the capacity 16/8 has.
+    const obs = observe(taxi, 16, 8, 6000, { update: true });
+    const fit = fitModel([obs], options);
+    const peak = capacity(estimateOf(taxi), 16, 8, sourceBound(8, 400)).recordsPerSecond * 0.8;
+    expect(assessTrial(obs, fit, { peak, slo, options }, false).verdict).toBe('inconclusive');
+    expect(assessTrial(obs, fit, { peak, slo, options }, true).verdict).toBe('fail');
+  });
+});

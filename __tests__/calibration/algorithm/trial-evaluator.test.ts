@@ -1,0 +1,69 @@
+import { evaluateTrial, hotShareFromBusy, isClean, lagSlope, noiseFromBusyMinimum, type TrialContext } from '../../../calibration/algorithm/trial-evaluator';
+import { minute, observe, type FakeJob } from './samples';
+
+const taxi: FakeJob = { cpu: 0.1, w: 2, gamma: 0.02, h: 0, baseHeapMb: 600, stateMb: 500, downtimeSeconds: 40 };
+const ctx = (p: number, k: number, extra: Partial<TrialContext> = {}): TrialContext => ({
+  parallelism: p, parallelismPerKpu: k, kpus: Math.ceil(p / k), offeredRecordsPerSecond: 5200, recordBytes: 450, shards: 8,
+  runningSinceMs: 0, restartsBefore: 0, polledDowntimeSeconds: null, caughtUpLagMs: 2000, ...extra,
+});
+
+describe('trial evaluation (DS2: per-record times from busy time and CPU)', () => {
+  it('while backlogged, consumption is the capacity μ itself', () => {
+    const obs = observe(taxi, 1, 1, 5200);
+    expect(obs.backloggedMinutes).toBe(3);
+    expect(obs.backlogCapacity).toBeCloseTo(1000 / 2.1, 6);
+    expect(obs.caughtUp).toBe(false);
+  });
+
+  it('reads c_k from cpuUtilization and the per-record time c_k + w from busy time', () => {
+    const obs = observe(taxi, 16, 8, 5200);
+    expect(obs.caughtUpMinutes).toBe(3);
+    expect(obs.cpuMsPerRecord).toBeCloseTo(0.1 * 1.14, 9);
+    expect(obs.msPerRecord).toBeCloseTo(0.114 + 2, 9);
+    expect(obs.hotKeyShare).toBeCloseTo(0, 9);
+    expect(obs.hotKeyShareExact).toBe(true);
+    expect(obs.caughtUp).toBe(true);
+  });
+
+  it('finds a hot key from the busiest subtask: Maximum / Average = 1 + h (P - 1)', () => {
+    const obs = observe({ ...taxi, w: 0.8, cpu: 0.12, h: 0.06 }, 7, 7, 4200);
+    expect(obs.hotKeyShare).toBeCloseTo(0.06, 9);
+    expect(obs.hotSubtaskShare).toBeCloseTo(0.06 + 0.94 / 7, 9);
+  });
+
+  it('undoes the per-second noise in backlogged Maximum / Minimum (about 2.32 σ over 60 samples)', () => {
+    expect(hotShareFromBusy(1 + 2.32 * 0.05, 1 - 2.32 * 0.05, 8, true)).toBeCloseTo(0, 6);
+    const h = 0.1;
+    const delta = 2.32 * 0.04;
+    expect(hotShareFromBusy((1 + h * 7) * (1 + delta), (1 - h) * (1 - delta), 8, true)).toBeCloseTo(h, 4);
+    expect(noiseFromBusyMinimum((1 - h) * (1 - delta), h)).toBeCloseTo(0.04, 6);
+  });
+
+  it('ignores minutes before RUNNING, with downtime, or after an out-of-memory restart', () => {
+    const running = minute(taxi, 16, 8, 2, 5200, false);
+    expect(isClean(running, ctx(16, 8, { runningSinceMs: 60000 }), 0)).toBe(true);
+    expect(isClean({ ...running, startMs: 0 }, ctx(16, 8, { runningSinceMs: 60000 }), 0)).toBe(false);
+    expect(isClean({ ...running, downtimeMaxMs: 12000 }, ctx(16, 8), 0)).toBe(false);
+    expect(isClean({ ...running, fullRestartsMax: 1 }, ctx(16, 8), 0)).toBe(false);
+  });
+
+  it('takes the update downtime from the downtime metric, else from polling', () => {
+    expect(observe(taxi, 16, 8, 5200, { update: true }).downtimeSeconds).toBe(40);
+    const noMetric = evaluateTrial([minute(taxi, 16, 8, 1, 5200, false)], ctx(16, 8, { polledDowntimeSeconds: 45 }));
+    expect(noMetric.downtimeSeconds).toBe(45);
+  });
+
+  it('measures the lag slope in ms per ms', () => {
+    const samples = [0, 1, 2].map((i) => ({ ...minute(taxi, 1, 1, i, 476, true), lagAvgMs: 30000 * i }));
+    expect(lagSlope(samples)).toBeCloseTo(0.5, 9);
+  });
+
+  it('flags a heap at the metric ceiling (out of memory) and counts restarts', () => {
+    const heavy: FakeJob = { ...taxi, stateMb: 9000 };
+    const samples = [minute(heavy, 1, 1, 0, 476, true), { ...minute(heavy, 1, 1, 1, 300, true), fullRestartsMax: 1, downtimeMaxMs: 20000 }];
+    const obs = evaluateTrial(samples, ctx(1, 1));
+    expect(obs.heapAtCeiling).toBe(true);
+    expect(obs.fullRestarts).toBe(1);
+    expect(obs.cleanMinutes).toBe(1);
+  });
+});
