@@ -34,10 +34,10 @@ describe('dry-run plan', () => {
 
   it('shows the full GetMetricData request once and counts the rest', () => {
     const r = new CallRecorder();
-    for (let i = 0; i < 3; i++) r.record({ service: 'cloudwatch', action: 'GetMetricData', input: { MetricDataQueries: [{ Id: `q${i}` }] }, mutating: false });
+    for (let i = 0; i < 3; i++) r.record({ service: 'cloudwatch', action: 'GetMetricData', input: { MetricDataQueries: [{ Id: `q${i}` }], StartTime: new Date(0), EndTime: new Date(60_000) }, mutating: false });
     expect(formatPlan(r.calls)).toEqual([
       'dry run: no call below that changes anything was made',
-      'reads cloudwatch GetMetricData {"MetricDataQueries":[{"Id":"q0"}]}',
+      'reads cloudwatch GetMetricData {"MetricDataQueries":[{"Id":"q0"}],"StartTime":"1970-01-01T00:00:00.000Z","EndTime":"1970-01-01T00:01:00.000Z"}',
       '(and 2 more GetMetricData calls of the same queries over later windows)',
     ]);
   });
