@@ -153,7 +153,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       control = dryRunControl;
       ports = { control, metrics: new RecordingMetricsSource(recorder), stream, load: new RecordingLoadDriver(recorder, settings.stream), clock };
     } else {
-      const guarded = new SpendGuard(new OperationFollower(retrying, apis.kinesisAnalytics, settings.application), clock, {
+      const guarded = new SpendGuard(new OperationFollower(retrying, apis.kinesisAnalytics, settings.application, () => clock.now()), clock, {
         maxKpu: settings.maxKpu, maxCostUsd: settings.maxCostUsd, kpuHourUsd: DEFAULT_PRICING.kpuHourUsd, spentKpuSeconds: resume?.kpuSeconds,
       }, original, (reason) => {
         progress.log(`budget reached: ${reason}; stopping and restoring the original configuration`);

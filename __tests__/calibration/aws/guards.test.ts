@@ -135,6 +135,26 @@ describe('OperationFollower', () => {
   });
 });
 
+describe('OperationFollower without an OperationId', () => {
+  it('finds the update\'s operation with ListApplicationOperations (the newest since the call)', async () => {
+    const app = scriptedApp();
+    const control: ApplicationControl = { ...app.control, updateParallelism: async (t, v) => { await app.control.updateParallelism(t, v); return {}; } };
+    const listApplicationOperations = jest.fn(async () => ({
+      ApplicationOperationInfoList: [
+        { Operation: 'UpdateApplication', OperationId: 'old', StartTime: new Date(1_000), OperationStatus: 'SUCCESSFUL' },
+        { Operation: 'UpdateApplication', OperationId: 'ours', StartTime: new Date(500_000), OperationStatus: 'FAILED' },
+      ],
+    }));
+    const describeApplicationOperation = jest.fn(async () => ({ ApplicationOperationInfoDetails: { OperationStatus: 'FAILED' } }));
+    const api = { listApplicationOperations, describeApplicationOperation } as unknown as KinesisAnalyticsApi;
+    const follower = new OperationFollower(control, api, 'app', () => 490_000);
+    await follower.updateParallelism({ parallelism: 4, parallelismPerKpu: 4, autoScalingEnabled: false }, 1);
+    await expect(follower.waitForStatus('RUNNING', 600)).rejects.toThrow('UpdateApplication operation ours FAILED');
+    expect(listApplicationOperations).toHaveBeenCalledWith({ ApplicationName: 'app', Operation: 'UpdateApplication', Limit: 10 });
+    expect(describeApplicationOperation).toHaveBeenCalledWith({ ApplicationName: 'app', OperationId: 'ours' });
+  });
+});
+
 describe('SystemClock', () => {
   it('ends the sleeps in progress when the run is aborted, and sleeps in full afterwards', async () => {
     const controller = new AbortController();
