@@ -1,0 +1,126 @@
+/**
+ * The run loop's safety: the original configuration (autoscaling included) comes back on abort, on any
+ * failure mid-run and at the end unless `keep`; a run refuses a non-RUNNING application, stops at its
+ * cost cap, and resumes from its saved state. Exercised on the twin through the AWS-shaped ports.
+ */
+import { join } from 'node:path';
+import { Twin, loadScenario, parseScenario, type Scenario } from '../../simulator/twin';
+import { twinPorts } from '../../calibration/adapters/twin-ports';
+import { CalibrationAbortedError, CalibrationPreconditionError, calibrate, type CalibrationState } from '../../calibration/calibrate';
+import { twinCalibrationOptions } from '../../calibration/twin-calibration';
+
+const taxi = loadScenario(join(__dirname, '..', '..', 'scenarios', 'taxi-io-bound.json'));
+const autoscaled: Scenario = parseScenario({
+  ...JSON.parse(JSON.stringify(taxi)), name: 'taxi-autoscaled', initial: { parallelism: 2, parallelismPerKpu: 1, autoScalingEnabled: true },
+});
+const configOf = async (twin: Twin) => {
+  const d = (await twin.kinesisAnalytics.describeApplication({ ApplicationName: autoscaled.application })).ApplicationDetail!;
+  const p = d.ApplicationConfigurationDescription!.FlinkApplicationConfigurationDescription!.ParallelismConfigurationDescription!;
+  return { status: d.ApplicationStatus, parallelism: p.Parallelism, parallelismPerKpu: p.ParallelismPerKPU, autoScalingEnabled: p.AutoScalingEnabled };
+};
+const ORIGINAL = { status: 'RUNNING', parallelism: 2, parallelismPerKpu: 1, autoScalingEnabled: true };
+
+describe('calibrate: restoring the original configuration', () => {
+  it('on abort (Ctrl-C): verdict aborted, restoredOriginal, autoscaling back on', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const controller = new AbortController();
+    const report = await calibrate(twinPorts(twin, autoscaled), { ...twinCalibrationOptions(autoscaled), keep: false }, {
+      signal: controller.signal,
+      onTrial: (t) => {
+        if (t.parallelism !== 2) controller.abort();
+      },
+    });
+    expect(report.verdict).toBe('aborted');
+    expect(report.restoredOriginal).toBe(true);
+    expect(report.recommendation).toBeNull();
+    expect(report.explanation).toMatch(/interrupted/);
+    expect(await configOf(twin)).toEqual(ORIGINAL);
+    // The trial that ran is kept; the restore is one more UpdateApplication.
+    expect(report.trials.length).toBe(2);
+    expect(report.reconfigurations).toBe(2);
+  });
+
+  it('on a failure mid-run (metrics unavailable): throws with an aborted report, original restored', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const ports = twinPorts(twin, autoscaled);
+    let calls = 0;
+    const failing = {
+      ...ports,
+      metrics: {
+        getMetricData: (input: Parameters<typeof ports.metrics.getMetricData>[0]) => {
+          calls++;
+          if (calls > 6) return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+          return ports.metrics.getMetricData(input);
+        },
+      },
+    };
+    const run = calibrate(failing, { ...twinCalibrationOptions(autoscaled), keep: false });
+    await expect(run).rejects.toBeInstanceOf(CalibrationAbortedError);
+    const err = await run.catch((e: CalibrationAbortedError) => e);
+    expect(err.message).toMatch(/Rate exceeded.*original configuration was restored/);
+    expect(err.report).toMatchObject({ verdict: 'aborted', restoredOriginal: true });
+    expect(await configOf(twin)).toEqual(ORIGINAL);
+  });
+
+  it('at the end unless keep: the answer is reported, the application back as it was', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const report = await calibrate(twinPorts(twin, autoscaled), { ...twinCalibrationOptions(autoscaled), keep: false });
+    expect(report.verdict).toBe('recommended');
+    expect(report.restoredOriginal).toBe(true);
+    expect(await configOf(twin)).toEqual(ORIGINAL);
+    // Calibration moves plus the restore.
+    expect(report.reconfigurations).toBe(report.trials.length - 1 + 1);
+  });
+
+  it('with keep (the twin default) the last trial stays, autoscaling off, and no restore is counted', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const report = await calibrate(twinPorts(twin, autoscaled), twinCalibrationOptions(autoscaled));
+    expect(report.restoredOriginal).toBe(false);
+    const last = report.trials[report.trials.length - 1];
+    expect(await configOf(twin)).toEqual({ status: 'RUNNING', parallelism: last.parallelism, parallelismPerKpu: last.parallelismPerKpu, autoScalingEnabled: false });
+    expect(report.reconfigurations).toBe(report.trials.length - 1);
+  });
+});
+
+describe('calibrate: guard rails', () => {
+  it('refuses an application that is not RUNNING, before changing anything', async () => {
+    const twin = Twin.fromScenario(taxi, { startStatus: 'READY' });
+    await expect(calibrate(twinPorts(twin, taxi), twinCalibrationOptions(taxi))).rejects.toThrow(CalibrationPreconditionError);
+    await expect(calibrate(twinPorts(twin, taxi), twinCalibrationOptions(taxi))).rejects.toThrow(/is READY; calibration needs it RUNNING/);
+  });
+
+  it('stops at --max-cost-usd and restores', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const report = await calibrate(twinPorts(twin, autoscaled), { ...twinCalibrationOptions(autoscaled), keep: false, maxCostUsd: 0.03 });
+    expect(report.verdict).toBe('aborted');
+    expect(report.explanation).toMatch(/max-cost-usd 0.03/);
+    expect(report.calibrationKpuHours * 0.11).toBeLessThan(0.03 + 0.11 * (4 / 60)); // at most a minute over
+    expect(await configOf(twin)).toEqual(ORIGINAL);
+  });
+
+  it('resumes from the state saved after a trial and reaches the same answer', async () => {
+    const first = Twin.fromScenario(taxi);
+    const controller = new AbortController();
+    let saved: CalibrationState | undefined;
+    await calibrate(twinPorts(first, taxi), twinCalibrationOptions(taxi), {
+      signal: controller.signal,
+      onTrial: (_t, state) => {
+        saved = JSON.parse(JSON.stringify(state)) as CalibrationState;
+        controller.abort();
+      },
+    });
+    expect(saved!.trials).toHaveLength(1);
+    const resumed = await calibrate(twinPorts(first, taxi), twinCalibrationOptions(taxi), { resume: saved });
+    const fresh = await calibrate(twinPorts(Twin.fromScenario(taxi), taxi), twinCalibrationOptions(taxi));
+    expect(resumed.verdict).toBe('recommended');
+    expect(resumed.recommendation).toMatchObject({ parallelism: fresh.recommendation!.parallelism, parallelismPerKpu: fresh.recommendation!.parallelismPerKpu });
+    expect(resumed.trials[0]).toEqual(saved!.trials[0]);
+  });
+
+  it('reports progress with the trial, the configuration, the elapsed time and the lag', async () => {
+    const events: Array<{ phase: string; trial?: number; lagMs?: number | null }> = [];
+    await calibrate(twinPorts(Twin.fromScenario(taxi), taxi), twinCalibrationOptions(taxi), { onProgress: (e) => events.push(e) });
+    expect(events.some((e) => e.phase === 'trial' && e.trial === 2 && typeof e.lagMs === 'number')).toBe(true);
+    expect(events.some((e) => e.phase === 'updating')).toBe(true);
+  });
+});
