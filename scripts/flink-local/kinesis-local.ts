@@ -103,8 +103,10 @@ export async function readAll(client: KinesisClient, streamArn: string): Promise
     ).ShardIterator;
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ StreamARN: streamArn, ShardIterator: iterator }));
-      for (const r of page.Records ?? []) out.push(Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'));
-      if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
+      const records = page.Records ?? [];
+      for (const r of records) out.push(Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'));
+      // An open shard always returns a next iterator: an empty page means everything written so far was read.
+      if (records.length === 0) break;
       iterator = page.NextShardIterator;
     }
   }

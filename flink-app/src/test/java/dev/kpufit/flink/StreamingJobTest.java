@@ -82,4 +82,12 @@ class StreamingJobTest {
         assertTrue(first.stream().filter(u -> u.endsWith("-window")).count() >= 1,
                 first.stream().collect(Collectors.joining(", ")));
     }
+
+    @org.junit.jupiter.api.Test
+    void bringsTheS3FileSystemTheResultsSinkWritesThrough() {
+        Set<String> schemes = new java.util.TreeSet<>();
+        java.util.ServiceLoader.load(org.apache.flink.core.fs.FileSystemFactory.class)
+                .forEach(factory -> schemes.add(factory.getScheme()));
+        assertTrue(schemes.containsAll(List.of("s3", "s3a")), schemes.toString());
+    }
 }
