@@ -56,7 +56,7 @@ describe('calibrate: restoring the original configuration', () => {
     };
     const run = calibrate(failing, { ...twinCalibrationOptions(autoscaled), keep: false });
     await expect(run).rejects.toBeInstanceOf(CalibrationAbortedError);
-    const err = await run.catch((e: CalibrationAbortedError) => e);
+    const err = (await run.catch((e: unknown) => e)) as CalibrationAbortedError;
     expect(err.message).toMatch(/Rate exceeded.*original configuration was restored/);
     expect(err.report).toMatchObject({ verdict: 'aborted', restoredOriginal: true });
     expect(await configOf(twin)).toEqual(ORIGINAL);
