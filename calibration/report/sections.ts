@@ -42,8 +42,10 @@ export function overviewTable(r: CalibrationReport): Table {
 /** The answer in one sentence (null when there is none), then the why. */
 export function verdictLines(r: CalibrationReport): { headline: string | null; details: string[] } {
   const rec = r.recommendation;
+  // A stream-bound run may still size the job for the load the resharded stream will pass on.
+  const when = r.verdict === 'stream-bound' ? `Once the stream has ${r.streamAdvice.requiredShards} shards: run` : 'Run';
   const headline = rec
-    ? `Run ${formatConfiguration(rec)}: estimated capacity ${formatNumber(rec.estimatedCapacityRecordsPerSecond)} records/s for a peak load of ` +
+    ? `${when} ${formatConfiguration(rec)}: estimated capacity ${formatNumber(rec.estimatedCapacityRecordsPerSecond)} records/s for a peak load of ` +
       `${formatNumber(r.load.recordsPerSecond)} records/s (${formatNumber(r.load.recordsPerSecond > 0 ? rec.estimatedCapacityRecordsPerSecond / r.load.recordsPerSecond : 0, 2)}x), ` +
       `${formatUsd(rec.costPerHourUsd)} per hour, ${formatUsd(rec.costPerMonthUsd)} per month.`
     : null;

@@ -64,6 +64,9 @@ describe('report.md', () => {
     expect(bound).toContain('There is no configuration to apply');
     expect(bound).not.toContain('## Cost');
 
+    r.recommendation = reportFixture().recommendation;
+    expect(renderMarkdown(r)).toContain('Once the stream has 5 shards: run Parallelism 8, ParallelismPerKPU 4 (2 KPUs): estimated capacity');
+
     r.streamAdvice = { shards: 2, requiredShards: 2, cause: 'hot-partition-key' };
     expect(renderMarkdown(r)).toContain('one partition key takes more than a shard\'s write limit; no shard count fixes that');
   });
