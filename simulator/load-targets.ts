@@ -9,9 +9,9 @@ import { SystemClock } from '../calibration/aws/system-clock';
 import { createKinesisClient, kinesisApi } from './kinesis-client';
 import { OrderedSleepClock } from './ordered-clock';
 import { DeadLetterFile } from './producers/dead-letter';
+import { nullSink } from './producers/batch-sink';
 import { KinesisProducer } from './producers/kinesis-producer';
 import { LineProducer } from './producers/line-producer';
-import { NullKinesis } from './producers/null-kinesis';
 import type { Producer } from './producers/producer';
 import { loadScenario, parseScenario, Twin, type Scenario } from './twin';
 
@@ -107,7 +107,7 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
     }
     case 'null':
       return {
-        producer: new KinesisProducer({ api: new NullKinesis(), streamName: 'null', clock: realClock, ...kinesisOptions }),
+        producer: new KinesisProducer({ sink: nullSink, clock: realClock, ...kinesisOptions }),
         clock: realClock,
         description: 'nowhere (null target)',
         close: () => undefined,

@@ -4,6 +4,7 @@
  */
 export class Prng {
   private state: number;
+  private spare: number | undefined;
 
   constructor(seed: number) {
     // Mix the seed once so nearby seeds (1, 2, 3...) start far apart.
@@ -42,11 +43,17 @@ export class Prng {
     return items[items.length - 1];
   }
 
-  /** Standard normal (Box-Muller, one value per call: simplicity over the saved spare). */
+  /** Normal (Box-Muller; the second value of each pair is kept for the next call: half the log/sqrt). */
   normal(mean = 0, sd = 1): number {
-    const u = 1 - this.next();
-    const v = this.next();
-    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    if (this.spare !== undefined) {
+      const z = this.spare;
+      this.spare = undefined;
+      return mean + sd * z;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const theta = 2 * Math.PI * this.next();
+    this.spare = r * Math.sin(theta);
+    return mean + sd * r * Math.cos(theta);
   }
 
   /** Log-normal with the given median: long right tails, like trip lengths and prices. */

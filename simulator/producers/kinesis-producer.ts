@@ -3,14 +3,15 @@
  * service limits, keeps `concurrency` calls on the wire, retries what Kinesis refuses (per-record errors
  * and thrown throttling) with exponential backoff and full jitter, and dead-letters what is still refused
  * after the retry limit. Every record offered ends up acknowledged, failed or (after an abort) in flight.
- * Used over the real SDK client (kinesis target), over the twin's Kinesis (twin target) and over an
- * always-accepting KinesisApi (null target).
+ * Used over the real SDK client (kinesis target), over the twin's Kinesis (twin target) and over the
+ * null sink (null target).
  */
-import type { PutRecordsOutput, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { PutRecordsOutput } from '@aws-sdk/client-kinesis';
 import type { KinesisApi } from '../../calibration/aws-api';
 import type { Clock } from '../../calibration/ports';
 import type { OutRecord } from '../records';
 import { DEFAULT_BACKOFF, fullJitterDelay, type BackoffOptions } from './backoff';
+import { kinesisSink, type BatchSink } from './batch-sink';
 import type { DeadLetter, DeadLetterSink } from './dead-letter';
 import { isRetryableCallError, isRetryableRecordError, isThrottling } from './kinesis-errors';
 import { LatencyHistogram } from './latency';
@@ -22,9 +23,7 @@ export const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
 /** Per record, data plus partition key. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
-export interface KinesisProducerOptions {
-  api: KinesisApi;
-  streamName: string;
+interface ProducerTuning {
   clock: Clock;
   /** PutRecords calls on the wire at once. Default 8. */
   concurrency?: number;
@@ -41,23 +40,32 @@ export interface KinesisProducerOptions {
   random?: () => number;
 }
 
-interface Entry {
-  data: Buffer;
-  key: string;
+export type KinesisProducerOptions = ProducerTuning & ({ api: KinesisApi; streamName: string } | { sink: BatchSink });
+
+interface Failure {
+  code: string;
+  message: string;
+}
+
+/**
+ * Records that travel together: a PutRecords call, or the part of one that is retried. Every record in
+ * a batch has been attempted equally often, so attempts is per batch; per-record data sits in parallel
+ * arrays (no object per record on the hot path).
+ */
+interface Batch {
+  records: OutRecord[];
+  /** UTF-8 bytes of each record's data plus partition key: what Kinesis meters and limits. */
+  sizes: number[];
   bytes: number;
   attempts: number;
-  lastError?: { code: string; message: string };
+  /** Why each record was refused last time (retry batches only). */
+  failures?: Failure[];
 }
 
-interface Batch {
-  entries: Entry[];
-  bytes: number;
-}
-
-const newBatch = (): Batch => ({ entries: [], bytes: 0 });
+const newBatch = (): Batch => ({ records: [], sizes: [], bytes: 0, attempts: 0 });
 
 export class KinesisProducer implements Producer {
-  private readonly api: KinesisApi;
+  private readonly sink: BatchSink;
   private readonly clock: Clock;
   private readonly concurrency: number;
   private readonly maxRetries: number;
@@ -89,7 +97,7 @@ export class KinesisProducer implements Producer {
   private readonly latency = new LatencyHistogram();
 
   constructor(private readonly options: KinesisProducerOptions) {
-    this.api = options.api;
+    this.sink = 'sink' in options ? options.sink : kinesisSink(options.api, options.streamName);
     this.clock = options.clock;
     this.concurrency = options.concurrency ?? 8;
     this.maxRetries = options.maxRetries ?? 8;
@@ -106,47 +114,49 @@ export class KinesisProducer implements Producer {
 
   offer(record: OutRecord): boolean {
     this.sent++;
-    const data = Buffer.from(record.data, 'utf8');
-    const bytes = data.length + Buffer.byteLength(record.partitionKey, 'utf8');
-    const entry: Entry = { data, key: record.partitionKey, bytes, attempts: 0 };
-    if (bytes > MAX_RECORD_BYTES) {
-      this.fail([entry], 'RecordTooLarge', `record is ${bytes} bytes with its partition key; Kinesis takes at most ${MAX_RECORD_BYTES}`);
+    const size = Buffer.byteLength(record.data, 'utf8') + Buffer.byteLength(record.partitionKey, 'utf8');
+    if (size > MAX_RECORD_BYTES) {
+      const message = `record is ${size} bytes with its partition key; Kinesis takes at most ${MAX_RECORD_BYTES}`;
+      this.options.deadLetters?.write([letter(record, 0, { code: 'RecordTooLarge', message })]);
+      this.failed++;
       return this.hasRoom();
     }
+    let batch = this.current;
     if (this.aborted || this.fatal) {
       // Nothing will ship any more: keep the books straight and the record on file.
+      batch.records.push(record);
+      batch.sizes.push(size);
       this.buffered++;
-      this.bufferedBytes += bytes;
-      this.current.entries.push(entry);
+      this.bufferedBytes += size;
       return false;
     }
-    let batch = this.current;
-    if (batch.entries.length === MAX_RECORDS_PER_CALL || batch.bytes + bytes > MAX_BYTES_PER_CALL) {
+    if (batch.records.length === MAX_RECORDS_PER_CALL || batch.bytes + size > MAX_BYTES_PER_CALL) {
       this.seal();
       batch = this.current;
     }
-    if (batch.entries.length === 0) this.currentSince = this.clock.now();
-    batch.entries.push(entry);
-    batch.bytes += bytes;
+    if (batch.records.length === 0) this.currentSince = this.clock.now();
+    batch.records.push(record);
+    batch.sizes.push(size);
+    batch.bytes += size;
     this.buffered++;
-    this.bufferedBytes += bytes;
-    if (batch.entries.length === MAX_RECORDS_PER_CALL) this.seal();
+    this.bufferedBytes += size;
+    if (batch.records.length === MAX_RECORDS_PER_CALL) this.seal();
     return this.hasRoom();
   }
 
   ready(): Promise<void> {
     if (this.hasRoom() || this.aborted || this.fatal) return Promise.resolve();
     // Full: ship the partial batch too, or a small buffer could wait on a batch that never fills.
-    if (this.current.entries.length > 0) this.seal();
+    if (this.current.records.length > 0) this.seal();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   tick(nowMs: number): void {
-    if (this.current.entries.length > 0 && nowMs - this.currentSince >= this.lingerMs) this.seal();
+    if (this.current.records.length > 0 && nowMs - this.currentSince >= this.lingerMs) this.seal();
   }
 
   async drain(): Promise<void> {
-    if (this.current.entries.length > 0) this.seal();
+    if (this.current.records.length > 0) this.seal();
     while (this.buffered > 0 && !this.aborted && !this.fatal) {
       await new Promise<void>((resolve) => this.settleWaiters.push(resolve));
     }
@@ -158,13 +168,12 @@ export class KinesisProducer implements Producer {
     this.wake(this.roomWaiters);
     while (this.callsOnWire > 0) await new Promise<void>((resolve) => this.settleWaiters.push(resolve));
     // What never made it stays "in flight" in the books, and goes on file so nothing vanishes silently.
-    const stranded = [this.current, ...this.queue, ...this.waiting].flatMap((b) => b.entries);
+    const stranded = [this.current, ...this.queue, ...this.waiting];
     this.current = newBatch();
     this.queue.length = 0;
     this.waiting.clear();
-    this.options.deadLetters?.write(
-      stranded.map((e) => this.letter(e, 'Aborted', 'the run stopped before Kinesis acknowledged the record')),
-    );
+    const aborted = { code: 'Aborted', message: 'the run stopped before Kinesis acknowledged the record' };
+    this.options.deadLetters?.write(stranded.flatMap((b) => b.records.map((r) => letter(r, b.attempts, aborted))));
     this.wake(this.settleWaiters);
   }
 
@@ -201,17 +210,12 @@ export class KinesisProducer implements Producer {
 
   private dispatch(batch: Batch): void {
     this.callsOnWire++;
-    const records: PutRecordsRequestEntry[] = new Array(batch.entries.length);
-    for (let i = 0; i < batch.entries.length; i++) {
-      const e = batch.entries[i];
-      e.attempts++;
-      records[i] = { Data: e.data, PartitionKey: e.key };
-    }
+    batch.attempts++;
     const started = this.clock.now();
     let call: Promise<PutRecordsOutput>;
     try {
-      // Promise.resolve: a hand-written KinesisApi may answer synchronously.
-      call = Promise.resolve(this.api.putRecords({ StreamName: this.options.streamName, Records: records }));
+      // Promise.resolve: a hand-written sink may answer synchronously.
+      call = Promise.resolve(this.sink.put(batch.records));
     } catch (err) {
       call = Promise.reject(err);
     }
@@ -232,65 +236,66 @@ export class KinesisProducer implements Producer {
 
   private onResult(batch: Batch, out: PutRecordsOutput): void {
     const results = out.Records ?? [];
-    if (!out.FailedRecordCount && results.length === batch.entries.length) {
-      this.acknowledge(batch.entries);
+    const n = batch.records.length;
+    if (!out.FailedRecordCount && results.length === n) {
+      this.acknowledge(batch.bytes, n);
       return;
     }
-    const ok: Entry[] = [];
-    const again: Entry[] = [];
-    const given: Entry[] = [];
-    for (let i = 0; i < batch.entries.length; i++) {
-      const e = batch.entries[i];
+    const canRetry = batch.attempts <= this.maxRetries;
+    const again = newBatch();
+    const given = newBatch();
+    again.attempts = given.attempts = batch.attempts;
+    again.failures = [];
+    given.failures = [];
+    let okBytes = 0;
+    let ok = 0;
+    for (let i = 0; i < n; i++) {
       const r = results[i];
       // A response shorter than the request is a service fault: retry the unanswered records.
       const code = r ? r.ErrorCode : 'InternalFailure';
       if (!code) {
-        ok.push(e);
+        ok++;
+        okBytes += batch.sizes[i];
         continue;
       }
-      e.lastError = { code, message: r?.ErrorMessage ?? 'no result for this record in the PutRecords response' };
-      if (isRetryableRecordError(code) && e.attempts <= this.maxRetries) {
-        again.push(e);
-        if (isThrottling(code)) this.throttledRetries++;
-      } else {
-        given.push(e);
-      }
+      const failure = { code, message: r?.ErrorMessage ?? 'no result for this record in the PutRecords response' };
+      const into = canRetry && isRetryableRecordError(code) ? again : given;
+      if (into === again && isThrottling(code)) this.throttledRetries++;
+      into.records.push(batch.records[i]);
+      into.sizes.push(batch.sizes[i]);
+      into.bytes += batch.sizes[i];
+      into.failures!.push(failure);
     }
-    this.acknowledge(ok);
-    this.failEntries(given);
+    this.acknowledge(okBytes, ok);
+    this.failBatch(given);
     this.retryLater(again);
   }
 
   private onError(batch: Batch, err: unknown): void {
     const e = err as { name?: string; message?: string };
-    const code = e?.name ?? 'Error';
-    const message = e?.message ?? String(err);
-    for (const entry of batch.entries) entry.lastError = { code, message };
+    const failure = { code: e?.name ?? 'Error', message: e?.message ?? String(err) };
+    batch.failures = batch.records.map(() => failure);
     if (!isRetryableCallError(err)) {
       // Retrying will not help (no such stream, no permission): stop the run, keep the records on file.
-      this.fatal = err instanceof Error ? err : new Error(`${code}: ${message}`);
-      this.failEntries(batch.entries);
+      this.fatal = err instanceof Error ? err : new Error(`${failure.code}: ${failure.message}`);
+      this.failBatch(batch);
       this.wake(this.roomWaiters);
       return;
     }
-    const again = batch.entries.filter((x) => x.attempts <= this.maxRetries);
-    const given = batch.entries.filter((x) => x.attempts > this.maxRetries);
-    if (isThrottling(code)) this.throttledRetries += again.length;
-    this.failEntries(given);
-    this.retryLater(again);
-  }
-
-  private retryLater(entries: Entry[]): void {
-    if (entries.length === 0) return;
-    this.retries += entries.length;
-    const batch: Batch = { entries, bytes: entries.reduce((s, e) => s + e.bytes, 0) };
-    if (this.aborted) {
-      this.waiting.add(batch);
+    if (batch.attempts > this.maxRetries) {
+      this.failBatch(batch);
       return;
     }
-    const retry = Math.max(...entries.map((e) => e.attempts));
+    if (isThrottling(failure.code)) this.throttledRetries += batch.records.length;
+    this.retryLater(batch);
+  }
+
+  private retryLater(batch: Batch): void {
+    if (batch.records.length === 0) return;
+    this.retries += batch.records.length;
     this.waiting.add(batch);
-    void this.clock.sleep(fullJitterDelay(retry, this.backoff, this.random)).then(() => {
+    if (this.aborted) return;
+    void this.clock.sleep(fullJitterDelay(batch.attempts, this.backoff, this.random)).then(() => {
       if (!this.waiting.delete(batch)) return; // accounted for by an abort meanwhile
       if (this.aborted || this.fatal) {
         this.waiting.add(batch);
@@ -302,33 +307,21 @@ export class KinesisProducer implements Producer {
     });
   }
 
-  private acknowledge(entries: Entry[]): void {
-    for (const e of entries) {
-      this.bytesAcknowledged += e.bytes;
-      this.bufferedBytes -= e.bytes;
-    }
-    this.acknowledged += entries.length;
-    this.buffered -= entries.length;
+  private acknowledge(bytes: number, count: number): void {
+    this.bytesAcknowledged += bytes;
+    this.bufferedBytes -= bytes;
+    this.acknowledged += count;
+    this.buffered -= count;
   }
 
-  private failEntries(entries: Entry[]): void {
-    if (entries.length === 0) return;
-    for (const e of entries) this.bufferedBytes -= e.bytes;
-    this.buffered -= entries.length;
-    this.options.deadLetters?.write(
-      entries.map((e) => this.letter(e, e.lastError?.code ?? 'Error', e.lastError?.message ?? 'unknown error')),
-    );
-    this.failed += entries.length;
-  }
-
-  /** For records that never entered the buffer. */
-  private fail(entries: Entry[], code: string, message: string): void {
-    this.options.deadLetters?.write(entries.map((e) => this.letter(e, code, message)));
-    this.failed += entries.length;
-  }
-
-  private letter(e: Entry, code: string, message: string): DeadLetter {
-    return { partitionKey: e.key, data: e.data.toString('utf8'), errorCode: code, errorMessage: message, attempts: e.attempts };
+  private failBatch(batch: Batch): void {
+    const n = batch.records.length;
+    if (n === 0) return;
+    this.bufferedBytes -= batch.bytes;
+    this.buffered -= n;
+    const unknown = { code: 'Error', message: 'unknown error' };
+    this.options.deadLetters?.write(batch.records.map((r, i) => letter(r, batch.attempts, batch.failures?.[i] ?? unknown)));
+    this.failed += n;
   }
 
   private wake(waiters: Array<() => void>): void {
@@ -337,3 +330,7 @@ export class KinesisProducer implements Producer {
     for (const w of all) w();
   }
 }
+
+const letter = (record: OutRecord, attempts: number, failure: Failure): DeadLetter => ({
+  partitionKey: record.partitionKey, data: record.data, errorCode: failure.code, errorMessage: failure.message, attempts,
+});

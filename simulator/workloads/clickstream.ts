@@ -16,6 +16,11 @@ const EXTERNAL_REFERRERS = ['https://www.google.com/', 'https://www.bing.com/', 
 const SEARCH_TERMS = ['shoes', 'jacket', 'headphones', 'coffee', 'lamp', 'backpack', 'watch', 'desk'];
 const CATEGORIES = ['new', 'sale', 'men', 'women', 'home', 'tech'];
 const PRODUCTS = 5000;
+// Built once: fresh concatenations would be ropes that JSON.stringify has to flatten on every event.
+const PRODUCT_IDS = Array.from({ length: PRODUCTS }, (_, i) => `prod-${String(i + 1).padStart(4, '0')}`);
+const PRODUCT_URLS = PRODUCT_IDS.map((id) => `/products/${id}`);
+const SEARCH_URLS = SEARCH_TERMS.map((term) => `/search?q=${term}`);
+const CATEGORY_URLS = ['/', ...CATEGORIES.map((c) => `/category/${c}`)];
 
 /** The funnel: what a shopper does after each kind of event. */
 const FUNNEL: Record<EventType, { steps: Step[]; cum: number[] }> = {
@@ -93,26 +98,26 @@ export class ClickstreamWorkload implements Workload {
       case 'page_view':
         if (rng.chance(0.7)) {
           s.product = Math.floor(rng.next() * PRODUCTS);
-          productId = productName(s.product);
-          url = `/products/${productId}`;
+          productId = PRODUCT_IDS[s.product];
+          url = PRODUCT_URLS[s.product];
         } else {
-          url = rng.chance(0.5) ? '/' : `/category/${rng.pick(CATEGORIES)}`;
+          url = rng.chance(0.5) ? '/' : rng.pick(CATEGORY_URLS);
         }
         break;
       case 'click':
         s.product = Math.floor(rng.next() * PRODUCTS);
-        productId = productName(s.product);
-        url = `/products/${productId}`;
+        productId = PRODUCT_IDS[s.product];
+        url = PRODUCT_URLS[s.product];
         break;
       case 'search':
-        url = `/search?q=${rng.pick(SEARCH_TERMS)}`;
+        url = rng.pick(SEARCH_URLS);
         break;
       case 'add_to_cart':
-        productId = productName(s.product);
+        productId = PRODUCT_IDS[s.product];
         url = '/cart';
         break;
       case 'purchase':
-        productId = productName(s.product);
+        productId = PRODUCT_IDS[s.product];
         url = '/checkout';
         break;
     }
@@ -134,5 +139,3 @@ export class ClickstreamWorkload implements Workload {
     return { event, key: s.user, hot };
   }
 }
-
-const productName = (i: number) => `prod-${String(i + 1).padStart(4, '0')}`;

@@ -31,7 +31,9 @@ const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
  * and milliseconds come from lookup tables.
  */
 export class IsoTimestamps {
-  private readonly prefixes = new Map<number, string>();
+  // A direct-mapped cache of minute prefixes: a trip's pickup and drop-off minutes stay within hours.
+  private readonly minutes = new Float64Array(256).fill(Number.NaN);
+  private readonly prefixes: string[] = new Array<string>(256).fill('');
   private lastMs = Number.NaN;
   private lastIso = '';
 
@@ -40,16 +42,14 @@ export class IsoTimestamps {
     const ms = Math.floor(epochMs);
     const inMinute = ((ms % 60000) + 60000) % 60000;
     const minute = ms - inMinute;
-    let prefix = this.prefixes.get(minute);
-    if (prefix === undefined) {
-      // Bounded: events span hours at most, so a full cache is simply started over.
-      if (this.prefixes.size >= 4096) this.prefixes.clear();
-      prefix = new Date(minute).toISOString().slice(0, 17);
-      this.prefixes.set(minute, prefix);
+    const slot = (minute / 60000) & 255;
+    if (this.minutes[slot] !== minute) {
+      this.minutes[slot] = minute;
+      this.prefixes[slot] = new Date(minute).toISOString().slice(0, 17);
     }
     const second = Math.floor(inMinute / 1000);
     this.lastMs = epochMs;
-    this.lastIso = `${prefix}${PAD2[second]}.${PAD3[inMinute - second * 1000]}Z`;
+    this.lastIso = `${this.prefixes[slot]}${PAD2[second]}.${PAD3[inMinute - second * 1000]}Z`;
     return this.lastIso;
   }
 }
