@@ -171,6 +171,7 @@ async function main(): Promise<void> {
     lines.push('', ...summarize(`${randomCount} random unseen scenarios (BENCH_SEED ${process.env.BENCH_SEED ?? 2026})`, random));
     const misses = random.filter((r) => r.method === 'ours' && (!r.atFewest || r.infeasible || !r.verdictOk));
     if (misses.length > 0) lines.push('', 'Where ours missed:', '', ...detail(misses));
+    if (process.env.BENCH_DETAIL) lines.push('', ...detail(random));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -29,6 +29,11 @@ export interface ModelFit {
   heapMbAt(n: number): Range;
   /** ≤ 1: scales predictions down when a directly observed μ fell short of the model's. */
   capacityCorrection: number;
+  /**
+   * ≤ 1: scales the optimistic corner down where it promised more than a trial directly observed (plus
+   * its noise) at that very configuration — wide parameter ranges must not keep hopeless sizes "possible".
+   */
+  optimisticCorrection: number;
   /** Relative uncertainty of the fitted parameters (AlgorithmOptions.marginZ standard errors). */
   margin: number;
   measured: { slotContention: boolean; hotKeyShare: boolean; heap: 'none' | 'ceiling' | 'one' | 'fit'; downtime: boolean };
@@ -57,12 +62,14 @@ export function fitModel(observations: TrialObservation[], options: AlgorithmOpt
     downtimeSeconds,
     heapMbAt: heap.at,
     capacityCorrection: 1,
+    optimisticCorrection: 1,
     margin,
     measured: { slotContention: cpu.measured, hotKeyShare: hot.measured, heap: heap.kind, downtime: downtimes.length > 0 },
     baseHeapMb: heap.base,
     stateMb: heap.state,
   };
-  fit.capacityCorrection = correctionFromObservedCapacity(fit, observations, options);
+  fit.capacityCorrection = correctionFromObservedCapacity(fit, observations, options, 'mid');
+  fit.optimisticCorrection = correctionFromObservedCapacity(fit, observations, options, 'hi');
   return fit;
 }
 
@@ -89,7 +96,7 @@ export function predictCapacity(fit: ModelFit, parallelism: number, parallelismP
   return {
     lo: at('lo').recordsPerSecond * fit.capacityCorrection,
     mid: mid.recordsPerSecond * fit.capacityCorrection,
-    hi: at('hi').recordsPerSecond,
+    hi: at('hi').recordsPerSecond * fit.optimisticCorrection,
     midDetail: mid,
   };
 }
@@ -365,15 +372,19 @@ function fitHeap(observations: TrialObservation[], options: AlgorithmOptions) {
   return { at: exact(0, 0), kind: 'none' as const, base: null, state: null };
 }
 
-/** Where a trial saw its capacity directly and the model predicts clearly more, trust the observation. */
-function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObservation[], options: AlgorithmOptions): number {
+/**
+ * Where a trial saw its capacity directly and the model (at the given corner) predicts clearly more for
+ * that configuration, the observation wins: the factor that brings the prediction down to it.
+ */
+function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObservation[], options: AlgorithmOptions, corner: Corner): number {
   let correction = 1;
   const tolerance = (o: TrialObservation) => Math.max(fit.margin, options.minRelativeMargin, options.marginZ * (o.backlogCapacityRelError ?? 0));
   for (const o of observations) {
     if (o.backlogCapacity === null || o.backloggedMinutes === 0) continue;
     if (o.backlogCapacity >= sourceBound(o.shards, o.recordBytes) * (1 - tolerance(o))) continue; // the stream's read limit
-    const predicted = capacity(jobAt(fit, 'mid'), o.parallelism, o.parallelismPerKpu, sourceBound(o.shards, o.recordBytes)).recordsPerSecond;
-    if (o.backlogCapacity < predicted * (1 - tolerance(o))) correction = Math.min(correction, o.backlogCapacity / predicted);
+    const predicted = capacity(jobAt(fit, corner), o.parallelism, o.parallelismPerKpu, sourceBound(o.shards, o.recordBytes)).recordsPerSecond;
+    if (corner === 'mid' && o.backlogCapacity < predicted * (1 - tolerance(o))) correction = Math.min(correction, o.backlogCapacity / predicted);
+    if (corner === 'hi') correction = Math.min(correction, (o.backlogCapacity * (1 + tolerance(o))) / predicted);
   }
   return correction;
 }
