@@ -177,7 +177,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   try {
     if (probeRate !== null) {
       hooks.onProgress?.({ phase: 'stream-probe', elapsedSeconds: elapsed(), message: `writing ${Math.round(probeRate)} records/s to see key skew before the shards saturate` });
-      state.streamProbe = await probeStream(collector, clock, probeRate);
+      state.streamProbe = await probeStream(collector, clock, probeRate, algo.metricsDelaySeconds);
       setup.streamProbe = state.streamProbe;
       checkpoint();
       await ports.load.setRate(peak);
@@ -243,10 +243,10 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
 }
 
 /** Two minutes at the probe rate; the last whole minute's accepted records (IncomingRecords). */
-async function probeStream(collector: MetricsCollector, clock: Clock, rate: number): Promise<StreamProbe | undefined> {
+async function probeStream(collector: MetricsCollector, clock: Clock, rate: number, metricsDelaySeconds: number): Promise<StreamProbe | undefined> {
   const start = clock.now();
-  await clock.sleep((Math.floor(start / 60000) + 2) * 60000 - start);
-  const to = Math.floor(clock.now() / 60000) * 60000;
+  await clock.sleep((Math.floor(start / 60000) + 2) * 60000 + metricsDelaySeconds * 1000 - start);
+  const to = Math.floor((clock.now() - metricsDelaySeconds * 1000) / 60000) * 60000;
   const [minute] = (await collector.collect(to - 60000, to)).slice(-1);
   if (!minute || minute.incomingRecords === null) return undefined;
   return { offeredRecordsPerSecond: rate, acceptedRecordsPerSecond: minute.incomingRecords / 60 };
