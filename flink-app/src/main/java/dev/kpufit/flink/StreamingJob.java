@@ -64,7 +64,7 @@ public final class StreamingJob {
         env.setMaxParallelism(MAX_PARALLELISM);
         DataStream<String> raw = env
                 .fromSource(new KinesisSource(config.input), WatermarkStrategy.noWatermarks(), "kinesis-source")
-                .uid("kinesis-source").name("Kinesis " + config.input.streamName);
+                .uid("kinesis-source").name("Kinesis source");
         Outputs outputs = WorkloadPipeline.of(config.job.workload).build(raw, config.job, WatermarkMode.PERIODIC);
         Sinks.attach(outputs, config.output, config.job.workload.id());
     }

@@ -1,6 +1,7 @@
 package dev.kpufit.flink.kinesis;
 
 import dev.kpufit.flink.config.InputSettings;
+import dev.kpufit.flink.pipeline.JobMetrics;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -19,6 +20,7 @@ import org.apache.flink.connector.kinesis.source.reader.KinesisStreamsSourceRead
 import org.apache.flink.connector.kinesis.source.reader.PollingKinesisShardSplitReader;
 import org.apache.flink.connector.kinesis.source.split.KinesisShardSplit;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.lang.reflect.Method;
@@ -53,7 +55,7 @@ public final class KinesisSource implements Source<String, KinesisShardSplit, Ki
     @Override
     public SourceReader<String, KinesisShardSplit> createReader(SourceReaderContext context) {
         ShardLag lag = new ShardLag();
-        context.metricGroup().gauge(LAG_GAUGE, lag::max);
+        JobMetrics.gauge(context.metricGroup(), LAG_GAUGE, (Gauge<Long>) lag::max);
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         SingleThreadFetcherManager<Record, KinesisShardSplit> fetchers = new SingleThreadFetcherManager<>(
                 queue, () -> new PollingKinesisShardSplitReader(new PacedLagRecordingProxy(connectorProxy(), lag)));

@@ -34,7 +34,7 @@ public final class LateFilter<T> extends ProcessFunction<T, T> {
 
     @Override
     public void open(OpenContext openContext) {
-        late = getRuntimeContext().getMetricGroup().counter("lateRecords");
+        late = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "lateRecords");
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class ParseFunction<T> extends ProcessFunction<String, T> {
 
     @Override
     public void open(OpenContext openContext) {
-        malformed = getRuntimeContext().getMetricGroup().counter("malformedRecords");
+        malformed = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "malformedRecords");
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * Attaches the sinks: results and alerts as JSON lines under {@code results.path/<workload>/}, malformed and late
  * records under {@code errors.path/<workload>/}, and alerts to Kinesis when {@code alerts.stream.arn} is set.
  * Part files become visible when a checkpoint completes (exactly-once), so a line appears at most one
- * checkpoint interval after its window fires.
+ * checkpoint interval after its window fires. Operator names are short and fixed: Managed Flink reports
+ * operator-level metrics under them (and Flink truncates names over 80 characters).
  */
 public final class Sinks {
     private Sinks() {
@@ -26,12 +27,12 @@ public final class Sinks {
     public static void attach(Outputs outputs, OutputSettings settings, String workload) {
         DataStream<OutputLine> results = outputs.alerts == null ? outputs.results : outputs.results.union(outputs.alerts);
         results.sinkTo(jsonLines(join(settings.resultsPath, workload)))
-                .uid("results-sink").name("results to " + settings.resultsPath);
+                .uid("results-sink").name("results sink");
         outputs.errors.sinkTo(jsonLines(join(settings.errorsPath, workload)))
-                .uid("errors-sink").name("errors to " + settings.errorsPath);
+                .uid("errors-sink").name("errors sink");
         if (outputs.alerts != null && settings.alertsStreamArn != null) {
             outputs.alerts.sinkTo(alertStream(settings))
-                    .uid("alerts-kinesis-sink").name("alerts to " + settings.alertsStreamArn);
+                    .uid("alerts-kinesis-sink").name("alerts to Kinesis");
         }
     }
 
@@ -62,6 +63,8 @@ public final class Sinks {
                 // Keyed by device or cell: alerts about one thing stay in order on one shard.
                 .setPartitionKeyGenerator(line -> line.key)
                 .setFailOnError(false)
+                // Alerts are wanted now: send a partial batch after a second instead of the default five.
+                .setMaxTimeInBufferMS(1000)
                 .build();
     }
 }

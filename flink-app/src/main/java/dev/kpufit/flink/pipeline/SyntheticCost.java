@@ -98,7 +98,7 @@ public final class SyntheticCost {
                 t.setDaemon(true);
                 return t;
             });
-            timeouts = getRuntimeContext().getMetricGroup().counter("enrichmentTimeouts");
+            timeouts = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "enrichmentTimeouts");
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.kpufit.flink.workloads;
 
+import dev.kpufit.flink.pipeline.JobMetrics;
 import dev.kpufit.flink.config.JobSettings;
 import dev.kpufit.flink.events.IotReading;
 import dev.kpufit.flink.events.IotReadingParser;
@@ -64,7 +65,7 @@ public final class IotPipeline implements WorkloadPipeline {
 
         @Override
         public void open(OpenContext openContext) {
-            alerts = getRuntimeContext().getMetricGroup().counter("alertsEmitted");
+            alerts = JobMetrics.counter(getRuntimeContext().getMetricGroup(), "alertsEmitted");
         }
 
         @Override
