@@ -353,6 +353,9 @@ function buildReport(options: CalibrationOptions, state: CalibrationState, decis
   if (decision.kind !== 'done') throw new Error('internal: report built before a decision');
   const rec = decision.recommendation;
   const cost = rec ? costOf(rec.kpus, options.pricing) : null;
+  // The verifying trial says why one KPU fewer was not needed (tried, or excluded by the model).
+  const verifying = rec ? [...state.trials].reverse().find((t) => t.verdict === 'pass' && t.parallelism === rec.parallelism && t.parallelismPerKpu === rec.parallelismPerKpu) : undefined;
+  if (verifying && decision.fewerExcluded && !verifying.reason.includes(decision.fewerExcluded)) verifying.reason += `; ${decision.fewerExcluded}`;
   return {
     ...baseReport(options, state, elapsedSeconds),
     verdict: decision.verdict,

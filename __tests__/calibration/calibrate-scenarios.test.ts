@@ -74,3 +74,12 @@ describe('the memory-heavy scenario', () => {
     expect(report.trials[0].reason).toMatch(/memory-bound/);
   });
 });
+
+describe('why not one KPU fewer', () => {
+  it('the verifying trial says how one KPU fewer was excluded: measured, or the model\'s optimistic bound with numbers', async () => {
+    const s = loadScenario(join(dir, 'taxi-io-bound.json'));
+    const report = await calibrateOnTwin(s, { compareBuiltInAutoscaling: false });
+    const verifying = report.trials.find((t) => t.parallelism === 16 && t.parallelismPerKpu === 8)!;
+    expect(verifying.reason).toMatch(/1 KPU\(s\) excluded: tried P=1\/K=1 measured ~\d+\/s; the model's most optimistic 1-KPU configuration \(P=8, K=8\) reaches at most ~[\d,]+\/s < required 6,500\/s/);
+  });
+});

@@ -53,6 +53,8 @@ export type Decision =
     kind: 'done';
     verdict: 'recommended' | 'stream-bound' | 'infeasible-within-limits';
     recommendation: (Configuration & { capacity: number; method: string }) | null;
+    /** Why one KPU fewer than the recommendation cannot do (a trial, or the model with its numbers). */
+    fewerExcluded?: string;
     bottleneck: string;
     explanation: string;
     fit: ModelFit;
@@ -166,7 +168,7 @@ export function decide(input: DecisionInput): Decision {
     memoryBound ? 'memory' : predictCapacity(fit, c.parallelism, c.parallelismPerKpu, source).midDetail.bottleneck;
   const memoryLimited = assessed.some((x) => x.a.memoryBound);
 
-  const finish = (best: { o: TrialObservation; a: TrialAssessment } | undefined, note: string): Decision => {
+  const finish = (best: { o: TrialObservation; a: TrialAssessment } | undefined, note: string, fewerExcluded?: string): Decision => {
     if (!best) {
       return {
         kind: 'done', verdict: stream.throttled ? 'stream-bound' : 'infeasible-within-limits', recommendation: null,
@@ -187,8 +189,8 @@ export function decide(input: DecisionInput): Decision {
       kind: 'done', verdict: verdictIfFound,
       recommendation: { ...c, capacity: best.a.capacity!, method: best.a.method },
       bottleneck: memoryLimited && bottleneck !== 'stream' ? 'memory' : bottleneck,
-      explanation: `${verdictIfFound === 'stream-bound' ? `${stream.explanation}; once it does, ` : ''}${c.kpus} KPU(s) (P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu}) carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s; ${c.kpus - 1 >= 1 ? `${c.kpus - 1} KPU(s) cannot` : 'no fewer KPUs exist'}${memoryNote}${note}`,
-      fit, stream, required,
+      explanation: `${verdictIfFound === 'stream-bound' ? `${stream.explanation}; once it does, ` : ''}${c.kpus} KPU(s) (P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu}) carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s; ${fewerExcluded ?? (c.kpus === 1 ? 'no fewer KPUs exist' : `${c.kpus - 1} KPU(s) were not verified`)}${memoryNote}${note}`,
+      fewerExcluded, fit, stream, required,
     };
   };
 
@@ -203,6 +205,22 @@ export function decide(input: DecisionInput): Decision {
       return `memory-bound: heap per KPU ~${fmt(heap * 100)}% at the ${limits.maxKpu}-KPU limit, above the ${fmt(slo.maxHeapUtilization * 100)}% SLO`;
     }
     return `the most capable configuration within the limits (P=${best.parallelism}, ParallelismPerKPU=${best.parallelismPerKpu}, ${best.kpus} KPUs) reaches ~${fmt(best.capacity.mid)}/s, under the required ${fmt(required.mid)}/s`;
+  }
+
+  /** Why n KPUs cannot do: a trial measured it, or the model's optimistic corner falls short (with numbers). */
+  function whyNotFewer(n: number): string {
+    const all = candidatesAt(n);
+    const failedHere = assessed.filter((x) => x.o.kpus === n && x.a.verdict === 'fail');
+    const heapLo = all[0]?.heapUtilization.lo ?? 0;
+    if (heapLo * HEAP_MB_PER_KPU > heapLimitMb) {
+      return `${n} KPU(s) excluded: heap per KPU at least ${fmt(heapLo * 100)}% > ${fmt(slo.maxHeapUtilization * 100)}%`;
+    }
+    const untried = all.filter((c) => !failed.has(key(c))).sort((a, b) => b.capacity.hi - a.capacity.hi)[0];
+    const measured = failedHere.map((x) => `P=${x.o.parallelism}/K=${x.o.parallelismPerKpu} measured ~${fmt(x.a.capacity ?? 0)}/s`).join(', ');
+    const modelled = untried
+      ? `the model's most optimistic ${n}-KPU configuration (P=${untried.parallelism}, K=${untried.parallelismPerKpu}) reaches at most ~${fmt(untried.capacity.hi)}/s < required ${fmt(required.lo)}/s`
+      : '';
+    return `${n} KPU(s) excluded: ${[measured && `tried ${measured}`, modelled].filter(Boolean).join('; ')}`;
   }
 
   const bestPassedAt = (n: number) =>
@@ -222,8 +240,7 @@ export function decide(input: DecisionInput): Decision {
       const probe = better ?? untriedAt(nPass + 1)[0];
       if (probe) return trial(probe, 'measure the downtime of an update (the catch-up requirement) on the most capable alternative');
     }
-    const below = nPass > 1 ? `; fewer KPUs excluded by the model (their best is under ${fmt(required.lo)}/s or over the heap limit)` : '';
-    return finish(best, below);
+    return finish(best, '', nPass > 1 ? whyNotFewer(nPass - 1) : undefined);
   }
   if (nMinPossible === undefined) return finish(undefined, '');
   if (!trialsLeft) {

@@ -34,7 +34,8 @@ describe('decision', () => {
     if (d.kind !== 'done') return;
     expect(d.verdict).toBe('recommended');
     expect(d.recommendation).toMatchObject({ parallelism: 16, parallelismPerKpu: 8, kpus: 2 });
-    expect(d.explanation).toMatch(/1 KPU\(s\) cannot/);
+    expect(d.explanation).toMatch(/1 KPU\(s\) excluded: tried P=1\/K=1 measured ~476\/s; the model's most optimistic 1-KPU configuration/);
+    expect(d.fewerExcluded).toMatch(/^1 KPU\(s\) excluded/);
   });
 
   it('verifies one KPU fewer when the model cannot exclude it', () => {
