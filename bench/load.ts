@@ -7,8 +7,8 @@
  *
  * Rates are records per second of CPU time (process.cpuUsage), i.e. per core-second: on a shared machine
  * wall-clock rates say more about the neighbours than about this code (they are printed alongside).
- * CPU time includes V8's helper threads (GC), which errs against the pipeline; interleaving the bare
- * slices exposes both to the same contention, caches and clock speed.
+ * CPU time includes V8's helper threads (GC), which errs against the pipeline. (Interleaving bare slices
+ * with the pipeline was tried: the slices' garbage is then collected on the pipeline's time.)
  *
  *   npm run bench:load                    # 60 s taxi run (the reported figure), 10 s iot and clickstream
  *   npm run bench:load -- --seconds 10    # shorter
@@ -22,9 +22,9 @@ import { createWorkload, WORKLOAD_NAMES, type WorkloadName } from '../simulator/
 
 const TARGET_RATE = 150_000;
 const TARGET_RSS_MB = 300;
-/** One bare slice every SLICE_EVERY_MS, of SLICE_EVENTS events. */
-const SLICE_EVERY_MS = 250;
 const SLICE_EVENTS = 5_000;
+const BARE_SECONDS = 3;
+const RSS_EVERY_MS = 250;
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,6 +76,12 @@ class BareStringify {
     if (this.sink < 0) throw new Error('unreachable: keeps the stringify from being optimised away');
   }
 
+  /** Slices for `seconds` of wall time. */
+  run(seconds: number): void {
+    const until = performance.now() + seconds * 1000;
+    while (performance.now() < until) this.slice();
+  }
+
   rates(): Rates {
     return { perCpuSecond: this.count / (this.cpuMicros / 1e6), perWallSecond: this.count / (this.wallMs / 1000) };
   }
@@ -83,28 +89,25 @@ class BareStringify {
 
 async function measure(workload: WorkloadName, seconds: number) {
   const bare = new BareStringify(workload);
-  bare.slice(); // warm-up, not counted below
+  bare.slice(); // warm-up, not counted
   Object.assign(bare, { count: 0, cpuMicros: 0, wallMs: 0 });
+  bare.run(BARE_SECONDS);
+
   const clock = new SystemClock();
   const producer = new KinesisProducer({ sink: nullSink, clock });
   let maxRss = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    bare.slice();
-    maxRss = Math.max(maxRss, process.memoryUsage().rss);
-  }, SLICE_EVERY_MS);
+  const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), RSS_EVERY_MS);
   const cpu = cpuMicros();
   const result = await new LoadRun({
     pacing: { kind: 'unpaced', source: new GeneratedRecords({ workload, seed: 1 }) },
     producer, clock, durationSeconds: seconds,
   }).run();
-  const totalCpu = cpuMicros() - cpu;
-  clearInterval(timer);
+  const used = cpuMicros() - cpu;
+  clearInterval(sampler);
   maxRss = Math.max(maxRss, process.memoryUsage().rss);
-  const pipelineWallSeconds = result.durationSeconds - bare.wallMs / 1000;
-  const pipeline: Rates = {
-    perCpuSecond: result.sent / ((totalCpu - bare.cpuMicros) / 1e6),
-    perWallSecond: result.sent / pipelineWallSeconds,
-  };
+
+  bare.run(BARE_SECONDS);
+  const pipeline: Rates = { perCpuSecond: result.sent / (used / 1e6), perWallSecond: result.sent / result.durationSeconds };
   return { pipeline, bare: bare.rates(), maxRssMb: maxRss / 2 ** 20, balanced: result.sent === result.acknowledged, sent: result.sent };
 }
 

@@ -43,17 +43,24 @@ export class Prng {
     return items[items.length - 1];
   }
 
-  /** Normal (Box-Muller; the second value of each pair is kept for the next call: half the log/sqrt). */
+  /** Normal (Marsaglia's polar method: no trigonometry; the pair's second value serves the next call). */
   normal(mean = 0, sd = 1): number {
     if (this.spare !== undefined) {
       const z = this.spare;
       this.spare = undefined;
       return mean + sd * z;
     }
-    const r = Math.sqrt(-2 * Math.log(1 - this.next()));
-    const theta = 2 * Math.PI * this.next();
-    this.spare = r * Math.sin(theta);
-    return mean + sd * r * Math.cos(theta);
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.next() - 1;
+      v = 2 * this.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    return mean + sd * u * f;
   }
 
   /** Log-normal with the given median: long right tails, like trip lengths and prices. */

@@ -10,6 +10,11 @@ import { createWorkload, type Workload, type WorkloadName, type WorkloadOptions 
 export interface OutRecord {
   data: string;
   partitionKey: string;
+  /**
+   * UTF-8 bytes of data plus partition key, when the source knows them without counting: generated
+   * records are ASCII by construction, so their length is their size. Producers count when it is absent.
+   */
+  bytes?: number;
 }
 
 export const PARTITION_KEY_MODES = ['entity', 'random'] as const;
@@ -50,6 +55,6 @@ export class GeneratedRecords implements RecordSource {
         ? malformedRecord(this.options.workload, event, pickMalformedKind(this.faults))
         : JSON.stringify(event);
     const partitionKey = this.randomKeys && !hot ? this.keys.hex8() + this.keys.hex8() : key;
-    return { data, partitionKey };
+    return { data, partitionKey, bytes: data.length + partitionKey.length };
   }
 }

@@ -114,7 +114,7 @@ export class KinesisProducer implements Producer {
 
   offer(record: OutRecord): boolean {
     this.sent++;
-    const size = Buffer.byteLength(record.data, 'utf8') + Buffer.byteLength(record.partitionKey, 'utf8');
+    const size = record.bytes ?? Buffer.byteLength(record.data, 'utf8') + Buffer.byteLength(record.partitionKey, 'utf8');
     if (size > MAX_RECORD_BYTES) {
       const message = `record is ${size} bytes with its partition key; Kinesis takes at most ${MAX_RECORD_BYTES}`;
       this.options.deadLetters?.write([letter(record, 0, { code: 'RecordTooLarge', message })]);

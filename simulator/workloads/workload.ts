@@ -34,6 +34,8 @@ export class IsoTimestamps {
   // A direct-mapped cache of minute prefixes: a trip's pickup and drop-off minutes stay within hours.
   private readonly minutes = new Float64Array(256).fill(Number.NaN);
   private readonly prefixes: string[] = new Array<string>(256).fill('');
+  private readonly seconds = new Float64Array(8192).fill(Number.NaN);
+  private readonly secondStrings: string[] = new Array<string>(8192).fill('');
   private lastMs = Number.NaN;
   private lastIso = '';
 
@@ -51,6 +53,20 @@ export class IsoTimestamps {
     this.lastMs = epochMs;
     this.lastIso = `${this.prefixes[slot]}${PAD2[second]}.${PAD3[inMinute - second * 1000]}Z`;
     return this.lastIso;
+  }
+
+  /**
+   * Whole-second timestamps (the resolution of the TLC trip records) from a direct-mapped cache of
+   * finished strings: reused strings are also flat already, which JSON.stringify likes.
+   */
+  formatSecond(epochMs: number): string {
+    const ms = Math.floor(epochMs / 1000) * 1000;
+    const slot = (ms / 1000) & 8191;
+    if (this.seconds[slot] !== ms) {
+      this.seconds[slot] = ms;
+      this.secondStrings[slot] = this.format(ms);
+    }
+    return this.secondStrings[slot];
   }
 }
 

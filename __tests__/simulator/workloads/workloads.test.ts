@@ -175,3 +175,15 @@ describe('records', () => {
     expect(rejected / n).toBeCloseTo(0.2, 1);
   });
 });
+
+describe('record sizes', () => {
+  it.each(WORKLOAD_NAMES)('are ASCII, so the size a %s record declares is its UTF-8 size', (name) => {
+    const source = new GeneratedRecords({ workload: name, seed: 8, malformedRate: 0.1, hotKeyShare: 0.1, partitionKey: 'random' });
+    const wrong: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const r = source.next(T0 + i * 13);
+      if (r.bytes !== Buffer.byteLength(r.data, 'utf8') + Buffer.byteLength(r.partitionKey, 'utf8')) wrong.push(r.data);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
