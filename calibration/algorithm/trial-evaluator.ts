@@ -75,7 +75,7 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     .map((s) => (s.busyAvg! * p) / s.consumed!);
   const hotShares = p > 1 && p % ctx.parallelismPerKpu === 0
     ? hotSource.filter((s) => s.busyAvg && s.busyMax !== null && s.busyMin !== null).map((s) =>
-      hotShareFromBusy(s.busyMax! / s.busyAvg!, s.busyMin! / s.busyAvg!, p, !caughtUp.includes(s)))
+      hotShareFromBusy(s.busyMax! / s.busyAvg!, s.busyMin! / s.busyAvg!, p, true))
     : [];
 
   const mus = backlogged.map((s) => s.consumed!);
@@ -131,9 +131,10 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
 
 /**
  * The hot-key share h from one minute's busy Maximum/Average (A) and Minimum/Average (M) over P subtasks.
- * Caught up, A = 1 + h (P - 1) exactly. While backlogged the per-second noise of μ inflates the Maximum
- * and deflates the Minimum by about the same factor δ: A = (1 + h (P - 1))(1 + δ), M = (1 - h)(1 - δ);
- * solved for h by bisection.
+ * With a steady consumption, A = 1 + h (P - 1) and M = 1 - h exactly. When consumption varies from second
+ * to second (the noise of μ while backlogged, or dips under the load when caught up with little headroom)
+ * the Maximum is inflated and the Minimum deflated by about the same factor δ:
+ * A = (1 + h (P - 1))(1 + δ), M = (1 - h)(1 - δ); solved for h (δ = 0 gives the exact case back).
  */
 export function hotShareFromBusy(maxOverAvg: number, minOverAvg: number, p: number, noisy: boolean): number {
   if (!noisy) return clamp((maxOverAvg - 1) / (p - 1), 0, 1);
