@@ -172,12 +172,14 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   let decision: Decision | undefined;
   // Above the shards' uniform write capacity every shard saturates and key skew hides: look first.
   const uniformWriteCapacity = shards * shardWriteLimit(recordBytes);
+  let probeUntilSecond = -1;
   const probeRate = peak > uniformWriteCapacity && state.trials.length === 0 && !state.streamProbe ? 0.95 * uniformWriteCapacity : null;
   await ports.load.start({ recordsPerSecond: probeRate ?? peak, recordBytes });
   try {
     if (probeRate !== null) {
       hooks.onProgress?.({ phase: 'stream-probe', elapsedSeconds: elapsed(), message: `writing ${Math.round(probeRate)} records/s to see key skew before the shards saturate` });
       state.streamProbe = await probeStream(collector, clock, probeRate, algo.metricsDelaySeconds);
+      probeUntilSecond = Math.round((clock.now() - state.startedAtMs) / 1000);
       setup.streamProbe = state.streamProbe;
       checkpoint();
       await ports.load.setRate(peak);
@@ -218,7 +220,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
       const trial = trialRecord(outcome, state.startedAtMs, purpose);
       state.trials.push(trial);
       state.observations.push(outcome.observation);
-      state.timeline.push(...timelinePoints(outcome.samples, target, peak, state.timeline));
+      state.timeline.push(...timelinePoints(outcome.samples, target, (second) => (second < probeUntilSecond && probeRate !== null ? probeRate : peak), state.timeline));
       hooks.onProgress?.({ phase: 'trial-done', trial: index, parallelism: target.parallelism, parallelismPerKpu: target.parallelismPerKpu, elapsedSeconds: elapsed(), message: `${trial.verdict}: ${trial.reason}` });
       await hooks.onTrial?.(trial, structuredClone({ ...state, elapsedSecondsBefore: elapsed() }));
     }
@@ -314,12 +316,12 @@ function trialRecord(outcome: TrialOutcome, runStartMs: number, purpose: string)
   };
 }
 
-function timelinePoints(samples: MinuteSample[], config: ParallelismSettings, offered: number, existing: TimelinePoint[]): TimelinePoint[] {
+function timelinePoints(samples: MinuteSample[], config: ParallelismSettings, offeredAt: (second: number) => number, existing: TimelinePoint[]): TimelinePoint[] {
   const last = existing.length > 0 ? existing[existing.length - 1].second : -Infinity;
   return samples.filter((s) => s.second > last).map((s) => ({
     second: s.second,
     millisBehindLatest: s.lagMaxMs,
-    offeredRecordsPerSecond: offered,
+    offeredRecordsPerSecond: Math.round(offeredAt(s.second)),
     recordsInPerSecond: s.consumed === null ? null : round(s.consumed, 1),
     kpus: kpusFor(config.parallelism, config.parallelismPerKpu),
     parallelism: config.parallelism,
