@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Slo } from '../report-types';
 import { ValidationError } from '../../simulator/validation';
 import { endpointUrlProblem } from '../../simulator/kinesis-client';
+import { GeneratedRecords } from '../../simulator/records';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
 import { readStackOutputs, type StackOutputs } from './stack-outputs';
 
@@ -56,7 +57,20 @@ export interface AwsRunSettings {
 /** Managed Flink's defaults: 64 KPUs per application (a quota) and Parallelism up to 256. */
 export const DEFAULT_MAX_KPU = 64;
 export const DEFAULT_MAX_PARALLELISM = 256;
-export const DEFAULT_RECORD_BYTES = 450;
+
+/**
+ * The load's record size when --record-bytes is not given: the mean over the first records the workload
+ * generator produces (data plus partition key, what a shard's 1 MiB/s write limit counts), rounded up.
+ */
+export function workloadRecordBytes(workload: WorkloadName, seed: number, sample = 1000): number {
+  const records = new GeneratedRecords({ workload, seed });
+  let total = 0;
+  for (let i = 0; i < sample; i++) {
+    const r = records.next(i * 10);
+    total += Buffer.byteLength(r.data) + Buffer.byteLength(r.partitionKey);
+  }
+  return Math.ceil(total / sample);
+}
 
 export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.ProcessEnv = process.env): Promise<AwsRunSettings> {
   const outputs = args.fromOutputs ? await readStackOutputs(args.fromOutputs) : {};
@@ -75,7 +89,7 @@ export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.P
   const stream = need('stream', args.stream ?? outputs.stream_name, 'stream_name');
   const rate = num('rate', args.rate, undefined, (n) => n > 0 && Number.isFinite(n), 'must be a number of records per second > 0');
   if (args.rate === undefined) problems.push('--rate: required for --target aws (the peak records/s to size for)');
-  const recordBytes = num('record-bytes', args.recordBytes, DEFAULT_RECORD_BYTES, (n) => Number.isInteger(n) && n >= 1 && n <= 1048576, 'must be an integer from 1 to 1048576');
+  const recordBytes = num('record-bytes', args.recordBytes, undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 1048576, 'must be an integer from 1 to 1048576');
   const maxLagMs = num('slo-lag-ms', args.sloLagMs, 60000, (n) => n > 0, 'must be > 0');
   const catchUpSeconds = num('catch-up-s', args.catchUpS, 600, (n) => n > 0, 'must be > 0');
   const targetUtilization = num('target-utilization', args.targetUtilization, 0.8, (n) => n > 0 && n <= 1, 'must be in (0, 1]');
@@ -98,7 +112,7 @@ export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.P
     workload: workload as WorkloadName,
     seed: seed!,
     recordsPerSecond: rate!,
-    recordBytes: recordBytes!,
+    recordBytes: recordBytes ?? workloadRecordBytes(workload as WorkloadName, seed!),
     slo: { maxLagMs: maxLagMs!, catchUpSeconds: catchUpSeconds!, targetUtilization: targetUtilization!, maxHeapUtilization: 0.9 },
     maxKpu: maxKpu!,
     maxParallelism: DEFAULT_MAX_PARALLELISM,

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveAwsSettings } from '../../../calibration/aws/settings';
+import { resolveAwsSettings, workloadRecordBytes } from '../../../calibration/aws/settings';
 import { parseStackOutputs } from '../../../calibration/aws/stack-outputs';
 import { ValidationError } from '../../../simulator/validation';
 
@@ -21,7 +21,7 @@ describe('calibrate --target aws flags', () => {
   it('takes the application, stream and region from the stack outputs (cdktf output --outputs-file shape)', async () => {
     const s = await resolveAwsSettings({ fromOutputs: outputsFile({ 'kpufit-dev': OUTPUTS }), rate: 1000 }, {});
     expect(s).toMatchObject({ application: 'kpufit-dev-analytics', stream: 'kpufit-dev-events', region: 'eu-west-1', outDir: join('reports', 'kpufit-dev-analytics') });
-    expect(s).toMatchObject({ recordsPerSecond: 1000, recordBytes: 450, workload: 'taxi', maxKpu: 64, maxParallelism: 256, dryRun: false, keep: false });
+    expect(s).toMatchObject({ recordsPerSecond: 1000, workload: 'taxi', maxKpu: 64, maxParallelism: 256, dryRun: false, keep: false });
     expect(s.slo).toEqual({ maxLagMs: 60000, catchUpSeconds: 600, targetUtilization: 0.8, maxHeapUtilization: 0.9 });
   });
 
@@ -31,6 +31,18 @@ describe('calibrate --target aws flags', () => {
     expect(s).toMatchObject({ application: 'other', stream: 'kpufit-dev-events', region: 'us-east-1', workload: 'iot', maxKpu: 4, maxCostUsd: 2 });
     expect(s.slo).toMatchObject({ maxLagMs: 5000, catchUpSeconds: 120, targetUtilization: 0.7 });
     expect(parseStackOutputs(OUTPUTS, 'f')).toEqual(OUTPUTS);
+  });
+
+  it('sizes records as the workload generates them unless --record-bytes says otherwise', async () => {
+    const taxi = await resolveAwsSettings({ app: 'a', stream: 's', rate: 1 }, {});
+    const iot = await resolveAwsSettings({ app: 'a', stream: 's', rate: 1, workload: 'iot' }, {});
+    expect(taxi.recordBytes).toBe(workloadRecordBytes('taxi', 1));
+    expect(iot.recordBytes).toBe(workloadRecordBytes('iot', 1));
+    // Plausible JSON events (tens to hundreds of bytes), and the two workloads differ.
+    for (const b of [taxi.recordBytes, iot.recordBytes]) expect(b).toBeGreaterThan(50);
+    for (const b of [taxi.recordBytes, iot.recordBytes]) expect(b).toBeLessThan(2000);
+    expect(taxi.recordBytes).not.toBe(iot.recordBytes);
+    expect((await resolveAwsSettings({ app: 'a', stream: 's', rate: 1, recordBytes: 999 }, {})).recordBytes).toBe(999);
   });
 
   it('falls back to AWS_REGION for the region', async () => {
