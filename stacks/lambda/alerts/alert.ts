@@ -43,7 +43,7 @@ export function toEpochMillis(v: unknown): number | undefined {
  * Flink job's per-workload alert lines use (`alert`, `device_id`, `pickup_cell`, `pickups`, window times),
  * so alerts keep flowing whichever of the two shapes the job writes.
  */
-const FIELD_SOURCES = {
+export const FIELD_SOURCES = {
   alert_type: ['alert_type', 'alert'],
   key: ['key', 'device_id', 'pickup_cell', 'cell'],
   value: ['value', 'pickups', 'pickup_count'],
