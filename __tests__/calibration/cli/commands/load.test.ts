@@ -2,6 +2,7 @@
  * `kpufit load` as a user meets it: every bad input is one line naming the flag and what is allowed, with
  * a non-zero exit and nothing on stdout; good runs print progress on stderr and, with --json, the stats.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,4 +152,44 @@ describe('good runs', () => {
     expect(JSON.parse(stdout)).toEqual(stats);
     expect(stderr).toMatch(/interrupted: stopping/);
   });
+});
+
+describe('the kpufit program', () => {
+  const root = join(__dirname, '..', '..', '..', '..');
+  const spawnKpufit = (argv: string[]) =>
+    spawn(process.execPath, [require.resolve('tsx/cli'), join(root, 'calibration', 'cli', 'main.ts'), ...argv], { cwd: dir, env: { ...process.env, CI: 'true' } });
+  const collect = (child: ReturnType<typeof spawnKpufit>) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d) => (stdout += String(d)));
+      child.stderr!.on('data', (d) => (stderr += String(d)));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('registers load: bin/kpufit.js runs it and exits 2 on a bad flag', () => {
+    const bad = spawnSync(process.execPath, [join(root, 'bin', 'kpufit.js'), 'load', '--target', 'null', '--workload', 'taxi', '--rate', '-1', '--duration', '1'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim()).toBe('kpufit: error: --rate: must be a number > 0, got -1');
+  });
+
+  it('stops on SIGINT with exit 130, the final stats on stdout and the books balanced', async () => {
+    const child = spawnKpufit(['load', '--target', 'null', '--workload', 'taxi', '--rate', '5000', '--duration', '60', '--json']);
+    let sawProgress = false;
+    child.stderr!.on('data', (d) => {
+      if (!sawProgress && String(d).includes('load: taxi events')) {
+        sawProgress = true;
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
+    const { code, stdout, stderr } = await collect(child);
+    expect(code).toBe(130);
+    const stats = JSON.parse(stdout);
+    expect(stats.aborted).toBe(true);
+    expect(stats.sent).toBeGreaterThan(1000);
+    expect(stats.sent).toBe(stats.acknowledged + stats.failed + stats.inFlightAtAbort);
+    expect(stderr).toMatch(/interrupted: stopping/);
+    expect(stderr).toMatch(/^load: sent [\d,]+, acknowledged/m);
+  }, 60_000);
 });
