@@ -216,6 +216,12 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
           });
         },
       }, state.trials.length === 0 && !hooks.resume ? state.startedAtMs : undefined);
+      const blind = outcome.samples.every((m) => m.consumed === null && m.lagMaxMs === null);
+      if (blind && index >= 2 && state.observations.every((o) => o.cleanMinutes === 0)) {
+        // Nothing measured at two sizes: a wrong name or dimension, or a job that reads nothing. Stop, don't guess.
+        // (Not after the first: a dry run, which has no metrics by design, plans the first calibration move.)
+        throw new Error(`no CloudWatch datapoints for application ${options.application} (numRecordsInPerSecond, millisBehindLatest for ${options.stream}) in ${index} trials: check the names and that the job consumes the stream`);
+      }
       restarts += outcome.observation.fullRestarts;
       const trial = trialRecord(outcome, state.startedAtMs, purpose);
       state.trials.push(trial);

@@ -124,3 +124,16 @@ describe('calibrate: guard rails', () => {
     expect(events.some((e) => e.phase === 'updating')).toBe(true);
   });
 });
+
+describe('calibrate: nothing to measure', () => {
+  it('stops with a clear error (and restores) when CloudWatch has no datapoints for the application', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const ports = twinPorts(twin, autoscaled);
+    const wrongName = { ...twinCalibrationOptions(autoscaled), application: 'not-the-app', keep: false };
+    const err = (await calibrate(ports, wrongName).catch((e: unknown) => e)) as CalibrationAbortedError;
+    expect(err).toBeInstanceOf(CalibrationAbortedError);
+    expect(err.message).toMatch(/no CloudWatch datapoints for application not-the-app .* in 2 trials/);
+    expect(err.report.verdict).toBe('aborted');
+    expect(await configOf(twin)).toEqual(ORIGINAL);
+  });
+});
