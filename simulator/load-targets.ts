@@ -73,6 +73,12 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
       } catch (err) {
         client.destroy();
         const e = err as Error;
+        if (/region is missing/i.test(e.message)) {
+          throw new TargetError('--region', 'no AWS region configured: pass --region or set AWS_REGION (or a profile region)');
+        }
+        if (e.name === 'CredentialsProviderError') {
+          throw new TargetError('--target', `no AWS credentials in the standard chain (env, profile, SSO, instance role): ${e.message}`);
+        }
         if (e.name === 'ResourceNotFoundException') {
           throw new TargetError('--stream', `stream "${spec.stream}" does not exist${spec.region ? ` in ${spec.region}` : ''}${spec.endpointUrl ? ` at ${spec.endpointUrl}` : ''}`);
         }

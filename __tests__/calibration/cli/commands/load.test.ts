@@ -82,6 +82,32 @@ describe('bad input: one line naming the flag, non-zero exit, nothing on stdout'
   });
 });
 
+describe('AWS settings', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  // The SDK may add its own Node-version warning on stderr; ours are the `kpufit:` lines.
+  const errors = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('kpufit:'));
+  const kinesis = ['load', '--target', 'kinesis', '--stream', 's', '--workload', 'iot', '--rate', '5', '--duration', '1'];
+
+  it('names --region when no region is configured anywhere', async () => {
+    for (const k of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[k];
+    Object.assign(process.env, { AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') });
+    const { code, stdout, stderr } = await kpufit(kinesis);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(errors(stderr)).toEqual(['kpufit: error: --region: no AWS region configured: pass --region or set AWS_REGION (or a profile region)']);
+  });
+
+  it('names --endpoint-url when nothing answers there, before sending anything', async () => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+    const { code, stderr } = await kpufit([...kinesis, '--endpoint-url', 'http://127.0.0.1:9']);
+    expect(code).toBe(2);
+    expect(errors(stderr)).toEqual([expect.stringMatching(/^kpufit: error: --endpoint-url: cannot reach stream "s": .*ECONNREFUSED/)]);
+  });
+});
+
 describe('good runs', () => {
   it('prints exactly the stats object on stdout with --json', async () => {
     const { code, stdout, stderr } = await kpufit([...base, '--rate', '2000', '--duration', '1', '--json']);
