@@ -150,7 +150,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   const runner = new TrialRunner(run, collector, setup);
   const decisionInput = () => ({ observations: state.observations, peak, recordBytes, shards, slo: options.slo, limits: options.limits, options: algo, streamProbe: state.streamProbe });
 
-  // KPU-seconds as billed: (n + 1) while the application runs, the larger configuration during an update.
+  // KPU-seconds as billed: (n + 1) of the configuration running — the old one until an update completes.
   let billed = kpusFor(app.parallelism, app.parallelismPerKpu) + 1;
   let lastTick = clock.now();
   const tick = () => {
@@ -204,12 +204,14 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
         checkpoint,
         onUpdate: (t) => {
           state.reconfigurations++;
-          billed = Math.max(billed, kpusFor(t.parallelism, t.parallelismPerKpu) + 1);
           current = t;
+        },
+        onRunning: (t) => {
+          tick();
+          billed = kpusFor(t.parallelism, t.parallelismPerKpu) + 1;
         },
         onMinute: (obs, sample) => {
           tick();
-          billed = kpusFor(target.parallelism, target.parallelismPerKpu) + 1;
           hooks.onProgress?.({
             phase: 'trial', trial: index, parallelism: target.parallelism, parallelismPerKpu: target.parallelismPerKpu,
             elapsedSeconds: elapsed(), lagMs: sample?.lagMaxMs ?? null, message: `${obs.cleanMinutes} min measured`,

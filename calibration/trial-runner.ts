@@ -42,6 +42,8 @@ export interface TrialHooks {
   checkpoint?(): void;
   /** An UpdateApplication was accepted. */
   onUpdate?(target: ParallelismSettings): void;
+  /** The update finished: the application runs the trial's configuration. */
+  onRunning?(target: ParallelismSettings): void;
 }
 
 export class TrialRunner {
@@ -67,6 +69,7 @@ export class TrialRunner {
       await control.updateParallelism(target, current.versionId);
       hooks.onUpdate?.(target);
       await control.waitForStatus('RUNNING', options.updateTimeoutSeconds);
+      hooks.onRunning?.(target);
       polledDowntimeSeconds = (clock.now() - startMs) / 1000;
     }
     const runningSinceMs = update ? clock.now() : startMs;
