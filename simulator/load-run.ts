@@ -106,10 +106,6 @@ export class LoadRun {
     void this.producer.abort();
   }
 
-  get offeredCount(): number {
-    return this.offered;
-  }
-
   private elapsedSeconds(now = this.clock.now()): number {
     return (now - this.startMs) / 1000;
   }
@@ -130,7 +126,7 @@ export class LoadRun {
       const due = this.schedule ? Math.floor(this.schedule.dueBy(t) + 1e-6) : Infinity;
       const target = Math.min(due, this.offered + CHUNK);
       let room = true;
-      while (room && this.offered < target) {
+      while (room && this.offered < target && !this.stopping) {
         this.offered++;
         room = producer.offer(source.next(now));
         // A microtask turn lets finished calls settle, so acknowledged records die young (cheap GC).

@@ -8,6 +8,7 @@ import type { Clock } from '../calibration/ports';
 import { SystemClock } from '../calibration/aws/system-clock';
 import { createKinesisClient, kinesisApi } from './kinesis-client';
 import { OrderedSleepClock } from './ordered-clock';
+import { Prng } from './prng';
 import { DeadLetterFile } from './producers/dead-letter';
 import { nullSink } from './producers/batch-sink';
 import { KinesisProducer } from './producers/kinesis-producer';
@@ -30,6 +31,8 @@ export interface TargetSpec {
   out?: string;
   concurrency?: number;
   maxRetries?: number;
+  /** Seeds the retry jitter: a twin run repeats exactly. */
+  seed?: number;
   deadLetterFile: string;
   /** Ends the real clock's sleeps at once on Ctrl-C. */
   signal?: AbortSignal;
@@ -61,7 +64,8 @@ export const DEFAULT_TWIN_SCENARIO = {
 
 export async function openTarget(spec: TargetSpec): Promise<Target> {
   const realClock = new SystemClock(spec.signal);
-  const kinesisOptions = { concurrency: spec.concurrency, maxRetries: spec.maxRetries };
+  const jitter = new Prng((spec.seed ?? 1) ^ 0x6a697474);
+  const kinesisOptions = { concurrency: spec.concurrency, maxRetries: spec.maxRetries, random: () => jitter.next() };
   switch (spec.target) {
     case 'kinesis': {
       if (!spec.stream) throw new TargetError('--stream', 'required with --target kinesis: name the stream to write to');

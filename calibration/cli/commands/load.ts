@@ -225,7 +225,8 @@ export async function runLoad(args: LoadArgs, io: LoadIo = { stdout: process.std
   try {
     target = await openTarget({
       target: planned.target, stream: args.stream, region: args.region, endpointUrl: args['endpoint-url'], scenario: args.scenario,
-      out: args.out, concurrency: args.concurrency, maxRetries: args['max-retries'], deadLetterFile: args['dead-letter'], signal: controller.signal,
+      out: args.out, concurrency: args.concurrency, maxRetries: args['max-retries'], seed: args.seed, deadLetterFile: args['dead-letter'],
+      signal: controller.signal,
     });
   } catch (err) {
     if (err instanceof TargetError) throw new CliError(`${err.flag}: ${err.message}`);

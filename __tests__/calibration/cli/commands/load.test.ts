@@ -154,6 +154,15 @@ describe('good runs', () => {
     expect(existsSync(join(dir, 'twin-dlq.jsonl'))).toBe(stats.failed > 0);
   });
 
+  it('repeats a twin run exactly for the same seed, throttling and retries included', async () => {
+    const argv = ['load', '--target', 'twin', '--workload', 'clickstream', '--rate', '6000', '--duration', '5', '--seed', '3', '--json',
+      '--hot-key-share', '0.3', '--dead-letter', join(dir, 'twin-repeat.jsonl')];
+    const first = JSON.parse((await kpufit(argv)).stdout);
+    const second = JSON.parse((await kpufit(argv)).stdout);
+    expect(first.throttledRetries).toBeGreaterThan(0);
+    expect(second).toEqual(first);
+  });
+
   it('stops cleanly on Ctrl-C and prints the final stats', async () => {
     const signals = new EventEmitter();
     let stdout = '';
