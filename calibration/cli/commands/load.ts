@@ -144,6 +144,8 @@ async function plan(args: LoadArgs): Promise<Plan> {
   }
 
   if (args.replay !== undefined) {
+    const generatorOnly = (['hot-key-share', 'malformed-rate', 'anomaly-share'] as const).find((f) => (args[f] ?? 0) !== 0);
+    if (generatorOnly) throw new CliError(`--${generatorOnly}: only applies to generated events, not to --replay (which sends the file's lines as they are)`);
     const speedup = positive('speedup', args.speedup) ?? 1;
     const timestampField = args['timestamp-field'] ?? EVENT_TIME_FIELDS[workload];
     try {

@@ -58,6 +58,7 @@ describe('bad input: one line naming the flag, non-zero exit, nothing on stdout'
     ['an unreadable replay file', [...base, '--replay', join(dir, 'missing.jsonl')], /^kpufit: error: --replay: cannot read ".*missing.jsonl"/],
     ['a replay file without timestamps', [...base, '--replay', file('nots.jsonl', '{"a":1}\n')], /^kpufit: error: --replay: ".*nots.jsonl" line 1 has no timestamp in field "dropoff_datetime"/],
     ['a zero speedup', [...base, '--replay', file('ok.jsonl', '{"dropoff_datetime":"2026-01-01T00:00:00Z"}\n'), '--speedup', '0'], /^kpufit: error: --speedup: must be a number > 0, got 0$/],
+    ['a hot-key share with a replay', [...base, '--replay', file('ok2.jsonl', '{"dropoff_datetime":"2026-01-01T00:00:00Z"}\n'), '--hot-key-share', '0.2'], /^kpufit: error: --hot-key-share: only applies to generated events, not to --replay/],
     ['a speedup without a replay', [...base, '--rate', '5', '--duration', '1', '--speedup', '2'], /^kpufit: error: --speedup: only applies to --replay$/],
     ['kinesis without a stream', ['load', '--target', 'kinesis', '--workload', 'iot', '--rate', '5', '--duration', '1'], /^kpufit: error: --stream: required with --target kinesis/],
     ['an endpoint that is not a URL', ['load', '--target', 'kinesis', '--stream', 's', '--workload', 'iot', '--rate', '5', '--duration', '1', '--endpoint-url', 'localhost 4568'], /^kpufit: error: --endpoint-url: not a URL: "localhost 4568"/],
