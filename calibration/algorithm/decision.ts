@@ -164,9 +164,11 @@ export function decide(input: DecisionInput): Decision {
   }
   const nPass = passed.length > 0 ? Math.min(...passed.map((x) => x.o.kpus)) : undefined;
   const verdictIfFound = stream.throttled || stream.requiredShards > input.shards ? 'stream-bound' as const : 'recommended' as const;
-  const bottleneckOf = (c: { parallelism: number; parallelismPerKpu: number }, memoryBound: boolean) =>
-    memoryBound ? 'memory' : predictCapacity(fit, c.parallelism, c.parallelismPerKpu, source).midDetail.bottleneck;
+  const bottleneckOf = (c: { parallelism: number; parallelismPerKpu: number }) =>
+    predictCapacity(fit, c.parallelism, c.parallelismPerKpu, source).midDetail.bottleneck;
   const memoryLimited = assessed.some((x) => x.a.memoryBound);
+  /** Memory is the reason for n KPUs when even the heap's most favourable reading rules out n - 1. */
+  const heapRulesOut = (n: number) => n >= 1 && fit.heapMbAt(n).lo > heapLimitMb;
 
   const finish = (best: { o: TrialObservation; a: TrialAssessment } | undefined, note: string, fewerExcluded?: string): Decision => {
     if (!best) {
@@ -183,12 +185,13 @@ export function decide(input: DecisionInput): Decision {
         explanation: `${stream.explanation}; with the key spread, P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu} (${c.kpus} KPU) would carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s`,
       };
     }
-    const bottleneck = verdictIfFound === 'stream-bound' ? 'stream' : bottleneckOf(c, false);
-    const memoryNote = memoryLimited ? `; memory-bound below: heap per KPU needs ${c.kpus} KPUs` : '';
+    const memoryBound = heapRulesOut(c.kpus - 1);
+    const bottleneck = verdictIfFound === 'stream-bound' ? 'stream' : memoryBound ? 'memory' : bottleneckOf(c);
+    const memoryNote = memoryBound ? `; memory-bound: the heap per KPU (base + state / KPUs) needs ${c.kpus} KPUs` : '';
     return {
       kind: 'done', verdict: verdictIfFound,
       recommendation: { ...c, capacity: best.a.capacity!, method: best.a.method },
-      bottleneck: memoryLimited && bottleneck !== 'stream' ? 'memory' : bottleneck,
+      bottleneck,
       explanation: `${verdictIfFound === 'stream-bound' ? `${stream.explanation}; once it does, ` : ''}${c.kpus} KPU(s) (P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu}) carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s; ${fewerExcluded ?? (c.kpus === 1 ? 'no fewer KPUs exist' : `${c.kpus - 1} KPU(s) were not verified`)}${memoryNote}${note}`,
       fewerExcluded, fit, stream, required,
     };
