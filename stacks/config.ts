@@ -33,6 +33,9 @@ const text = (pattern: RegExp, allowed: string) =>
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
   2557, 2922, 3288, 3653];
+const logRetentionDays = () => int(1).refine((d) => LOG_RETENTION_DAYS.includes(d), {
+  message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+});
 
 /** Kinesis stream names: 1..128 of [a-zA-Z0-9_.-]. */
 const streamName = text(/^[a-zA-Z0-9_.-]{1,128}$/, '1-128 characters of a-z A-Z 0-9 _ . -');
@@ -101,9 +104,7 @@ export const applicationSchema = z.strictObject({
   logLevel: oneOf(['INFO', 'WARN', 'ERROR', 'DEBUG'] as const).default('INFO'),
   metricsLevel: oneOf(['APPLICATION', 'TASK', 'OPERATOR', 'PARALLELISM'] as const).default('OPERATOR'),
   /** CloudWatch Logs accepts only these retention values; checkov's gate wants >= 365. */
-  logRetentionDays: int(1).refine((d) => LOG_RETENTION_DAYS.includes(d), {
-    message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
-  }).default(365),
+  logRetentionDays: logRetentionDays().default(365),
 }, sectionError);
 
 /** What the Java job computes; becomes the `Job` runtime property group. */
@@ -158,6 +159,37 @@ export const backendSchema = z.strictObject({
   }),
 });
 
+/**
+ * The consumers (stacks/consumers.ts): the alerts Lambda, the raw archive (Firehose to raw-data/) and the
+ * Glue/Athena catalog. Each is off unless `enabled`, so a config states only what it runs.
+ */
+export const consumersSchema = z.strictObject({
+  /** Retention of the consumers' log groups; checkov's gate wants >= 365. */
+  logRetentionDays: logRetentionDays().default(365),
+  alerts: z.strictObject({
+    enabled: bool().default(false),
+    batchSize: int(1, 10000).default(100),
+    /** Never -1 (infinite): a poison batch must reach the dead-letter queue. */
+    maximumRetryAttempts: int(0, 10000).default(3),
+    maximumRecordAgeSeconds: int(60, 604800).default(3600),
+    parallelizationFactor: int(1, 10).default(1),
+    /** Must be >= shards x parallelizationFactor of the alerts stream (on-demand starts with 4). */
+    reservedConcurrency: int(1, 1000).default(5),
+    startingPosition: oneOf(['LATEST', 'TRIM_HORIZON'] as const).default('LATEST'),
+  }, sectionError).prefault({}),
+  rawArchive: z.strictObject({
+    enabled: bool().default(false),
+    bufferingSizeMb: int(1, 128).default(64),
+    bufferingIntervalSeconds: int(0, 900).default(300),
+  }, sectionError).prefault({}),
+  analyticsCatalog: z.strictObject({
+    enabled: bool().default(false),
+    /** Athena's minimum is 10 MB; the default cancels queries scanning more than 10 GiB. */
+    bytesScannedCutoffPerQuery: int(10 * 1024 * 1024).default(10 * 1024 * 1024 * 1024),
+    projectionStartDate: text(/^\d{4}-\d{2}-\d{2}$/, 'a date yyyy-MM-dd').default('2025-01-01'),
+  }, sectionError).prefault({}),
+}, sectionError);
+
 export const pipelineConfigSchema = z.strictObject({
   /** Stack name and prefix of every resource name; short, because S3 names are capped at 63. */
   name: text(/^[a-z][a-z0-9-]{2,23}$/, '3-24 characters of a-z 0-9 -, starting with a letter'),
@@ -170,7 +202,14 @@ export const pipelineConfigSchema = z.strictObject({
   job: jobSchema,
   monitoring: monitoringSchema.prefault({}),
   storage: storageSchema.prefault({}),
+  consumers: consumersSchema.prefault({}),
 }).superRefine((c, ctx) => {
+  if (c.consumers?.alerts?.enabled === true && c.alertsStream?.enabled === false) {
+    ctx.addIssue({
+      code: 'custom', path: ['consumers', 'alerts', 'enabled'],
+      message: 'needs alertsStream.enabled true (the Lambda reads the alerts stream)',
+    });
+  }
   const { parallelism, parallelismPerKpu, maxKpus } = c.application;
   // zod still runs this when a field failed its own check; that failure is already reported.
   if (!(parallelism >= 1 && parallelismPerKpu >= 1 && parallelismPerKpu <= 8 && maxKpus >= 1)) return;

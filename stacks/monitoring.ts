@@ -39,6 +39,8 @@ export interface MonitoringProps {
   readonly periodSeconds?: number;
   /** Periods over threshold before an alarm fires. @default 5 */
   readonly evaluationPeriods?: number;
+  /** Panels appended to the dashboard (the consumers', see stacks/consumers.ts). @default none */
+  readonly extraPanels?: ReadonlyArray<{ readonly title: string; readonly metrics: MetricSpec[]; readonly threshold?: number }>;
 }
 
 interface AlarmDef {
@@ -184,6 +186,7 @@ export class Monitoring extends Construct {
         metrics: [app.metricLastCheckpointDuration(), app.metricLastCheckpointSize(), app.metricNumberOfFailedCheckpoints()],
       },
       ...(alertsStream ? [{ title: 'Alerts stream: records written', metrics: [alertsStream.metricIncomingRecords()] }] : []),
+      ...(props.extraPanels ?? []),
     ];
     return {
       widgets: panels.map((panel, i) => ({

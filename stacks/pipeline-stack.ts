@@ -11,6 +11,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { AwsContext, awsContext } from './aws-context';
 import { ApplicationRole } from './application-role';
 import { Buckets, RESULT_PREFIXES } from './buckets';
+import { Consumers, consumerPanels } from './consumers';
 import { EnvironmentName, PipelineConfig } from './config';
 import { ApplicationCode, FlinkApplication, Runtime } from './flink-application';
 import { IngestStream } from './ingest-stream';
@@ -41,6 +42,8 @@ export class PipelineStack extends TerraformStack {
   readonly monitoring: Monitoring;
   readonly topic: SnsTopic;
   readonly dashboard: CloudwatchDashboard;
+  /** The alerts Lambda, raw archive and analytics catalog, as config `consumers` switches them on. */
+  readonly consumers: Consumers;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id);
@@ -127,9 +130,16 @@ export class PipelineStack extends TerraformStack {
       millisBehindLatestThresholdMs: mon.millisBehindLatestThresholdMs, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
       heapMemoryUtilizationThresholdPercent: mon.heapMemoryUtilizationThresholdPercent, maxKpus: app.maxKpus,
       periodSeconds: mon.periodSeconds, evaluationPeriods: mon.evaluationPeriods,
+      extraPanels: consumerPanels(prefix, config.consumers),
     });
     this.topic = this.monitoring.topic;
     this.dashboard = this.monitoring.dashboard;
+
+    this.consumers = new Consumers(this, 'consumers', {
+      env, namePrefix: prefix, settings: config.consumers, encryptionKey: this.kmsKey, inputStream: this.ingestStream,
+      alertsStream: this.alertsStream, resultsBucket: this.buckets.resultsBucket, topicArn: this.topic.arn,
+      evaluationPeriods: mon.evaluationPeriods, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
+    });
 
     this.declareOutputs();
   }

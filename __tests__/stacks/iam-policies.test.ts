@@ -8,10 +8,14 @@ import { FoundPolicy, asArray, minimalConfig, policyDocuments, projectRoot, synt
 
 type Statement = Record<string, any>;
 
+/** X-Ray's trace writes (the alerts Lambda's active tracing) have no resource-level permissions either. */
+const XRAY_WRITES = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
 /** Where AWS requires Resource "*": in key policies it means "this key"; PutMetricData has no resource-level permissions. */
 function starIsRequired(policy: FoundPolicy, s: Statement): boolean {
   if (policy.kind === 'key') return true;
   const actions = asArray<string>(s.Action);
+  if (actions.length > 0 && actions.every((a) => XRAY_WRITES.includes(a))) return true;
   return actions.length === 1 && actions[0] === 'cloudwatch:PutMetricData' && s.Condition?.StringEquals?.['cloudwatch:namespace'] !== undefined;
 }
 
