@@ -179,18 +179,9 @@ function fitCpu(observations: TrialObservation[], options: AlgorithmOptions, mar
   const widen = (x: number): Range => ({ lo: x * (1 - margin), mid: x, hi: x * (1 + margin) });
   if (points.length >= 2) {
     // Least squares of c = a + b (k - 1): a = cpu, b = cpu γ.
-    const xs = points.map((p) => p.k - 1);
-    const ys = points.map((p) => p.c);
-    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-    let sxy = 0;
-    let sxx = 0;
-    for (let i = 0; i < xs.length; i++) {
-      sxy += (xs[i] - mx) * (ys[i] - my);
-      sxx += (xs[i] - mx) ** 2;
-    }
-    const b = Math.max(0, sxy / sxx);
-    const a = Math.max(1e-9, my - b * mx);
+    const line = leastSquares(points.map((p) => p.k - 1), points.map((p) => p.c));
+    const b = Math.max(0, line.slope);
+    const a = Math.max(1e-9, line.mean.y - b * line.mean.x);
     const gamma = b / a;
     return {
       at: (j: number) => widen(a * (1 + gamma * (j - 1))),
@@ -319,18 +310,9 @@ function fitHeap(observations: TrialObservation[], options: AlgorithmOptions) {
   };
   if (points.length >= 2) {
     // Least squares of heap = base + state (1 / n).
-    const xs = points.map((p) => 1 / p.n);
-    const ys = points.map((p) => p.mb);
-    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-    let sxy = 0;
-    let sxx = 0;
-    for (let i = 0; i < xs.length; i++) {
-      sxy += (xs[i] - mx) * (ys[i] - my);
-      sxx += (xs[i] - mx) ** 2;
-    }
-    const state = Math.max(0, sxy / sxx);
-    const base = Math.max(0, my - state * mx);
+    const line = leastSquares(points.map((p) => 1 / p.n), points.map((p) => p.mb));
+    const state = Math.max(0, line.slope);
+    const base = Math.max(0, line.mean.y - state * line.mean.x);
     return { at: exact(base, state), kind: 'fit' as const, base, state };
   }
   if (points.length === 1) {
@@ -387,4 +369,17 @@ function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObserv
     if (corner === 'hi') correction = Math.min(correction, (o.backlogCapacity * (1 + tolerance(o))) / predicted);
   }
   return correction;
+}
+
+/** Ordinary least squares of y on x; callers clamp the slope to what their physics allows. */
+function leastSquares(xs: number[], ys: number[]): { slope: number; mean: { x: number; y: number } } {
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  return { slope: sxy / sxx, mean: { x: mx, y: my } };
 }
