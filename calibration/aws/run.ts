@@ -12,6 +12,7 @@
  *     configuration, autoscaling included, the report says `aborted`, and the exit code is non-zero;
  *   - DIR/state.json is rewritten after every trial, and --resume FILE continues from it.
  */
+import { summary } from '../report/summary';
 import { join } from 'node:path';
 import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../aws-api';
 import { KinesisAnalyticsApplicationControl } from '../adapters/application-control';
@@ -225,6 +226,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     const finalReport: CalibrationReport = { ...report, generatedAt: report.generatedAt ?? new Date().toISOString() };
     const files = await writeReportFiles(settings.outDir, finalReport);
     if (settings.json) stdout.write(`${JSON.stringify(finalReport, null, 2)}\n`);
+    else stdout.write(`${summary(finalReport, settings.outDir).join('\n')}\n`);
     progress.done(`verdict ${finalReport.verdict}${finalReport.recommendation ? `: ${formatConfiguration(finalReport.recommendation)}` : ''}; report in ${join(settings.outDir, 'report.md')}`);
 
     if (finalReport.verdict === 'aborted') {

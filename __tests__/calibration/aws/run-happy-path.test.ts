@@ -71,4 +71,14 @@ describe('kpufit calibrate --target aws, on the SDK clients answered by the twin
     expect(state.state.original).toEqual({ parallelism: 2, parallelismPerKpu: 1, autoScalingEnabled: true });
     expect(t.stderr()).toContain('is RUNNING at Parallelism 2, ParallelismPerKPU 1 (2 KPUs), autoscaling on; stream taxi-io-bound-stream has 8 shards');
   });
+
+  it('without --json prints the same human summary as the twin run on stdout', async () => {
+    t = twinBackedAws('taxi-io-bound.json');
+    const out = join(mkdtempSync(join(tmpdir(), 'kpufit-aws-')), 'report');
+    const result = await runAwsCalibration({ app: t.scenario.application, stream: t.scenario.stream.name, rate: 5200, recordBytes: 450, out }, t.deps);
+    const lines = t.stdout().trim().split('\n');
+    expect(lines[0]).toBe(`verdict: ${result.report!.verdict} (bottleneck: ${result.report!.bottleneck})`);
+    expect(lines).toContain(`report: ${join(out, 'report.json')} (and report.md, report.html, trials.csv)`);
+    expect(t.stdout()).not.toContain('{');
+  });
 });

@@ -4,12 +4,12 @@
  *   --target aws --app NAME --stream NAME --rate N ...      on a live Managed Flink application
  * Progress goes to stderr; stdout carries either the JSON report (--json) or a short summary.
  */
-import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadScenario } from '../../../simulator/twin';
 import { runAwsCalibration, type AwsCalibrationArgs } from '../../aws/run';
 import { CalibrationAbortedError } from '../../calibrate';
 import { writeReportFiles } from '../../report';
+import { summary } from '../../report/summary';
 import type { CalibrationReport } from '../../report-types';
 import { calibrateOnTwin } from '../../twin-calibration';
 import { CliError, runCommand } from '../errors';
@@ -71,33 +71,6 @@ export async function runTwinCalibrate(
   if (args.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
   else out.write(`${summary(report, args.out).join('\n')}\n`);
   return { report, files };
-}
-
-export function summary(report: CalibrationReport, dir?: string): string[] {
-  const rec = report.recommendation;
-  const lines = [`verdict: ${report.verdict}${report.bottleneck ? ` (bottleneck: ${report.bottleneck})` : ''}`];
-  if (rec) {
-    lines.push(
-      `recommendation: Parallelism ${rec.parallelism}, ParallelismPerKPU ${rec.parallelismPerKpu} -> ${rec.kpus} KPU(s), ` +
-        `~${Math.round(rec.estimatedCapacityRecordsPerSecond).toLocaleString('en-US')} records/s for a peak of ${report.load.recordsPerSecond.toLocaleString('en-US')}/s; ` +
-        `$${rec.costPerHourUsd.toFixed(2)}/hour, $${rec.costPerMonthUsd.toFixed(2)}/month`,
-    );
-  }
-  const s = report.streamAdvice;
-  lines.push(`stream: ${s.shards} shard(s), ${s.requiredShards} needed${s.cause ? ` (${s.cause})` : ''}`);
-  if (report.explanation) lines.push(`why: ${report.explanation}`);
-  lines.push(
-    `calibration: ${report.trials.length} trial(s), ${report.reconfigurations} reconfiguration(s), ${(report.elapsedSeconds / 60).toFixed(0)} ${report.target === 'twin' ? 'simulated ' : ''}minutes, ${report.calibrationKpuHours} KPU-hours`,
-  );
-  const b = report.builtInAutoscaling;
-  if (b) {
-    lines.push(
-      `built-in autoscaling on the same load: ${b.secondsToWithinSlo === null ? `lag not within the SLO after ${(b.simulatedSeconds / 3600).toFixed(1)} h` : `lag within the SLO after ${(b.secondsToWithinSlo / 60).toFixed(0)} min`}, ` +
-        `${b.scalingEvents} scaling event(s), ends at ${b.finalKpus} KPU(s) (P=${b.finalParallelism}), ${b.kpuHours} KPU-hours over ${(b.simulatedSeconds / 3600).toFixed(1)} h`,
-    );
-  }
-  if (dir) lines.push(`report: ${join(dir, 'report.json')} (and report.md, report.html, trials.csv)`);
-  return lines;
 }
 
 export const calibrateCommand: CommandModule<object, CalibrateArgs> = {

@@ -1,0 +1,32 @@
+/**
+ * The few lines a person reads after a calibration (stdout without --json), the same on the twin and on AWS.
+ */
+import { join } from 'node:path';
+import type { CalibrationReport } from '../report-types';
+
+export function summary(report: CalibrationReport, dir?: string): string[] {
+  const rec = report.recommendation;
+  const lines = [`verdict: ${report.verdict}${report.bottleneck ? ` (bottleneck: ${report.bottleneck})` : ''}`];
+  if (rec) {
+    lines.push(
+      `recommendation: Parallelism ${rec.parallelism}, ParallelismPerKPU ${rec.parallelismPerKpu} -> ${rec.kpus} KPU(s), ` +
+        `~${Math.round(rec.estimatedCapacityRecordsPerSecond).toLocaleString('en-US')} records/s for a peak of ${report.load.recordsPerSecond.toLocaleString('en-US')}/s; ` +
+        `$${rec.costPerHourUsd.toFixed(2)}/hour, $${rec.costPerMonthUsd.toFixed(2)}/month`,
+    );
+  }
+  const s = report.streamAdvice;
+  lines.push(`stream: ${s.shards} shard(s), ${s.requiredShards} needed${s.cause ? ` (${s.cause})` : ''}`);
+  if (report.explanation) lines.push(`why: ${report.explanation}`);
+  lines.push(
+    `calibration: ${report.trials.length} trial(s), ${report.reconfigurations} reconfiguration(s), ${(report.elapsedSeconds / 60).toFixed(0)} ${report.target === 'twin' ? 'simulated ' : ''}minutes, ${report.calibrationKpuHours} KPU-hours`,
+  );
+  const b = report.builtInAutoscaling;
+  if (b) {
+    lines.push(
+      `built-in autoscaling on the same load: ${b.secondsToWithinSlo === null ? `lag not within the SLO after ${(b.simulatedSeconds / 3600).toFixed(1)} h` : `lag within the SLO after ${(b.secondsToWithinSlo / 60).toFixed(0)} min`}, ` +
+        `${b.scalingEvents} scaling event(s), ends at ${b.finalKpus} KPU(s) (P=${b.finalParallelism}), ${b.kpuHours} KPU-hours over ${(b.simulatedSeconds / 3600).toFixed(1)} h`,
+    );
+  }
+  if (dir) lines.push(`report: ${join(dir, 'report.json')} (and report.md, report.html, trials.csv)`);
+  return lines;
+}
