@@ -93,6 +93,7 @@ export function policyDocuments(tf: Json): FoundPolicy[] {
     ['aws_iam_policy', 'policy', 'identity'],
     ['aws_kms_key', 'policy', 'key'],
     ['aws_s3_bucket_policy', 'policy', 'resource'],
+    ['aws_sqs_queue_policy', 'policy', 'resource'],
     ['aws_sns_topic_policy', 'policy', 'resource'],
     ['aws_kinesis_resource_policy', 'policy', 'resource'],
     ['aws_lambda_permission', 'policy', 'resource'],

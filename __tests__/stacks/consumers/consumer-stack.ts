@@ -6,6 +6,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsContext } from '../../../stacks/aws-context';
+import { policyDocuments, type FoundPolicy } from '../helpers';
 
 Testing.setupJest();
 
@@ -47,32 +48,8 @@ export function ref(tf: Json, type: string, attr: string): string {
   return `\${${type}.${ids[0]}.${attr}}`;
 }
 
-export interface FoundPolicy {
-  readonly where: string;
-  readonly kind: 'trust' | 'identity' | 'resource';
-  readonly doc: { Version: string; Statement: Json[] };
-}
-
-/** Every policy document the consumers create, parsed. */
-export function policyDocuments(tf: Json): FoundPolicy[] {
-  const sources: Array<[string, string, FoundPolicy['kind']]> = [
-    ['aws_iam_role', 'assume_role_policy', 'trust'],
-    ['aws_iam_role_policy', 'policy', 'identity'],
-    ['aws_iam_policy', 'policy', 'identity'],
-    ['aws_sqs_queue_policy', 'policy', 'resource'],
-    ['aws_s3_bucket_policy', 'policy', 'resource'],
-    ['aws_sns_topic_policy', 'policy', 'resource'],
-  ];
-  return sources.flatMap(([type, attr, kind]) => Object.entries(resourcesOf(tf, type))
-    .filter(([, r]) => typeof r[attr] === 'string')
-    .map(([id, r]) => ({ where: `${type}.${id}.${attr}`, kind, doc: JSON.parse(r[attr]) })));
-}
-
-export function statement(doc: FoundPolicy['doc'], sid: string): Json {
-  const s = doc.Statement.find((x) => x.Sid === sid);
-  if (!s) throw new Error(`no statement ${sid}; have ${doc.Statement.map((x) => x.Sid).join(', ')}`);
-  return s;
-}
+// Policy parsing is the stack tests' own: one list of policy-bearing resource types for every IAM test.
+export { policyDocuments, statement, type FoundPolicy } from '../helpers';
 
 export function identityPolicy(tf: Json): FoundPolicy['doc'] {
   const docs = policyDocuments(tf).filter((p) => p.kind === 'identity');
