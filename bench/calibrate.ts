@@ -12,7 +12,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { peakRate } from '../simulator/profile';
+import { peakRate } from '../core/rate-profile';
 import { Twin, assess, loadScenario, parseScenario, rightSize, type Scenario } from '../simulator/twin';
 import { twinPorts } from '../calibration/adapters/twin-ports';
 import { runBuiltInAutoscaling } from '../calibration/baselines/builtin-autoscaling';

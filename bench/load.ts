@@ -16,7 +16,7 @@
  *   npm run bench:load -- --seconds 10    # shorter
  */
 import { execFileSync } from 'node:child_process';
-import { SystemClock } from '../calibration/aws/system-clock';
+import { SystemClock } from '../core/clock';
 import { LoadRun } from '../simulator/load-run';
 import { KinesisProducer } from '../simulator/producers/kinesis-producer';
 import { nullSink } from '../simulator/producers/batch-sink';

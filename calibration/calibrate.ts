@@ -4,26 +4,19 @@
  * Managed Flink application and the in-process twin. These signatures are shared with the AWS run
  * (calibration/aws) and the report writers (calibration/report): keep them stable.
  */
-import type { ApplicationControl, Clock, LoadDriver, MetricsSource, ParallelismSettings, StreamInfo } from './ports';
-import { peakRate, type RateProfile } from '../simulator/profile';
+import type { ApplicationControl, CalibrationPorts, Clock, ParallelismSettings } from './ports';
+import { peakRate, type RateProfile } from '../core/rate-profile';
 import type { CalibrationReport, Configuration, Slo, TimelinePoint, Trial } from './report-types';
 import type { MinuteSample, TrialObservation } from './algorithm/observation';
 import { algorithmOptions, type AlgorithmOptions } from './algorithm/options';
-import { kpusFor } from './algorithm/capacity-model';
+import { kpusFor } from '../core/managed-flink';
 import { decide, type Decision } from './algorithm/decision';
 import { MetricsCollector } from './algorithm/metrics-collector';
-import { shardWriteLimit } from './algorithm/capacity-model';
+import { shardWriteLimit } from '../core/aws-facts';
 import type { StreamProbe } from './algorithm/stream-advice';
 import { TrialRunner, type TrialOutcome } from './trial-runner';
-import { costOf } from './report/cost';
+import { costOf } from '../core/pricing';
 
-export interface CalibrationPorts {
-  control: ApplicationControl;
-  metrics: MetricsSource;
-  stream: StreamInfo;
-  load: LoadDriver;
-  clock: Clock;
-}
 
 export interface CalibrationOptions {
   target: 'twin' | 'aws';
@@ -145,7 +138,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   };
   const elapsedBefore = state.elapsedSecondsBefore;
   const elapsed = () => elapsedBefore + (clock.now() - processStartMs) / 1000;
-  const collector = new MetricsCollector(ports.metrics, options.application, options.stream, state.startedAtMs);
+  const collector = new MetricsCollector(ports.metrics, state.startedAtMs);
   const setup = { peak, recordBytes, shards, slo: options.slo, options: algo, streamProbe: state.streamProbe };
   const runner = new TrialRunner(run, collector, setup);
   const decisionInput = () => ({ observations: state.observations, peak, recordBytes, shards, slo: options.slo, limits: options.limits, options: algo, streamProbe: state.streamProbe });

@@ -1,20 +1,15 @@
 /**
- * The calibrator's ports. The algorithm depends on these alone, never on an SDK or on the twin, so the
- * same code right-sizes a real Managed Flink application and the in-process twin.
+ * The calibrator's ports, in its own terms. The algorithm depends on these alone, never on an SDK, the
+ * twin or a Flink REST API, so the same code right-sizes a Managed Flink application, the in-process twin
+ * and a local Flink job.
  */
-import type { GetMetricDataCommandInput, GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
-import type { RateProfile } from '../simulator/profile';
+import type { ApplicationStatus, ParallelismSettings } from '../core/managed-flink';
+import type { Clock } from '../core/clock';
+import type { LoadDriver, LoadSpec, LoadStats } from '../core/load-driver';
+import type { MinuteSample } from './algorithm/observation';
 
-/** Managed Flink's ApplicationStatus values. */
-export type ApplicationStatus =
-  | 'READY' | 'STARTING' | 'RUNNING' | 'UPDATING' | 'AUTOSCALING' | 'STOPPING' | 'FORCE_STOPPING'
-  | 'DELETING' | 'ROLLING_BACK' | 'ROLLED_BACK' | 'MAINTENANCE';
+export type { ApplicationStatus, ParallelismSettings, Clock, LoadDriver, LoadSpec, LoadStats };
 
-export interface ParallelismSettings {
-  parallelism: number;
-  parallelismPerKpu: number;
-  autoScalingEnabled: boolean;
-}
 
 export interface ApplicationState extends ParallelismSettings {
   name: string;
@@ -32,9 +27,17 @@ export interface ApplicationControl {
   waitForStatus(status: ApplicationStatus, timeoutSeconds: number): Promise<ApplicationState>;
 }
 
-/** CloudWatch GetMetricData, request and response as the SDK shapes them. */
+/** One period's readings of the job and its stream; null where the target had no datapoint. */
+export type MetricPeriod = Omit<MinuteSample, 'second'>;
+
+/**
+ * The job's and the stream's metrics in the calibrator's own terms: one reading per 60-second period of
+ * each signal it needs (lag, consumption, CPU, busy time, heap, restarts, the stream's intake). CloudWatch
+ * (AWS and the twin) and a local job's REST API are adapters behind it.
+ */
 export interface MetricsSource {
-  getMetricData(input: GetMetricDataCommandInput): Promise<Pick<GetMetricDataCommandOutput, 'MetricDataResults' | 'NextToken' | 'Messages'>>;
+  /** The periods in [fromMs, toMs) that have any datapoint, oldest first. */
+  read(fromMs: number, toMs: number): Promise<MetricPeriod[]>;
 }
 
 export interface StreamDescription {
@@ -48,29 +51,11 @@ export interface StreamInfo {
   describe(): Promise<StreamDescription>;
 }
 
-export type LoadSpec =
-  | { recordsPerSecond: number; recordBytes: number }
-  | { profile: RateProfile; recordBytes: number };
-
-export interface LoadStats {
-  sent: number;
-  acknowledged: number;
-  failed: number;
-  throttledRetries: number;
-  /** Records the producer holds for retry (throttled and not yet accepted). */
-  inFlight: number;
-}
-
-export interface LoadDriver {
-  start(spec: LoadSpec): Promise<void>;
-  setRate(recordsPerSecond: number): Promise<void>;
-  stop(): Promise<LoadStats>;
-  stats(): LoadStats;
-}
-
-/** Real time on AWS, simulated time on the twin (sleep advances the simulation). */
-export interface Clock {
-  /** Epoch milliseconds. */
-  now(): number;
-  sleep(ms: number): Promise<void>;
+/** Everything a calibration run talks to. */
+export interface CalibrationPorts {
+  control: ApplicationControl;
+  metrics: MetricsSource;
+  stream: StreamInfo;
+  load: LoadDriver;
+  clock: Clock;
 }

@@ -2,7 +2,7 @@
  * The right-sizing report: DIR/report.json and `kpufit calibrate --json`. The fields of contracts.md are
  * fixed (scripts outside the code read them); the ones marked "extra" are ours to evolve.
  */
-import type { RateProfile } from '../simulator/profile';
+import type { RateProfile } from '../core/rate-profile';
 
 export type CalibrationVerdict = 'recommended' | 'stream-bound' | 'infeasible-within-limits' | 'aborted';
 

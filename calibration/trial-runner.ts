@@ -5,10 +5,9 @@
  * caught up. Durations therefore follow from the measured downtime and the actual catch-up, not a fixed
  * 10 minutes; the longest a trial can run is the SLO's catch-up time plus the steady minutes.
  */
-import type { ParallelismSettings } from './ports';
-import type { CalibrationPorts } from './calibrate';
+import type { CalibrationPorts, ParallelismSettings } from './ports';
 import type { Slo } from './report-types';
-import { kpusFor } from './algorithm/capacity-model';
+import { kpusFor } from '../core/managed-flink';
 import { assessTrial, type TrialAssessment } from './algorithm/decision';
 import { MetricsCollector } from './algorithm/metrics-collector';
 import { fitModel, requirementRange } from './algorithm/model-fitter';

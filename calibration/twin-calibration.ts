@@ -5,7 +5,7 @@
  * The twin is disposable, so the run keeps the last trial's configuration (keep = true): its
  * reconfiguration count is the calibration's own moves, without a final restore.
  */
-import { peakRate } from '../simulator/profile';
+import { peakRate } from '../core/rate-profile';
 import { Twin, type Scenario } from '../simulator/twin';
 import { twinPorts } from './adapters/twin-ports';
 import { calibrate, type CalibrationHooks, type CalibrationOptions } from './calibrate';

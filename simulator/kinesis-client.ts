@@ -10,7 +10,7 @@ import {
   DescribeStreamSummaryCommand, KinesisClient, PutRecordsCommand, type KinesisClientConfig,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { KinesisApi } from '../calibration/aws-api';
+import type { KinesisApi } from '../core/aws-api';
 
 export interface KinesisClientOptions {
   region?: string;

@@ -6,9 +6,10 @@
  * LoadSpec.recordBytes is not enforced: records have the workload's natural size (the stats' bytes tell
  * what was actually sent).
  */
-import type { Clock, LoadDriver, LoadSpec, LoadStats } from '../calibration/ports';
+import type { Clock } from '../core/clock';
+import type { LoadDriver, LoadSpec, LoadStats } from '../core/load-driver';
 import { LoadRun, type LoadResult } from './load-run';
-import type { RateProfile } from './profile';
+import type { RateProfile } from '../core/rate-profile';
 import type { Producer } from './producers/producer';
 import { GeneratedRecords, type RecordSourceOptions } from './records';
 

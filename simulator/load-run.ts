@@ -4,8 +4,8 @@
  * reports. All waiting goes through the Clock, so the same run paces real Kinesis in wall time and the
  * twin in simulated time.
  */
-import type { Clock } from '../calibration/ports';
-import type { RateProfile } from './profile';
+import type { Clock } from '../core/clock';
+import type { RateProfile } from '../core/rate-profile';
 import type { Producer, ProducerStats } from './producers/producer';
 import type { RecordSource } from './records';
 import type { ReplayEvent } from './replay';

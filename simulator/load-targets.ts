@@ -4,11 +4,11 @@
  * file write JSON lines, null accepts everything after the full batching path (for benchmarks).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Clock } from '../calibration/ports';
-import { SystemClock } from '../calibration/aws/system-clock';
+import type { Clock } from '../core/clock';
+import { SystemClock } from '../core/clock';
 import { createKinesisClient, kinesisApi } from './kinesis-client';
 import { OrderedSleepClock } from './ordered-clock';
-import { Prng } from './prng';
+import { Prng } from '../core/prng';
 import { DeadLetterFile } from './producers/dead-letter';
 import { nullSink } from './producers/batch-sink';
 import { KinesisProducer } from './producers/kinesis-producer';

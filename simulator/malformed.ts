@@ -2,7 +2,7 @@
  * Deliberately broken records for the Flink job's error path: one of each kind the fixtures list as
  * must-reject (bad JSON, missing field, wrong type, unknown enum value, unparsable timestamp).
  */
-import type { Prng } from './prng';
+import type { Prng } from '../core/prng';
 import { EVENT_TIME_FIELDS } from './event-schemas';
 import type { WorkloadName } from './workloads';
 

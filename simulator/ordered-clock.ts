@@ -4,7 +4,7 @@
  * their waits up. Here each sleep becomes a timer, and once the event loop is otherwise idle the clock
  * advances only to the earliest timer and wakes that sleeper alone.
  */
-import type { Clock } from '../calibration/ports';
+import type { Clock } from '../core/clock';
 
 export class OrderedSleepClock implements Clock {
   private timers: Array<{ at: number; seq: number; resolve: () => void }> = [];

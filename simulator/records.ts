@@ -2,7 +2,7 @@
  * Turns workload events into producer records: serialization, partition keys (entity, random, hot) and
  * the optional malformed share. This is the per-record hot path of `kpufit load`.
  */
-import { Prng } from './prng';
+import { Prng } from '../core/prng';
 import { malformedRecord, pickMalformedKind } from './malformed';
 import { createWorkload, type Workload, type WorkloadName, type WorkloadOptions } from './workloads';
 

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { Prng } from './prng';
+import { Prng } from '../core/prng';
 import type { PartitionKeyMode } from './records';
 
 export interface ReplayEvent {

@@ -2,7 +2,7 @@
  * How many records a rate profile has asked for by a given second: the exact integral of rateAt, so a
  * paced run sends precisely what the profile describes (no drift from summing rounded ticks).
  */
-import { rateAt, type RateProfile } from './profile';
+import { rateAt, type RateProfile } from '../core/rate-profile';
 
 /** ∫₀ᵗ rateAt(profile, s) ds, in records. */
 export function cumulativeRecords(profile: RateProfile, t: number): number {

@@ -13,7 +13,8 @@ import { CloudwatchLogStream } from '@cdktf/provider-aws/lib/cloudwatch-log-stre
 import { Kinesisanalyticsv2Application } from '@cdktf/provider-aws/lib/kinesisanalyticsv2-application';
 import { AwsContext, arnFor } from './aws-context';
 import { ApplicationRole } from './application-role';
-import { MetricSpec, Statistic, metricSpec } from './metric';
+import { MetricSpec, metricSpec } from './metric';
+import { METRICS, metricDimensions, type MetricDefinition } from '../core/metric-catalogue';
 import { PipelineKey } from './pipeline-key';
 import { SecureBucket } from './secure-bucket';
 
@@ -180,49 +181,33 @@ export class FlinkApplication extends Construct {
     this.applicationArn = this.application.arn;
   }
 
-  private metric(name: string, statistic: Statistic, label: string, extra: Record<string, string> = {}): MetricSpec {
-    return metricSpec('AWS/KinesisAnalytics', name, { Application: this.nameForMetrics, ...extra }, statistic, label);
+  private metric(def: MetricDefinition, streamName = ''): MetricSpec {
+    // CloudWatch matches dimensions as a set; alphabetical order is how the console lists them.
+    const dimensions = Object.fromEntries(Object.entries(metricDimensions(def, { application: this.nameForMetrics, stream: streamName })).sort(([a], [b]) => a.localeCompare(b)));
+    return metricSpec(def.namespace, def.name, dimensions, def.statistic, def.label);
   }
 
-  /**
-   * How far the Kinesis source is behind the newest record of `streamName`, in ms; the calibration
-   * SLO. Flink reports it per source with Flow=Input and Id = the stream name with '-' replaced by '_'.
-   */
-  metricMillisBehindLatest(streamName: string): MetricSpec {
-    return this.metric('millisBehindLatest', 'Maximum', 'millisBehindLatest (ms)',
-      { Flow: 'Input', Id: streamName.replace(/-/g, '_') });
-  }
+  /** How far the Kinesis source is behind the newest record of `streamName`, in ms; the calibration SLO. */
+  metricMillisBehindLatest(streamName: string): MetricSpec { return this.metric(METRICS.millisBehindLatest, streamName); }
   /** ms the job was not running during the period (restarting, failing). */
-  metricDowntime(): MetricSpec { return this.metric('downtime', 'Maximum', 'Downtime (ms)'); }
-  metricUptime(): MetricSpec { return this.metric('uptime', 'Maximum', 'Uptime (ms)'); }
+  metricDowntime(): MetricSpec { return this.metric(METRICS.downtime); }
+  metricUptime(): MetricSpec { return this.metric(METRICS.uptime); }
   /** Count of full restarts since the job started; an increase is a failure. */
-  metricFullRestarts(): MetricSpec { return this.metric('fullRestarts', 'Maximum', 'Full restarts'); }
-  metricNumberOfFailedCheckpoints(): MetricSpec {
-    return this.metric('numberOfFailedCheckpoints', 'Maximum', 'Failed checkpoints');
-  }
-  metricLastCheckpointDuration(): MetricSpec {
-    return this.metric('lastCheckpointDuration', 'Maximum', 'Last checkpoint duration (ms)');
-  }
-  metricLastCheckpointSize(): MetricSpec { return this.metric('lastCheckpointSize', 'Maximum', 'Last checkpoint size (bytes)'); }
-  metricHeapMemoryUtilization(): MetricSpec {
-    return this.metric('heapMemoryUtilization', 'Maximum', 'Heap utilization (%)');
-  }
+  metricFullRestarts(): MetricSpec { return this.metric(METRICS.fullRestarts); }
+  metricNumberOfFailedCheckpoints(): MetricSpec { return this.metric(METRICS.numberOfFailedCheckpoints); }
+  metricLastCheckpointDuration(): MetricSpec { return this.metric(METRICS.lastCheckpointDuration); }
+  metricLastCheckpointSize(): MetricSpec { return this.metric(METRICS.lastCheckpointSize); }
+  metricHeapMemoryUtilization(): MetricSpec { return this.metric(METRICS.heapMemoryUtilization); }
   /** KPUs billed; what calibration minimises. */
-  metricKpus(): MetricSpec { return this.metric('KPUs', 'Maximum', 'KPUs'); }
-  metricCpuUtilization(): MetricSpec { return this.metric('cpuUtilization', 'Average', 'CPU (%)'); }
-  metricContainerCpuUtilization(): MetricSpec {
-    return this.metric('containerCPUUtilization', 'Average', 'Container CPU (%)');
-  }
-  metricContainerMemoryUtilization(): MetricSpec {
-    return this.metric('containerMemoryUtilization', 'Average', 'Container memory (%)');
-  }
-  metricNumRecordsInPerSecond(): MetricSpec { return this.metric('numRecordsInPerSecond', 'Average', 'Records in/s'); }
-  metricNumRecordsOutPerSecond(): MetricSpec { return this.metric('numRecordsOutPerSecond', 'Average', 'Records out/s'); }
+  metricKpus(): MetricSpec { return this.metric(METRICS.KPUs); }
+  metricCpuUtilization(): MetricSpec { return this.metric(METRICS.cpuUtilization); }
+  metricContainerCpuUtilization(): MetricSpec { return this.metric(METRICS.containerCPUUtilization); }
+  metricContainerMemoryUtilization(): MetricSpec { return this.metric(METRICS.containerMemoryUtilization); }
+  metricNumRecordsInPerSecond(): MetricSpec { return this.metric(METRICS.numRecordsInPerSecond); }
+  metricNumRecordsOutPerSecond(): MetricSpec { return this.metric(METRICS.numRecordsOutPerSecond); }
   /** ms per second the busiest subtask worked: near 1000 means that operator is the bottleneck. */
-  metricBusyTimeMsPerSecond(): MetricSpec { return this.metric('busyTimeMsPerSecond', 'Maximum', 'Busy (ms/s)'); }
+  metricBusyTimeMsPerSecond(): MetricSpec { return this.metric(METRICS.busyTimeMsPerSecond); }
   /** ms per second a subtask waited on its downstream. */
-  metricBackPressuredTimeMsPerSecond(): MetricSpec {
-    return this.metric('backPressuredTimeMsPerSecond', 'Maximum', 'Back-pressured (ms/s)');
-  }
-  metricIdleTimeMsPerSecond(): MetricSpec { return this.metric('idleTimeMsPerSecond', 'Average', 'Idle (ms/s)'); }
+  metricBackPressuredTimeMsPerSecond(): MetricSpec { return this.metric(METRICS.backPressuredTimeMsPerSecond); }
+  metricIdleTimeMsPerSecond(): MetricSpec { return this.metric(METRICS.idleTimeMsPerSecond); }
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import { PipelineKey } from './pipeline-key';
 import { MetricSpec, metricSpec } from './metric';
+import { METRICS, metricDimensions, type MetricDefinition } from '../core/metric-catalogue';
 
 export type StreamMode = 'PROVISIONED' | 'ON_DEMAND';
 
@@ -61,20 +62,14 @@ export class IngestStream extends Construct {
     this.streamArn = this.stream.arn;
   }
 
-  private metric(name: string, statistic: MetricSpec['statistic'], label: string): MetricSpec {
-    return metricSpec('AWS/Kinesis', name, { StreamName: this.streamName }, statistic, label);
+  private metric(def: MetricDefinition): MetricSpec {
+    return metricSpec(def.namespace, def.name, metricDimensions(def, { application: '', stream: this.streamName }), def.statistic, def.label);
   }
 
-  metricIncomingRecords(): MetricSpec { return this.metric('IncomingRecords', 'Sum', 'Incoming records'); }
-  metricIncomingBytes(): MetricSpec { return this.metric('IncomingBytes', 'Sum', 'Incoming bytes'); }
-  metricWriteThrottles(): MetricSpec {
-    return this.metric('WriteProvisionedThroughputExceeded', 'Sum', 'Write throttles');
-  }
-  metricReadThrottles(): MetricSpec {
-    return this.metric('ReadProvisionedThroughputExceeded', 'Sum', 'Read throttles');
-  }
+  metricIncomingRecords(): MetricSpec { return this.metric(METRICS.IncomingRecords); }
+  metricIncomingBytes(): MetricSpec { return this.metric(METRICS.IncomingBytes); }
+  metricWriteThrottles(): MetricSpec { return this.metric(METRICS.WriteProvisionedThroughputExceeded); }
+  metricReadThrottles(): MetricSpec { return this.metric(METRICS.ReadProvisionedThroughputExceeded); }
   /** Age of the oldest record a consumer has yet to read: the stream-side view of lag. */
-  metricIteratorAge(): MetricSpec {
-    return this.metric('GetRecords.IteratorAgeMilliseconds', 'Maximum', 'Iterator age (ms)');
-  }
+  metricIteratorAge(): MetricSpec { return this.metric(METRICS['GetRecords.IteratorAgeMilliseconds']); }
 }

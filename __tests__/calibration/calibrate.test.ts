@@ -4,6 +4,7 @@
  * cost cap, and resumes from its saved state. Exercised on the twin through the AWS-shaped ports.
  */
 import { join } from 'node:path';
+import { CloudWatchMetricsSource } from '../../calibration/adapters/cloudwatch-metrics';
 import { Twin, loadScenario, parseScenario, type Scenario } from '../../simulator/twin';
 import { twinPorts } from '../../calibration/adapters/twin-ports';
 import { CalibrationAbortedError, CalibrationPreconditionError, calibrate, type CalibrationState } from '../../calibration/calibrate';
@@ -47,10 +48,10 @@ describe('calibrate: restoring the original configuration', () => {
     const failing = {
       ...ports,
       metrics: {
-        getMetricData: (input: Parameters<typeof ports.metrics.getMetricData>[0]) => {
+        read: (fromMs: number, toMs: number) => {
           calls++;
           if (calls > 6) return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-          return ports.metrics.getMetricData(input);
+          return ports.metrics.read(fromMs, toMs);
         },
       },
     };
@@ -128,7 +129,8 @@ describe('calibrate: guard rails', () => {
 describe('calibrate: nothing to measure', () => {
   it('stops with a clear error (and restores) when CloudWatch has no datapoints for the application', async () => {
     const twin = Twin.fromScenario(autoscaled);
-    const ports = twinPorts(twin, autoscaled);
+    // The metrics are asked for under a name the application does not publish.
+    const ports = { ...twinPorts(twin, autoscaled), metrics: new CloudWatchMetricsSource(twin.cloudWatch, { application: 'not-the-app', stream: autoscaled.stream.name }) };
     const wrongName = { ...twinCalibrationOptions(autoscaled), application: 'not-the-app', keep: false };
     const err = (await calibrate(ports, wrongName).catch((e: unknown) => e)) as CalibrationAbortedError;
     expect(err).toBeInstanceOf(CalibrationAbortedError);

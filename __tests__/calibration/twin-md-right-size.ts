@@ -5,7 +5,7 @@
  */
 import type { Scenario } from '../../simulator/twin';
 import type { CalibrationReport } from '../../calibration/report-types';
-import { peakRate } from '../../simulator/profile';
+import { peakRate } from '../../core/rate-profile';
 
 const MIB = 1048576;
 

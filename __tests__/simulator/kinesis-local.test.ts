@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, type LoadArgs } from '../../calibration/cli/commands/load';
-import { SystemClock } from '../../calibration/aws/system-clock';
+import { SystemClock } from '../../core/clock';
 import { kinesisApi } from '../../simulator/kinesis-client';
 import { LoadRun } from '../../simulator/load-run';
 import { KinesisProducer } from '../../simulator/producers/kinesis-producer';

@@ -1,5 +1,5 @@
 /** Profile math: the rate at a second, the peak, and how many records are due by a second. */
-import { peakRate, rateAt, type RateProfile } from '../../simulator/profile';
+import { peakRate, rateAt, type RateProfile } from '../../core/rate-profile';
 import { cumulativeRecords, naturalDurationSeconds, RateSchedule } from '../../simulator/schedule';
 
 const profiles: Record<string, RateProfile> = {

@@ -5,7 +5,7 @@
  * DescribeApplication through the Clock, so on the twin a wait advances simulated time.
  */
 import type { ApplicationDetail } from '@aws-sdk/client-kinesis-analytics-v2';
-import type { KinesisAnalyticsApi } from '../aws-api';
+import type { KinesisAnalyticsApi } from '../../core/aws-api';
 import type { ApplicationControl, ApplicationState, ApplicationStatus, Clock, ParallelismSettings } from '../ports';
 
 export interface ApplicationControlOptions {

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../aws-api';
+import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../../core/aws-api';
 import { withIamAction } from './sdk-errors';
 
 export interface AwsClientOptions {

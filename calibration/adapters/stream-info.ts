@@ -2,7 +2,7 @@
  * StreamInfo over Kinesis DescribeStreamSummary (KinesisApi): shard count and capacity mode, what the
  * calibrator needs for the stream's read and write limits.
  */
-import type { KinesisApi } from '../aws-api';
+import type { KinesisApi } from '../../core/aws-api';
 import type { StreamDescription, StreamInfo } from '../ports';
 
 export class KinesisStreamInfo implements StreamInfo {

@@ -7,7 +7,7 @@
  * A CPU-bound job (w small) gains nothing from more subtasks per KPU; an I/O-bound one does.
  */
 import type { Slo } from '../report-types';
-import { HEAP_MB_PER_KPU, SHARD_READ_BYTES, SHARD_READ_RECORDS, SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS } from './options';
+import { HEAP_MB_PER_KPU } from '../../core/aws-facts';
 
 export interface JobEstimate {
   /** c_j for the j subtasks sharing a KPU (1..8). */
@@ -26,23 +26,9 @@ export interface CapacityEstimate {
   bottleneck: Bottleneck;
 }
 
-export function kpusFor(parallelism: number, parallelismPerKpu: number): number {
-  return Math.ceil(parallelism / parallelismPerKpu);
-}
-
 export function subtaskRate(job: JobEstimate, j: number): number {
   const c = job.cpuMsPerRecord(j);
   return Math.min(1000 / (c + job.ioWaitMsPerRecord), 1000 / (c * j));
-}
-
-/** Records/s the stream lets the application read: S min(2 MiB/s / b, 50,000). */
-export function sourceBound(shards: number, recordBytes: number): number {
-  return shards * Math.min(SHARD_READ_BYTES / recordBytes, SHARD_READ_RECORDS);
-}
-
-/** Records/s one shard accepts: min(1000, 1 MiB/s / b). */
-export function shardWriteLimit(recordBytes: number): number {
-  return Math.min(SHARD_WRITE_RECORDS, SHARD_WRITE_BYTES / recordBytes);
 }
 
 export function capacity(job: JobEstimate, parallelism: number, parallelismPerKpu: number, source: number): CapacityEstimate {

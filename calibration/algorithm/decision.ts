@@ -13,9 +13,12 @@
  * feasible or, once one passed, at one KPU fewer ("verify that one KPU fewer does not suffice").
  */
 import type { Configuration, Slo, Trial } from '../report-types';
-import { kpusFor, sourceBound, type Bottleneck } from './capacity-model';
+import { type Bottleneck } from './capacity-model';
+import { kpusFor } from '../../core/managed-flink';
+import { streamReadLimit } from '../../core/aws-facts';
 import { fitModel, predictCapacity, requirementRange, trialCapacity, type ModelFit, type Range } from './model-fitter';
-import { HEAP_MB_PER_KPU, MAX_PARALLELISM_PER_KPU, type AlgorithmOptions } from './options';
+import type { AlgorithmOptions } from './options';
+import { HEAP_MB_PER_KPU, MAX_PARALLELISM_PER_KPU } from '../../core/aws-facts';
 import type { TrialObservation } from './observation';
 import { assessStream, type StreamAssessment, type StreamProbe } from './stream-advice';
 
@@ -70,7 +73,7 @@ export type Decision =
 export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<DecisionInput, 'peak' | 'slo' | 'options'> & { sizingShards?: number }, final = true): TrialAssessment {
   const required = requirementRange(input.peak, input.slo, fit).mid;
   const heapLimit = input.slo.maxHeapUtilization * 100;
-  const cap = trialCapacity(obs, fit, sourceBound(Math.max(obs.shards, input.sizingShards ?? 0), obs.recordBytes), input.options);
+  const cap = trialCapacity(obs, fit, streamReadLimit(Math.max(obs.shards, input.sizingShards ?? 0), obs.recordBytes), input.options);
   const capacity = cap?.recordsPerSecond ?? null;
   const method = cap?.method ?? 'none';
   const base = { capacity, method, memoryBound: false, draining: false };
@@ -123,7 +126,7 @@ export function decide(input: DecisionInput): Decision {
   const stream = assessStream(observations, input.shards, peak, input.recordBytes, required.mid, input.streamProbe);
   // When the stream is what limits, the application is sized for the stream it is advised to have.
   const sizingShards = Math.max(input.shards, stream.requiredShards);
-  const source = sourceBound(sizingShards, input.recordBytes);
+  const source = streamReadLimit(sizingShards, input.recordBytes);
   const m = Math.max(options.minRelativeMargin, fit.margin);
   const heapLimitMb = slo.maxHeapUtilization * HEAP_MB_PER_KPU;
   const key = (c: { parallelism: number; parallelismPerKpu: number }) => `${c.parallelism}/${c.parallelismPerKpu}`;

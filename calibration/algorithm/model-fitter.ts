@@ -6,8 +6,10 @@
  * what is possible, with the prior of AlgorithmOptions as the point estimate.
  */
 import type { Slo } from '../report-types';
-import { capacity, requiredCapacity, sourceBound, type CapacityEstimate, type JobEstimate } from './capacity-model';
-import { HEAP_MB_PER_KPU, type AlgorithmOptions } from './options';
+import { capacity, requiredCapacity, type CapacityEstimate, type JobEstimate } from './capacity-model';
+import { streamReadLimit } from '../../core/aws-facts';
+import type { AlgorithmOptions } from './options';
+import { HEAP_MB_PER_KPU } from '../../core/aws-facts';
 import type { TrialObservation } from './observation';
 
 export interface Range {
@@ -116,7 +118,7 @@ export function requirementRange(peak: number, slo: Slo, fit: ModelFit): Range {
  */
 export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: number, options: Pick<AlgorithmOptions, 'marginZ' | 'minRelativeMargin'>): { recordsPerSecond: number; method: string; relativeMargin: number } | null {
   // Consumption pinned at the stream's read limit measures the stream, not the application.
-  const atReadLimit = obs.backlogCapacity !== null && obs.backlogCapacity >= sourceBound(obs.shards, obs.recordBytes) * (1 - 3 * (obs.backlogCapacityRelError ?? 0) - options.minRelativeMargin);
+  const atReadLimit = obs.backlogCapacity !== null && obs.backlogCapacity >= streamReadLimit(obs.shards, obs.recordBytes) * (1 - 3 * (obs.backlogCapacityRelError ?? 0) - options.minRelativeMargin);
   const direct = obs.backlogCapacity !== null && obs.backloggedMinutes > 0 && !atReadLimit
     ? { recordsPerSecond: obs.backlogCapacity, method: 'backlog-throughput', relativeMargin: Math.max(options.minRelativeMargin, options.marginZ * (obs.backlogCapacityRelError ?? 0)) }
     : null;
@@ -275,7 +277,7 @@ function intersect(intervals: Array<{ lo: number; mid: number; hi: number }>): R
 
 /** h such that the hot-key bound H equals the capacity a trial observed (± its noise), by bisection. */
 function solveHotKeyShare(o: TrialObservation, cpuAt: (j: number) => Range, ioWait: Range, options: AlgorithmOptions): Range | null {
-  const source = sourceBound(o.shards, o.recordBytes);
+  const source = streamReadLimit(o.shards, o.recordBytes);
   const at = (h: number) => capacity({ cpuMsPerRecord: (j) => cpuAt(j).mid, ioWaitMsPerRecord: ioWait.mid, hotKeyShare: h }, o.parallelism, o.parallelismPerKpu, source).recordsPerSecond;
   const mu = o.backlogCapacity!;
   if (at(0) <= mu) return null;
@@ -363,8 +365,8 @@ function correctionFromObservedCapacity(fit: ModelFit, observations: TrialObserv
   const tolerance = (o: TrialObservation) => Math.max(fit.margin, options.minRelativeMargin, options.marginZ * (o.backlogCapacityRelError ?? 0));
   for (const o of observations) {
     if (o.backlogCapacity === null || o.backloggedMinutes === 0) continue;
-    if (o.backlogCapacity >= sourceBound(o.shards, o.recordBytes) * (1 - tolerance(o))) continue; // the stream's read limit
-    const predicted = capacity(jobAt(fit, corner), o.parallelism, o.parallelismPerKpu, sourceBound(o.shards, o.recordBytes)).recordsPerSecond;
+    if (o.backlogCapacity >= streamReadLimit(o.shards, o.recordBytes) * (1 - tolerance(o))) continue; // the stream's read limit
+    const predicted = capacity(jobAt(fit, corner), o.parallelism, o.parallelismPerKpu, streamReadLimit(o.shards, o.recordBytes)).recordsPerSecond;
     if (corner === 'mid' && o.backlogCapacity < predicted * (1 - tolerance(o))) correction = Math.min(correction, o.backlogCapacity / predicted);
     if (corner === 'hi') correction = Math.min(correction, (o.backlogCapacity * (1 + tolerance(o))) / predicted);
   }

@@ -86,13 +86,3 @@ export const DEFAULT_ALGORITHM_OPTIONS: Readonly<AlgorithmOptions> = Object.free
 export function algorithmOptions(overrides: Partial<AlgorithmOptions> = {}): AlgorithmOptions {
   return { ...DEFAULT_ALGORITHM_OPTIONS, ...overrides };
 }
-
-/** Managed Flink and Kinesis facts (AWS documentation), shared by the model and the stream advice. */
-export const HEAP_MB_PER_KPU = 3072;
-export const MAX_PARALLELISM_PER_KPU = 8;
-export const SHARD_WRITE_RECORDS = 1000;
-export const SHARD_WRITE_BYTES = 1048576;
-export const SHARD_READ_BYTES = 2097152;
-export const SHARD_READ_RECORDS = 50000;
-export const STORAGE_GB_PER_KPU = 50;
-export const HOURS_PER_MONTH = 730;

@@ -6,7 +6,7 @@
  * are offered — so its share follows from the accepted total, and when that share of λ alone exceeds L no
  * shard count helps: a hot partition key is the cause.
  */
-import { shardWriteLimit, sourceBound } from './capacity-model';
+import { shardWriteLimit, streamReadLimit } from '../../core/aws-facts';
 import type { TrialObservation } from './observation';
 
 export interface StreamAssessment {
@@ -45,7 +45,7 @@ export function hotShardShareFromProbe(probe: StreamProbe, limit: number): numbe
 export function assessStream(observations: TrialObservation[], shards: number, peak: number, recordBytes: number, requiredReadCapacity: number, probe?: StreamProbe): StreamAssessment {
   const limit = shardWriteLimit(recordBytes);
   const uniformShards = Math.ceil(peak / limit - 1e-9);
-  const readShards = Math.ceil(requiredReadCapacity / sourceBound(1, recordBytes) - 1e-9);
+  const readShards = Math.ceil(requiredReadCapacity / streamReadLimit(1, recordBytes) - 1e-9);
   const evidence = observations.filter(
     (o) => o.acceptedRecordsPerSecond !== null && (o.writeThrottledPerSecond ?? 0) > THROTTLE_FRACTION * o.offeredRecordsPerSecond
       && o.acceptedRecordsPerSecond < o.offeredRecordsPerSecond * (1 - THROTTLE_FRACTION),
@@ -55,7 +55,7 @@ export function assessStream(observations: TrialObservation[], shards: number, p
     return {
       throttled: false, shards, requiredShards: required, hottestShardShare: 1 / shards,
       explanation: required > shards
-        ? `reads: ${shards} shards deliver at most ${Math.round(sourceBound(shards, recordBytes))} records/s, ${required} needed`
+        ? `reads: ${shards} shards deliver at most ${Math.round(streamReadLimit(shards, recordBytes))} records/s, ${required} needed`
         : `the stream accepts ${Math.round(peak)} records/s without throttling`,
     };
   }

@@ -6,7 +6,8 @@
  */
 import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { UpdateApplicationRequest } from '@aws-sdk/client-kinesis-analytics-v2';
-import type { ApplicationControl, ApplicationState, Clock, LoadDriver, LoadSpec, LoadStats, MetricsSource, ParallelismSettings } from '../ports';
+import type { ApplicationControl, ApplicationState, Clock, LoadDriver, LoadSpec, LoadStats, ParallelismSettings } from '../ports';
+import type { CloudWatchApi } from '../../core/aws-api';
 import { updateRequest } from '../adapters/application-control';
 
 export type PlannedCall = RecordedCall & {
@@ -66,7 +67,8 @@ export class RecordingApplicationControl implements ApplicationControl {
   }
 }
 
-export class RecordingMetricsSource implements MetricsSource {
+/** GetMetricData as the dry run sees it: recorded, answered with no datapoints. */
+export class RecordingCloudWatch implements CloudWatchApi {
   constructor(private readonly recorder: CallRecorder) {}
 
   async getMetricData(input: GetMetricDataCommandInput) {

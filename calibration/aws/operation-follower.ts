@@ -5,7 +5,7 @@
  * returned no OperationId, the newest UpdateApplication operation since the call is found with
  * ListApplicationOperations.
  */
-import type { KinesisAnalyticsApi } from '../aws-api';
+import type { KinesisAnalyticsApi } from '../../core/aws-api';
 import type { ApplicationControl, ApplicationState, ApplicationStatus, ParallelismSettings } from '../ports';
 
 export class UpdateFailedError extends Error {

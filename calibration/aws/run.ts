@@ -14,14 +14,15 @@
  */
 import { summary } from '../report/summary';
 import { join } from 'node:path';
-import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../aws-api';
+import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../../core/aws-api';
 import { KinesisAnalyticsApplicationControl } from '../adapters/application-control';
-import { CloudWatchMetricsSource } from '../adapters/metrics-source';
+import { CloudWatchMetricsSource } from '../adapters/cloudwatch-metrics';
 import { createAwsApis, destroyAwsApis } from '../adapters/sdk-clients';
 import { KinesisStreamInfo } from '../adapters/stream-info';
-import { CalibrationAbortedError, calibrate, type CalibrationHooks, type CalibrationOptions, type CalibrationPorts, type CalibrationState } from '../calibrate';
-import { CliError } from '../cli/errors';
-import { Progress } from '../cli/progress';
+import { CalibrationAbortedError, calibrate, type CalibrationHooks, type CalibrationOptions, type CalibrationState } from '../calibrate';
+import type { CalibrationPorts } from '../ports';
+import { InterruptedError } from '../../core/errors';
+import { Progress } from '../../core/progress';
 import type { ApplicationControl, Clock, LoadDriver } from '../ports';
 import { DEFAULT_PRICING, writeReportFiles } from '../report';
 import { formatConfiguration, formatLag } from '../report/format';
@@ -32,16 +33,16 @@ import { GeneratorLoadDriver } from '../../simulator/load-driver';
 import { KinesisProducer } from '../../simulator/producers/kinesis-producer';
 import { ApplicationNotRunningError } from './aws-errors';
 import {
-  CallRecorder, formatPlan, InstantClock, plannedFollowUps, RecordingApplicationControl, RecordingLoadDriver, RecordingMetricsSource,
+  CallRecorder, formatPlan, InstantClock, plannedFollowUps, RecordingApplicationControl, RecordingLoadDriver, RecordingCloudWatch,
 } from './dry-run';
 import { OperationFollower } from './operation-follower';
 import { RetryingApplicationControl } from './retrying-control';
 import { resolveAwsSettings, type AwsCalibrationArgs, type AwsRunSettings } from './settings';
 import { SpendGuard } from './spend-guard';
-import { kpusFor } from '../algorithm/capacity-model';
+import { kpusFor } from '../../core/managed-flink';
 import { checkResumable, readStateFile, writeStateFile } from './state-file';
 import { StatusWatch } from './status-watch';
-import { SystemClock } from './system-clock';
+import { SystemClock } from '../../core/clock';
 
 export type { AwsCalibrationArgs } from './settings';
 
@@ -143,6 +144,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     );
 
     const recorder = new CallRecorder();
+    const scope = { application: settings.application, stream: settings.stream };
     let control: ApplicationControl;
     let ports: CalibrationPorts;
     const dryRunControl = settings.dryRun
@@ -152,7 +154,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       : undefined;
     if (dryRunControl) {
       control = dryRunControl;
-      ports = { control, metrics: new RecordingMetricsSource(recorder), stream, load: new RecordingLoadDriver(recorder, settings.stream), clock };
+      ports = { control, metrics: new CloudWatchMetricsSource(new RecordingCloudWatch(recorder), scope), stream, load: new RecordingLoadDriver(recorder, settings.stream), clock };
     } else {
       const guarded = new SpendGuard(new OperationFollower(retrying, apis.kinesisAnalytics, settings.application, () => clock.now()), clock, {
         maxKpu: settings.maxKpu, maxCostUsd: settings.maxCostUsd, kpuHourUsd: DEFAULT_PRICING.kpuHourUsd, spentKpuSeconds: resume?.kpuSeconds,
@@ -165,7 +167,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
         controller.abort(new ApplicationNotRunningError(state.name, state.status, 'it left RUNNING during the calibration'));
       }, (deps.pollSeconds ?? 15) * 1000);
       const load = (deps.createLoadDriver ?? awsLoadDriver)(settings, clock);
-      ports = { control, metrics: new CloudWatchMetricsSource(apis.cloudWatch), stream, load, clock };
+      ports = { control, metrics: new CloudWatchMetricsSource(apis.cloudWatch, scope), stream, load, clock };
     }
 
     const options: CalibrationOptions = {
@@ -232,12 +234,10 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     if (finalReport.verdict === 'aborted') {
       const resumeHint = `resume with --resume ${statePath}`;
       // calibrate()'s own failure message already says what happened and whether the original is back.
-      if (failure) throw new CliError(`${failure.message}; ${resumeHint}`, 1);
+      if (failure) throw new Error(`${failure.message}; ${resumeHint}`);
       const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? controller.signal.reason) : finalReport.explanation ?? 'the run stopped early';
-      throw new CliError(
-        `calibration aborted: ${reason}; the original configuration ${finalReport.restoredOriginal ? 'was restored' : 'was NOT restored: check the application'}; ${resumeHint}`,
-        interrupts > 0 ? 130 : 1,
-      );
+      const message = `calibration aborted: ${reason}; the original configuration ${finalReport.restoredOriginal ? 'was restored' : 'was NOT restored: check the application'}; ${resumeHint}`;
+      throw interrupts > 0 ? new InterruptedError(message) : new Error(message);
     }
     return { report: finalReport, files };
   } finally {

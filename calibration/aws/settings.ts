@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Slo } from '../report-types';
-import { ValidationError } from '../../simulator/validation';
+import { ValidationError } from '../../core/validation';
 import { endpointUrlProblem } from '../../simulator/kinesis-client';
 import { GeneratedRecords } from '../../simulator/records';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';

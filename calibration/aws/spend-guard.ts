@@ -6,7 +6,7 @@
  * the original configuration). Restoring the original is always allowed: it is what ends the spending.
  */
 import type { ApplicationControl, ApplicationState, ApplicationStatus, Clock, ParallelismSettings } from '../ports';
-import { kpusFor } from '../algorithm/capacity-model';
+import { kpusFor } from '../../core/managed-flink';
 import { BudgetExceededError } from './aws-errors';
 
 export interface SpendLimits {

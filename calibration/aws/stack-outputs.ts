@@ -4,7 +4,7 @@
  * of the same keys, and `terraform output -json` ({ "stream_name": { "value": "..." } }).
  */
 import { readFile } from 'node:fs/promises';
-import { CliError } from '../cli/errors';
+import { InputError } from '../../core/errors';
 
 export const OUTPUT_NAMES = [
   'region', 'stream_name', 'stream_arn', 'application_name', 'application_arn', 'alerts_stream_name', 'results_bucket',
@@ -28,14 +28,14 @@ function flatten(values: Record<string, unknown>): StackOutputs {
 const hasOutputs = (v: Record<string, unknown>) => OUTPUT_NAMES.some((n) => n in v);
 
 export function parseStackOutputs(json: unknown, file: string): StackOutputs {
-  if (!isObject(json)) throw new CliError(`--from-outputs ${file}: expected a JSON object of stack outputs`);
+  if (!isObject(json)) throw new InputError(`--from-outputs ${file}: expected a JSON object of stack outputs`);
   if (hasOutputs(json)) return flatten(json);
   const stacks = Object.entries(json).filter(([, v]) => isObject(v) && hasOutputs(v as Record<string, unknown>));
   if (stacks.length === 0) {
-    throw new CliError(`--from-outputs ${file}: no stack outputs found (expected keys like application_name, stream_name; write the file with \`cdktf output --outputs-file\`)`);
+    throw new InputError(`--from-outputs ${file}: no stack outputs found (expected keys like application_name, stream_name; write the file with \`cdktf output --outputs-file\`)`);
   }
   if (stacks.length > 1) {
-    throw new CliError(`--from-outputs ${file}: outputs of several stacks (${stacks.map(([k]) => k).join(', ')}); keep one or pass --app and --stream`);
+    throw new InputError(`--from-outputs ${file}: outputs of several stacks (${stacks.map(([k]) => k).join(', ')}); keep one or pass --app and --stream`);
   }
   return flatten(stacks[0][1] as Record<string, unknown>);
 }
@@ -45,12 +45,12 @@ export async function readStackOutputs(file: string): Promise<StackOutputs> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new CliError(`--from-outputs ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    throw new InputError(`--from-outputs ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
   }
   try {
     return parseStackOutputs(JSON.parse(text), file);
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`--from-outputs ${file}: not valid JSON: ${(err as Error).message}`);
+    if (err instanceof InputError) throw err;
+    throw new InputError(`--from-outputs ${file}: not valid JSON: ${(err as Error).message}`);
   }
 }

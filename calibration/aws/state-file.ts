@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { CalibrationState } from '../calibrate';
-import { CliError } from '../cli/errors';
+import { InputError } from '../../core/errors';
 import { writeFileAtomically } from '../report/atomic-write';
-import { formatIssues, ValidationError } from '../../simulator/validation';
+import { formatIssues, ValidationError } from '../../core/validation';
 
 export const STATE_KIND = 'kpufit-calibration-state';
 
@@ -52,13 +52,13 @@ export async function readStateFile(path: string): Promise<StateFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new CliError(`--resume ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    throw new InputError(`--resume ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new CliError(`--resume ${path}: not valid JSON: ${(err as Error).message}`);
+    throw new InputError(`--resume ${path}: not valid JSON: ${(err as Error).message}`);
   }
   const parsed = stateFileSchema.safeParse(json);
   if (!parsed.success) {

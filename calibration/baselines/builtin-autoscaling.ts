@@ -7,7 +7,7 @@
  */
 import { Twin, type Scenario } from '../../simulator/twin';
 import { MetricsCollector } from '../algorithm/metrics-collector';
-import { kpusFor } from '../algorithm/capacity-model';
+import { kpusFor } from '../../core/managed-flink';
 import type { AutoscalingComparison } from '../report-types';
 import { twinPorts } from '../adapters/twin-ports';
 
@@ -27,7 +27,7 @@ export async function runBuiltInAutoscaling(scenario: Scenario, options: BuiltIn
   const twin = Twin.fromScenario(scenario, { autoScalingEnabled: true });
   const ports = twinPorts(twin, scenario);
   const startMs = ports.clock.now();
-  const collector = new MetricsCollector(ports.metrics, scenario.application, scenario.stream.name, startMs);
+  const collector = new MetricsCollector(ports.metrics, startMs);
   await ports.load.start({ profile: scenario.load.profile, recordBytes: scenario.load.recordBytes });
 
   let withinSince: number | null = null;

@@ -3,9 +3,9 @@
  * configuration, look at millisBehindLatest, double Parallelism (ParallelismPerKPU unchanged) until the
  * lag stays within the SLO. No model: every step is a full-length trial and an update.
  */
-import type { CalibrationPorts } from '../calibrate';
+import type { CalibrationPorts } from '../ports';
 import type { Configuration, Slo } from '../report-types';
-import { kpusFor } from '../algorithm/capacity-model';
+import { kpusFor } from '../../core/managed-flink';
 import { MetricsCollector } from '../algorithm/metrics-collector';
 import { lagSlope } from '../algorithm/trial-evaluator';
 
@@ -33,7 +33,7 @@ export async function doublingSearch(ports: CalibrationPorts, options: DoublingS
   const trialSeconds = options.trialSeconds ?? 600;
   const { control, clock } = ports;
   const startMs = clock.now();
-  const collector = new MetricsCollector(ports.metrics, options.application, options.stream, startMs);
+  const collector = new MetricsCollector(ports.metrics, startMs);
   let app = await control.describe();
   let parallelism = app.parallelism;
   const perKpu = app.parallelismPerKpu;

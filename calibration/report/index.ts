@@ -13,7 +13,7 @@ export { renderHtml } from './html';
 export { renderMarkdown } from './markdown';
 export { renderTrialsCsv } from './csv';
 export { parseReport, readReportFile } from './schema';
-export { costOf, DEFAULT_PRICING } from './cost';
+export { costOf, DEFAULT_PRICING } from '../../core/pricing';
 
 export function renderReportJson(report: CalibrationReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseOrThrow, ValidationError } from '../../simulator/validation';
+import { parseOrThrow, ValidationError } from '../../core/validation';
 import type { CalibrationReport } from '../report-types';
 
 const count = z.number().int().nonnegative();

@@ -4,7 +4,8 @@
  */
 import type { CalibrationReport, Trial } from '../report-types';
 import { updateApplicationCommand, updateShardCountCommand, stackConfigSnippet } from './apply-snippets';
-import { costOf, DEFAULT_PRICING, HOURS_PER_MONTH, STORAGE_GB_PER_KPU } from './cost';
+import { costOf, DEFAULT_PRICING, HOURS_PER_MONTH } from '../../core/pricing';
+import { STORAGE_GB_PER_KPU } from '../../core/aws-facts';
 import { formatConfiguration, formatDuration, formatLag, formatNumber, formatUsd } from './format';
 
 export interface Table {

@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { CliError, runCommand } from '../../calibration/cli/errors';
+import { InputError } from '../../core/errors';
+import { runCommand } from '../../calibration/cli/errors';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
 import { feed, type FeedCounts } from './feeder';
 import { counter, millisBehindLatest } from './flink-rest';
@@ -29,7 +30,7 @@ interface RunArgs {
 
 function positiveInt(flag: string, value: number, max: number, allowZero = false): number {
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > max) {
-    throw new CliError(`--${flag}: must be an integer from ${allowZero ? 0 : 1} to ${max}, got ${value}`);
+    throw new InputError(`--${flag}: must be an integer from ${allowZero ? 0 : 1} to ${max}, got ${value}`);
   }
   return value;
 }
@@ -38,7 +39,7 @@ function jobOverrides(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new CliError(`--set: expected key=value for a Job property, got '${pair}'`);
+    if (eq <= 0) throw new InputError(`--set: expected key=value for a Job property, got '${pair}'`);
     out[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return out;
@@ -46,7 +47,7 @@ function jobOverrides(pairs: string[]): Record<string, string> {
 
 async function run(args: RunArgs): Promise<void> {
   if (!(WORKLOAD_NAMES as readonly string[]).includes(args.workload)) {
-    throw new CliError(`--workload: must be one of ${WORKLOAD_NAMES.join(', ')}, got '${args.workload}'`);
+    throw new InputError(`--workload: must be one of ${WORKLOAD_NAMES.join(', ')}, got '${args.workload}'`);
   }
   const workload = args.workload as WorkloadName;
   const rate = positiveInt('rate', args.rate, 5000);
@@ -58,7 +59,7 @@ async function run(args: RunArgs): Promise<void> {
   try {
     assertJarBuilt();
   } catch (e) {
-    throw new CliError((e as Error).message);
+    throw new InputError((e as Error).message);
   }
   const outDir = resolve(args.out ?? resolve(__dirname, '..', '..', 'flink-app', 'target', 'local', workload));
   const stop = new AbortController();

@@ -5,7 +5,7 @@
  * with nothing behind them.
  */
 import type { PutRecordsOutput, PutRecordsRequestEntry, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
-import type { KinesisApi } from '../../calibration/aws-api';
+import type { KinesisApi } from '../../core/aws-api';
 
 /** A record on its way to the stream: the JSON line and its partition key. */
 export interface SinkRecord {

@@ -7,15 +7,15 @@
  * null sink (null target).
  */
 import type { PutRecordsOutput } from '@aws-sdk/client-kinesis';
-import type { KinesisApi } from '../../calibration/aws-api';
-import type { Clock } from '../../calibration/ports';
+import type { KinesisApi } from '../../core/aws-api';
+import type { Clock } from '../../core/clock';
 import type { OutRecord } from '../records';
 import { DEFAULT_BACKOFF, fullJitterDelay, type BackoffOptions } from './backoff';
 import { kinesisSink, type BatchSink } from './batch-sink';
 import type { DeadLetter, DeadLetterSink } from './dead-letter';
 import { isRetryableCallError, isRetryableRecordError, isThrottling } from './kinesis-errors';
 import { LatencyHistogram } from './latency';
-import { Prng } from '../prng';
+import { Prng } from '../../core/prng';
 import type { Producer, ProducerStats } from './producer';
 
 /** PutRecords service limits. */

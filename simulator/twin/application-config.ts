@@ -5,7 +5,8 @@
  * metrics are a handful of multiplications instead of a loop over P subtasks.
  */
 import type { JobParameters } from './scenario';
-import { capacity, cpuMsPerRecordShared, heapUtilization, hotSubtaskShare, kpusFor, type Config } from './model';
+import { capacity, cpuMsPerRecordShared, heapUtilization, hotSubtaskShare, type Config } from './model';
+import { kpusFor } from '../../core/managed-flink';
 
 /** `count` identical members, each getting `share` of the consumed records at `msPerRecord`. */
 export interface Group {

@@ -4,9 +4,10 @@
  * A minute's datapoint appears once the simulated clock has passed that minute.
  */
 import type { Dimension, GetMetricDataInput, GetMetricDataOutput, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import type { CloudWatchApi } from '../../calibration/aws-api';
+import type { CloudWatchApi } from '../../core/aws-api';
 import { awsError } from './aws-errors';
-import { METRIC_DEFINITIONS, STATISTICS, statisticOf, type DimensionSet, type Statistic } from './metrics-store';
+import { METRIC_DEFINITIONS, STATISTICS, statisticOf, type Statistic } from './metrics-store';
+import { metricDimensions } from '../../core/metric-catalogue';
 import { TWIN_EPOCH_MS, type Simulation } from './simulation';
 
 const MAX_QUERIES = 500;
@@ -15,10 +16,6 @@ const DEFAULT_MAX_DATAPOINTS = 100800;
 /** CloudWatch's Id rule: starts with a lowercase letter; letters, digits and underscores. */
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
 
-/** millisBehindLatest's Id dimension: the stream name with '-' replaced by '_'. */
-export function inputId(streamName: string): string {
-  return streamName.replace(/-/g, '_');
-}
 
 export class TwinCloudWatch implements CloudWatchApi {
   readonly #sim: Simulation;
@@ -118,14 +115,10 @@ export class TwinCloudWatch implements CloudWatchApi {
   /** The metric a query names, or -1 (CloudWatch answers an unknown metric with no datapoints). */
   #metricId(namespace: string | undefined, name: string | undefined, dimensions: Dimension[]): number {
     const sim = this.#sim;
-    const expected: Record<DimensionSet, Record<string, string>> = {
-      application: { Application: sim.scenario.application },
-      'application-input': { Id: inputId(sim.scenario.stream.name), Application: sim.scenario.application, Flow: 'Input' },
-      stream: { StreamName: sim.scenario.stream.name },
-    };
+    const scope = { application: sim.scenario.application, stream: sim.scenario.stream.name };
     const index = METRIC_DEFINITIONS.findIndex((d) => d.namespace === namespace && d.name === name);
     if (index < 0) return -1;
-    const want = expected[METRIC_DEFINITIONS[index].dimensions];
+    const want = metricDimensions(METRIC_DEFINITIONS[index], scope);
     const given = new Map(dimensions.map((d) => [d.Name, d.Value]));
     if (given.size !== dimensions.length || given.size !== Object.keys(want).length) return -1;
     for (const [k, v] of Object.entries(want)) if (given.get(k) !== v) return -1;

@@ -3,12 +3,11 @@ export { parseScenario, loadScenario, scenarioSchema, type Scenario, type JobPar
 export { Twin, type TwinOptions, type ProducerStats } from './twin';
 export { createTwinLoadDriver } from './load-driver';
 export {
-  capacity, subtaskRate, cpuMsPerRecordShared, hotSubtaskShare, kpusFor, updateDowntimeSeconds, heapUtilization,
-  shardWriteLimit, hottestShardShare, streamFit, billedKpus, costPerHourUsd, requiredCapacity, assess, rightSize,
+  capacity, subtaskRate, cpuMsPerRecordShared, hotSubtaskShare, updateDowntimeSeconds, heapUtilization,
+  hottestShardShare, streamFit, costPerHourUsd, requiredCapacity, assess, rightSize,
   type Capacity, type Config, type ConfigAssessment, type Sizing, type SizingVerdict, type Bottleneck, type StreamFit,
 } from './model';
 export { TWIN_EPOCH_MS, type SecondObservation } from './simulation';
-export { inputId } from './cloudwatch';
 export { runScenario, type TwinRunResult } from './run';
 export { TwinServiceException, type AwsErrorName } from './aws-errors';
 export { AUTOSCALE_UP_CPU, AUTOSCALE_UP_MINUTES, AUTOSCALE_DOWN_CPU, AUTOSCALE_DOWN_MINUTES } from './autoscaling-policy';

@@ -8,10 +8,11 @@ import type {
   ListApplicationOperationsResponse, StartApplicationRequest, StartApplicationResponse, UpdateApplicationRequest,
   UpdateApplicationResponse,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import type { KinesisAnalyticsApi } from '../../calibration/aws-api';
-import type { ParallelismSettings } from '../../calibration/ports';
+import type { KinesisAnalyticsApi } from '../../core/aws-api';
+import type { ParallelismSettings } from '../../core/managed-flink';
 import { ACCOUNT_ID, REGION, awsError } from './aws-errors';
-import { MAX_PARALLELISM_PER_KPU, kpusFor } from './model';
+import { MAX_PARALLELISM_PER_KPU } from '../../core/aws-facts';
+import { kpusFor } from '../../core/managed-flink';
 import { TWIN_EPOCH_MS, type Operation, type Simulation } from './simulation';
 
 const PARALLELISM_PATH = 'applicationConfigurationUpdate.flinkApplicationConfigurationUpdate.parallelismConfigurationUpdate';

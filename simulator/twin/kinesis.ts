@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type {
   DescribeStreamSummaryInput, DescribeStreamSummaryOutput, PutRecordsInput, PutRecordsOutput, PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
-import type { KinesisApi } from '../../calibration/aws-api';
+import type { KinesisApi } from '../../core/aws-api';
 import { ACCOUNT_ID, REGION, awsError } from './aws-errors';
 import { TWIN_EPOCH_MS, type Simulation } from './simulation';
 

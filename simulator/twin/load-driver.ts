@@ -2,7 +2,7 @@
  * The LoadDriver port over the twin's rate-level producer: the calibrator and `kpufit load --target twin`
  * drive the twin with rates and profiles, never with record objects, so a day of load costs no memory.
  */
-import type { LoadDriver, LoadSpec, LoadStats } from '../../calibration/ports';
+import type { LoadDriver, LoadSpec, LoadStats } from '../../core/load-driver';
 import type { Twin } from './twin';
 
 export function createTwinLoadDriver(twin: Twin): LoadDriver {

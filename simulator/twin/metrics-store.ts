@@ -3,47 +3,41 @@
  * per minute, so memory grows with simulated minutes, not with samples. A minute with no sample has no
  * datapoint, as in CloudWatch.
  */
+import { METRICS, type Statistic } from '../../core/metric-catalogue';
 
-export const KINESIS_ANALYTICS = 'AWS/KinesisAnalytics';
-export const KINESIS = 'AWS/Kinesis';
+export type { Statistic };
 
-/** Which dimensions a metric is published with. */
-export type DimensionSet = 'application' | 'application-input' | 'stream';
-
-export interface MetricDefinition {
-  namespace: string;
-  name: string;
-  dimensions: DimensionSet;
-}
-
-/** Every metric of twin.md "Metrics"; the index in this list is the metric's id. */
+/**
+ * Every series the twin publishes, as the catalogue defines it; the index in this list is the metric's id
+ * inside the store.
+ */
 export const METRIC_DEFINITIONS = [
-  { namespace: KINESIS_ANALYTICS, name: 'millisBehindLatest', dimensions: 'application-input' },
-  { namespace: KINESIS_ANALYTICS, name: 'numRecordsInPerSecond', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'numRecordsOutPerSecond', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'cpuUtilization', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'containerCPUUtilization', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'busyTimeMsPerSecond', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'backPressuredTimeMsPerSecond', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'idleTimeMsPerSecond', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'heapMemoryUtilization', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'KPUs', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'downtime', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'uptime', dimensions: 'application' },
-  { namespace: KINESIS_ANALYTICS, name: 'fullRestarts', dimensions: 'application' },
-  { namespace: KINESIS, name: 'IncomingRecords', dimensions: 'stream' },
-  { namespace: KINESIS, name: 'IncomingBytes', dimensions: 'stream' },
-  { namespace: KINESIS, name: 'WriteProvisionedThroughputExceeded', dimensions: 'stream' },
-  { namespace: KINESIS, name: 'ReadProvisionedThroughputExceeded', dimensions: 'stream' },
-  { namespace: KINESIS, name: 'GetRecords.IteratorAgeMilliseconds', dimensions: 'stream' },
-] as const satisfies readonly MetricDefinition[];
+  METRICS.millisBehindLatest,
+  METRICS.numRecordsInPerSecond,
+  METRICS.numRecordsOutPerSecond,
+  METRICS.cpuUtilization,
+  METRICS.containerCPUUtilization,
+  METRICS.busyTimeMsPerSecond,
+  METRICS.backPressuredTimeMsPerSecond,
+  METRICS.idleTimeMsPerSecond,
+  METRICS.heapMemoryUtilization,
+  METRICS.KPUs,
+  METRICS.downtime,
+  METRICS.uptime,
+  METRICS.fullRestarts,
+  METRICS.IncomingRecords,
+  METRICS.IncomingBytes,
+  METRICS.WriteProvisionedThroughputExceeded,
+  METRICS.ReadProvisionedThroughputExceeded,
+  METRICS['GetRecords.IteratorAgeMilliseconds'],
+] as const;
 
-export type MetricName = (typeof METRIC_DEFINITIONS)[number]['name'];
+export type TwinMetricName = (typeof METRIC_DEFINITIONS)[number]['name'];
 
-export const M = Object.fromEntries(METRIC_DEFINITIONS.map((d, i) => [d.name, i])) as { [K in MetricName]: number };
+export const M = Object.fromEntries(METRIC_DEFINITIONS.map((d, i) => [d.name, i])) as { [K in TwinMetricName]: number };
 
 const FIELDS = 4; // sum, min, max, count
-const METRICS = METRIC_DEFINITIONS.length;
+const METRIC_COUNT = METRIC_DEFINITIONS.length;
 
 export interface Aggregate {
   sum: number;
@@ -58,8 +52,8 @@ export class MetricsStore {
   private currentMinute = 0;
 
   private static blank(): Float64Array {
-    const a = new Float64Array(METRICS * FIELDS);
-    for (let m = 0; m < METRICS; m++) {
+    const a = new Float64Array(METRIC_COUNT * FIELDS);
+    for (let m = 0; m < METRIC_COUNT; m++) {
       a[m * FIELDS + 1] = Infinity;
       a[m * FIELDS + 2] = -Infinity;
     }
@@ -118,7 +112,6 @@ export class MetricsStore {
   }
 }
 
-export type Statistic = 'Maximum' | 'Minimum' | 'Average' | 'Sum' | 'SampleCount';
 export const STATISTICS: readonly Statistic[] = ['Maximum', 'Minimum', 'Average', 'Sum', 'SampleCount'];
 
 export function statisticOf(a: Aggregate, stat: Statistic): number {

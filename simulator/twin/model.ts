@@ -4,18 +4,13 @@
  * so the what-if answers and the simulated world can never disagree.
  */
 import type { JobParameters, Scenario } from './scenario';
-import { peakRate } from '../profile';
+import { peakRate } from '../../core/rate-profile';
+import { HEAP_MB_PER_KPU, MAX_PARALLELISM_PER_KPU, shardWriteLimit, streamReadLimit } from '../../core/aws-facts';
+import { kpusFor } from '../../core/managed-flink';
+import { costOf } from '../../core/pricing';
 
-/** Kinesis per-shard limits and the KPU's heap (AWS documentation). */
-export const SHARD_WRITE_RECORDS_PER_SECOND = 1000;
-export const SHARD_WRITE_BYTES_PER_SECOND = 1048576;
-export const SHARD_READ_BYTES_PER_SECOND = 2097152;
-export const SHARD_READ_RECORDS_PER_SECOND = 50000;
-export const HEAP_MB_PER_KPU = 3072;
+/** Above this heap utilization the job runs out of memory (the twin's OOM threshold). */
 export const OOM_HEAP_UTILIZATION = 0.95;
-export const MAX_PARALLELISM_PER_KPU = 8;
-export const STORAGE_GB_PER_KPU = 50;
-export const HOURS_PER_MONTH = 730;
 
 export interface Config {
   parallelism: number;
@@ -34,10 +29,6 @@ export interface Capacity {
   /** μ = min(C, H, R), noise-free. */
   recordsPerSecond: number;
   bottleneck: Bottleneck;
-}
-
-export function kpusFor(parallelism: number, parallelismPerKpu: number): number {
-  return Math.ceil(parallelism / parallelismPerKpu);
 }
 
 /** c_j: CPU ms per record when j subtasks share one KPU's vCPU. */
@@ -68,7 +59,7 @@ export function capacity(
   const rest = p - full * k;
   const computeBound = full * k * subtaskRate(job, k) + (rest > 0 ? rest * subtaskRate(job, rest) : 0);
   const hotKeyBound = subtaskRate(job, full >= 1 ? k : rest) / hotSubtaskShare(job.hotKeyShare, p);
-  const sourceBound = shards * Math.min(SHARD_READ_BYTES_PER_SECOND / recordBytes, SHARD_READ_RECORDS_PER_SECOND);
+  const sourceBound = streamReadLimit(shards, recordBytes);
   const recordsPerSecond = Math.min(computeBound, hotKeyBound, sourceBound);
   const bottleneck: Bottleneck =
     recordsPerSecond === computeBound ? 'compute' : recordsPerSecond === hotKeyBound ? 'hot-key' : 'source';
@@ -83,11 +74,6 @@ export function updateDowntimeSeconds(job: Pick<JobParameters, 'restartSeconds' 
 /** Heap per KPU as a fraction of the 3 GB heap: (baseHeapMb + stateMb / n) / 3072. */
 export function heapUtilization(job: Pick<JobParameters, 'baseHeapMb' | 'stateMb'>, kpus: number): number {
   return (job.baseHeapMb + job.stateMb / kpus) / HEAP_MB_PER_KPU;
-}
-
-/** Records/s one shard accepts: L = min(1000, 1 MiB / b). */
-export function shardWriteLimit(recordBytes: number): number {
-  return Math.min(SHARD_WRITE_RECORDS_PER_SECOND, SHARD_WRITE_BYTES_PER_SECOND / recordBytes);
 }
 
 /** Share of the offered load the hottest shard gets: hs + (1 - hs) / S; the others get (1 - hs) / S each. */
@@ -111,14 +97,9 @@ export function streamFit(rate: number, shards: number, shardSkew: number, recor
   return { accepts, requiredShards: accepts ? shards : required };
 }
 
-/** Billed KPUs: the application's n plus one orchestration KPU. */
-export function billedKpus(kpus: number): number {
-  return kpus + 1;
-}
-
 /** $ per hour of a running application: (n + 1) KPU-hours plus 50 GB of running storage per KPU. */
 export function costPerHourUsd(kpus: number, pricing: Scenario['pricing']): number {
-  return billedKpus(kpus) * pricing.kpuHourUsd + (kpus * STORAGE_GB_PER_KPU * pricing.storageGbMonthUsd) / HOURS_PER_MONTH;
+  return costOf(kpus, pricing).perHourUsd;
 }
 
 /** The capacity a configuration must have at peak λ: λ · max(1 / targetUtilization, 1 + D / catchUpSeconds). */

@@ -2,7 +2,8 @@
  * `kpufit twin run`: one configuration on the twin for a while (contracts.md "kpufit twin run --json").
  * Starts RUNNING at the given configuration with an empty backlog and the scenario's load from second 0.
  */
-import { assess, costPerHourUsd, heapUtilization, kpusFor, round, type Config } from './model';
+import { assess, costPerHourUsd, heapUtilization, round, type Config } from './model';
+import { kpusFor } from '../../core/managed-flink';
 import type { Scenario } from './scenario';
 import { Twin } from './twin';
 

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { rateProfileSchema } from '../profile-schema';
-import { ValidationError, parseOrThrow } from '../validation';
+import { rateProfileSchema } from '../../core/rate-profile-schema';
+import { ValidationError, parseOrThrow } from '../../core/validation';
 
 const requiredOr = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;

@@ -5,12 +5,13 @@
  * (kinesis-analytics.ts, cloudwatch.ts, kinesis.ts) are views over this object; it holds the job
  * parameters, which never leave it.
  */
-import type { ApplicationStatus, ParallelismSettings } from '../../calibration/ports';
-import { Prng } from '../prng';
-import { rateAt, type RateProfile } from '../profile';
+import type { ApplicationStatus, ParallelismSettings } from '../../core/managed-flink';
+import { Prng } from '../../core/prng';
+import { rateAt, type RateProfile } from '../../core/rate-profile';
 import { runningConfig, type RunningConfig } from './application-config';
 import { AutoscalingPolicy } from './autoscaling-policy';
-import { OOM_HEAP_UTILIZATION, billedKpus, updateDowntimeSeconds, type Config } from './model';
+import { OOM_HEAP_UTILIZATION, updateDowntimeSeconds, type Config } from './model';
+import { billedKpus } from '../../core/pricing';
 import { M, MetricsStore } from './metrics-store';
 import type { Scenario } from './scenario';
 import { DUST, SimulatedStream } from './stream';

@@ -5,8 +5,8 @@
  */
 import {
   SHARD_READ_BYTES_PER_SECOND, SHARD_READ_RECORDS_PER_SECOND, SHARD_WRITE_BYTES_PER_SECOND, SHARD_WRITE_RECORDS_PER_SECOND,
-  hottestShardShare,
-} from './model';
+} from '../../core/aws-facts';
+import { hottestShardShare } from './model';
 import { ShardBacklog } from './shard-backlog';
 
 /** Below this many records a retry backlog or a FIFO counts as empty (proportional shares leave float dust). */

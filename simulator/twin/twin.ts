@@ -3,9 +3,9 @@
  * metrics, reachable only through AWS-shaped ports (kinesisAnalytics, cloudWatch, kinesis, clock). The
  * scenario's job parameters stay inside the simulation; nothing on these ports reveals them.
  */
-import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../../calibration/aws-api';
-import type { Clock } from '../../calibration/ports';
-import type { RateProfile } from '../profile';
+import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../../core/aws-api';
+import type { Clock } from '../../core/clock';
+import type { RateProfile } from '../../core/rate-profile';
 import { TwinCloudWatch } from './cloudwatch';
 import { TwinKinesis } from './kinesis';
 import { TwinKinesisAnalytics } from './kinesis-analytics';

@@ -2,7 +2,7 @@
  * Shoppers on a web shop: a pool of concurrent sessions, each walking a small funnel (view, click,
  * search, add to cart, purchase) so that referrers, carts and purchases hang together like real sessions.
  */
-import { cumulativeWeights, Prng } from '../prng';
+import { cumulativeWeights, Prng } from '../../core/prng';
 import { CLICK_EVENT_TYPES, DEVICE_TYPES, type ClickstreamEvent } from '../event-schemas';
 import { IsoTimestamps, round, type GeneratedEvent, type Workload, type WorkloadOptions } from './workload';
 

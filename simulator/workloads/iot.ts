@@ -2,7 +2,7 @@
  * A fleet of industrial sensors: each device measures one quantity around its own baseline, and a
  * configurable share of readings crosses the alert threshold the Flink job watches for.
  */
-import { Prng } from '../prng';
+import { Prng } from '../../core/prng';
 import { ANOMALY_THRESHOLDS, SENSOR_TYPES, SENSOR_UNITS, type IotEvent } from '../event-schemas';
 import { IsoTimestamps, round, type GeneratedEvent, type Workload, type WorkloadOptions } from './workload';
 

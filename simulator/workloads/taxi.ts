@@ -3,7 +3,7 @@
  * the public TLC dataset's snake_case fields. Pickups cluster around Manhattan hotspots and the boroughs;
  * a share of trips go to JFK or LaGuardia with the flat fare and tolls those trips carry.
  */
-import { cumulativeWeights, Prng } from '../prng';
+import { cumulativeWeights, Prng } from '../../core/prng';
 import type { TaxiEvent } from '../event-schemas';
 import { clamp, IsoTimestamps, round, type GeneratedEvent, type Workload, type WorkloadOptions } from './workload';
 

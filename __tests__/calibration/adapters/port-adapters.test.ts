@@ -5,10 +5,9 @@
  */
 import type { DescribeApplicationResponse, UpdateApplicationRequest } from '@aws-sdk/client-kinesis-analytics-v2';
 import { KinesisAnalyticsApplicationControl, UnexpectedStatusError, WaitTimeoutError } from '../../../calibration/adapters/application-control';
-import { CloudWatchMetricsSource } from '../../../calibration/adapters/metrics-source';
 import { KinesisStreamInfo } from '../../../calibration/adapters/stream-info';
-import type { KinesisAnalyticsApi } from '../../../calibration/aws-api';
-import type { Clock } from '../../../calibration/ports';
+import type { KinesisAnalyticsApi } from '../../../core/aws-api';
+import type { Clock } from '../../../core/clock';
 
 function fakeClock(): Clock & { slept: number[] } {
   let now = 0;
@@ -79,7 +78,7 @@ describe('ApplicationControl over KinesisAnalyticsApi', () => {
   });
 });
 
-describe('StreamInfo over DescribeStreamSummary and MetricsSource over GetMetricData', () => {
+describe('StreamInfo over DescribeStreamSummary', () => {
   it('reads the open shard count and capacity mode', async () => {
     const info = new KinesisStreamInfo({
       describeStreamSummary: async (input) => ({
@@ -88,13 +87,5 @@ describe('StreamInfo over DescribeStreamSummary and MetricsSource over GetMetric
       putRecords: async () => ({ Records: [] }),
     }, 'taxi-trips');
     expect(await info.describe()).toEqual({ streamName: 'taxi-trips', streamArn: 'arn:s', mode: 'ON_DEMAND', openShardCount: 6 });
-  });
-
-  it('passes GetMetricData requests through unchanged', async () => {
-    const seen: unknown[] = [];
-    const source = new CloudWatchMetricsSource({ getMetricData: async (input) => { seen.push(input); return { MetricDataResults: [] }; } });
-    const input = { MetricDataQueries: [{ Id: 'a' }], StartTime: new Date(0), EndTime: new Date(60000) };
-    await source.getMetricData(input);
-    expect(seen).toEqual([input]);
   });
 });

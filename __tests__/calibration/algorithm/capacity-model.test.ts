@@ -1,4 +1,6 @@
-import { capacity, heapUtilization, kpusFor, requiredCapacity, shardWriteLimit, sourceBound, subtaskRate, type JobEstimate } from '../../../calibration/algorithm/capacity-model';
+import { capacity, heapUtilization, requiredCapacity, subtaskRate, type JobEstimate } from '../../../calibration/algorithm/capacity-model';
+import { kpusFor } from '../../../core/managed-flink';
+import { shardWriteLimit, streamReadLimit } from '../../../core/aws-facts';
 
 const job = (cpu: number, w: number, gamma = 0.02, h = 0): JobEstimate => ({
   cpuMsPerRecord: (j) => cpu * (1 + gamma * (j - 1)), ioWaitMsPerRecord: w, hotKeyShare: h,
@@ -35,9 +37,9 @@ describe('capacity model (twin.md section 2 on estimated parameters)', () => {
   });
 
   it('the stream bounds reads at S min(2 MiB / b, 50000) and writes at min(1000, 1 MiB / b) per shard', () => {
-    expect(sourceBound(4, 500)).toBeCloseTo(4 * 4194.304, 3);
-    expect(sourceBound(2, 10)).toBe(100000);
-    expect(capacity(job(0.2, 0.3), 10, 2, sourceBound(4, 500)).bottleneck).toBe('source');
+    expect(streamReadLimit(4, 500)).toBeCloseTo(4 * 4194.304, 3);
+    expect(streamReadLimit(2, 10)).toBe(100000);
+    expect(capacity(job(0.2, 0.3), 10, 2, streamReadLimit(4, 500)).bottleneck).toBe('source');
     expect(shardWriteLimit(400)).toBe(1000);
     expect(shardWriteLimit(2048)).toBe(512);
   });

@@ -1,7 +1,8 @@
 import { assessTrial, configurationsWith, decide, type DecisionInput } from '../../../calibration/algorithm/decision';
 import { fitModel } from '../../../calibration/algorithm/model-fitter';
 import { algorithmOptions } from '../../../calibration/algorithm/options';
-import { capacity, sourceBound } from '../../../calibration/algorithm/capacity-model';
+import { capacity } from '../../../calibration/algorithm/capacity-model';
+import { streamReadLimit } from '../../../core/aws-facts';
 import { estimateOf, observe, type FakeJob } from './samples';
 
 const slo = { maxLagMs: 60000, catchUpSeconds: 600, targetUtilization: 0.8, maxHeapUtilization: 0.9 };
@@ -69,7 +70,7 @@ describe('decision', () => {
     // A peak of 0.8 μ(16, 8) needs exactly the capacity 16/8 has.
     const obs = observe(taxi, 16, 8, 6000, { update: true });
     const fit = fitModel([obs], options);
-    const peak = capacity(estimateOf(taxi), 16, 8, sourceBound(8, 400)).recordsPerSecond * 0.8;
+    const peak = capacity(estimateOf(taxi), 16, 8, streamReadLimit(8, 400)).recordsPerSecond * 0.8;
     expect(assessTrial(obs, fit, { peak, slo, options }, false).verdict).toBe('inconclusive');
     expect(assessTrial(obs, fit, { peak, slo, options }, true).verdict).toBe('fail');
   });

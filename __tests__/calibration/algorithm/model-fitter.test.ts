@@ -1,10 +1,11 @@
 import { fitModel, jobAt, predictCapacity, trialCapacity } from '../../../calibration/algorithm/model-fitter';
-import { capacity, sourceBound } from '../../../calibration/algorithm/capacity-model';
+import { capacity } from '../../../calibration/algorithm/capacity-model';
+import { streamReadLimit } from '../../../core/aws-facts';
 import { algorithmOptions } from '../../../calibration/algorithm/options';
 import { estimateOf, observe, type FakeJob } from './samples';
 
 const options = algorithmOptions();
-const R = sourceBound(8, 400);
+const R = streamReadLimit(8, 400);
 const taxi: FakeJob = { cpu: 0.1, w: 2, gamma: 0.02, h: 0, baseHeapMb: 600, stateMb: 500, downtimeSeconds: 40 };
 
 describe('model fitting', () => {

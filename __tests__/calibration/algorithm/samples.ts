@@ -3,7 +3,9 @@
  * unit tests of the evaluator, the fitter and the decision without a twin.
  */
 import type { MinuteSample, TrialObservation } from '../../../calibration/algorithm/observation';
-import { capacity, kpusFor, sourceBound, type JobEstimate } from '../../../calibration/algorithm/capacity-model';
+import { capacity, type JobEstimate } from '../../../calibration/algorithm/capacity-model';
+import { kpusFor } from '../../../core/managed-flink';
+import { streamReadLimit } from '../../../core/aws-facts';
 import { evaluateTrial } from '../../../calibration/algorithm/trial-evaluator';
 
 export interface FakeJob {
@@ -45,7 +47,7 @@ export function minute(j: FakeJob, p: number, k: number, index: number, consumed
 export function observe(j: FakeJob, p: number, k: number, offered: number, opts: { minutes?: number; shards?: number; recordBytes?: number; update?: boolean } = {}): TrialObservation {
   const shards = opts.shards ?? 8;
   const recordBytes = opts.recordBytes ?? 400;
-  const mu = capacity(estimateOf(j), p, k, sourceBound(shards, recordBytes)).recordsPerSecond;
+  const mu = capacity(estimateOf(j), p, k, streamReadLimit(shards, recordBytes)).recordsPerSecond;
   const backlogged = mu < offered;
   const samples = Array.from({ length: opts.minutes ?? 3 }, (_, i) => minute(j, p, k, i, backlogged ? mu : offered, backlogged));
   if (opts.update) samples.unshift({ ...samples[0], second: -60, startMs: -60000, downtimeMaxMs: j.downtimeSeconds * 1000, consumed: null, lagMaxMs: null, lagAvgMs: null, lagMinMs: null });

@@ -20,7 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { cloudWatchApi, createSdkClients, kinesisAnalyticsApi, kinesisApi } from '../../../calibration/adapters/sdk-clients';
 import { awsLoadDriver, runAwsCalibration } from '../../../calibration/aws/run';
 import { resolveAwsSettings } from '../../../calibration/aws/settings';
-import { SystemClock } from '../../../calibration/aws/system-clock';
+import { SystemClock } from '../../../core/clock';
 import { createTwinLoadDriver, parseScenario, Twin } from '../../../simulator/twin';
 import { startKinesisLocal, type KinesisLocal } from '../../simulator/helpers/kinesis-local';
 import { MetricsBridge } from './helpers/metrics-bridge';

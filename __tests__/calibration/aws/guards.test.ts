@@ -1,11 +1,12 @@
 /** The decorators that keep a live calibration within bounds, each on its own with a scripted application. */
-import type { ApplicationControl, ApplicationState, ParallelismSettings } from '../../../calibration/ports';
+import type { ApplicationControl, ApplicationState } from '../../../calibration/ports';
+import type { ParallelismSettings } from '../../../core/managed-flink';
 import { BudgetExceededError } from '../../../calibration/aws/aws-errors';
 import { OperationFollower, UpdateFailedError } from '../../../calibration/aws/operation-follower';
 import { SpendGuard } from '../../../calibration/aws/spend-guard';
 import { StatusWatch } from '../../../calibration/aws/status-watch';
-import { SystemClock } from '../../../calibration/aws/system-clock';
-import type { KinesisAnalyticsApi } from '../../../calibration/aws-api';
+import { SystemClock } from '../../../core/clock';
+import type { KinesisAnalyticsApi } from '../../../core/aws-api';
 
 class ManualClock {
   ms = 0;

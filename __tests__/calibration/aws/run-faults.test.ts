@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAwsCalibration, type AwsCalibrationArgs } from '../../../calibration/aws/run';
-import { CliError } from '../../../calibration/cli/errors';
+import { InterruptedError } from '../../../core/errors';
+import { exitCodeFor } from '../../../calibration/cli/errors';
 import { awsError, twinBackedAws, twinSettings, type TwinBackedAws } from './twin-backed-aws';
 
 const ORIGINAL = { parallelism: 2, parallelismPerKpu: 1, autoScalingEnabled: true };
@@ -164,9 +165,9 @@ describe('Ctrl-C', () => {
       return t.twinHandlers.getMetricData(input);
     };
     const err = await runAwsCalibration(args({ json: true }), t.deps).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(130);
-    expect((err as CliError).message).toMatch(/^calibration aborted: interrupted .*the original configuration was restored; resume with --resume .*state\.json$/);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect(exitCodeFor(err)).toBe(130);
+    expect((err as Error).message).toMatch(/^calibration aborted: interrupted .*the original configuration was restored; resume with --resume .*state\.json$/);
     expect(t.stderr()).toContain('interrupted: restoring the original configuration');
     const report = JSON.parse(t.stdout());
     expect(report).toMatchObject({ verdict: 'aborted', recommendation: null, restoredOriginal: true });

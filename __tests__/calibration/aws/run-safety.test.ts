@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAwsCalibration, type AwsCalibrationArgs } from '../../../calibration/aws/run';
-import { CliError } from '../../../calibration/cli/errors';
+import { InterruptedError } from '../../../core/errors';
+import { exitCodeFor } from '../../../calibration/cli/errors';
 import { twinBackedAws, twinSettings, type TwinBackedAws } from './twin-backed-aws';
 
 const ORIGINAL = { parallelism: 2, parallelismPerKpu: 1, autoScalingEnabled: true };
@@ -106,8 +107,8 @@ describe('--max-kpu and --max-cost-usd', () => {
     setUp();
     // Two KPUs + orchestration for the first trial cost ~$0.03 per 5 minutes: $0.05 allows the first trial, not a second.
     const err = await runAwsCalibration(args({ maxCostUsd: 0.05, json: true }), t.deps).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).message).toMatch(/--max-cost-usd 0\.05/);
+    expect(exitCodeFor(err)).toBe(1);
+    expect((err as Error).message).toMatch(/--max-cost-usd 0\.05/);
     const report = JSON.parse(t.stdout());
     expect(report.verdict).toBe('aborted');
     expect(report.calibrationKpuHours * 0.11).toBeLessThanOrEqual(0.05);
@@ -122,7 +123,7 @@ describe('--resume', () => {
       if (t.updates().length === 1) t.signals.emit('SIGINT');
       return t.twinHandlers.getMetricData(input);
     };
-    await expect(runAwsCalibration(args(), t.deps)).rejects.toBeInstanceOf(CliError);
+    await expect(runAwsCalibration(args(), t.deps)).rejects.toBeInstanceOf(InterruptedError);
     const statePath = join(out, 'state.json');
     const saved = JSON.parse(readFileSync(statePath, 'utf8'));
     expect(saved.state.trials.length).toBeGreaterThanOrEqual(1);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAwsSettings, workloadRecordBytes } from '../../../calibration/aws/settings';
 import { parseStackOutputs } from '../../../calibration/aws/stack-outputs';
-import { ValidationError } from '../../../simulator/validation';
+import { ValidationError } from '../../../core/validation';
 
 const OUTPUTS = {
   region: 'eu-west-1', stream_name: 'kpufit-dev-events', stream_arn: 'arn:aws:kinesis:eu-west-1:1:stream/kpufit-dev-events',

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { Twin, loadScenario } from '../../../simulator/twin';
-import { peakRate } from '../../../simulator/profile';
+import { peakRate } from '../../../core/rate-profile';
 import { twinPorts } from '../../../calibration/adapters/twin-ports';
 import { runBuiltInAutoscaling } from '../../../calibration/baselines/builtin-autoscaling';
 import { doublingSearch } from '../../../calibration/baselines/doubling-search';

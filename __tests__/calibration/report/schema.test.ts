@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseReport, readReportFile } from '../../../calibration/report';
-import { ValidationError } from '../../../simulator/validation';
+import { ValidationError } from '../../../core/validation';
 import { reportFixture } from './report-fixture';
 
 function problems(fn: () => unknown): string[] {

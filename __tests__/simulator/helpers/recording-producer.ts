@@ -1,5 +1,5 @@
 /** A producer that acknowledges on offer and remembers when each record came: for pacing tests. */
-import type { Clock } from '../../../calibration/ports';
+import type { Clock } from '../../../core/clock';
 import type { Producer, ProducerStats } from '../../../simulator/producers/producer';
 import type { OutRecord } from '../../../simulator/records';
 

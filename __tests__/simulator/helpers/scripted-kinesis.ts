@@ -3,8 +3,8 @@
  * exception to throw; optionally slow (through the clock). Remembers everything it accepted.
  */
 import type { PutRecordsInput, PutRecordsOutput } from '@aws-sdk/client-kinesis';
-import type { KinesisApi } from '../../../calibration/aws-api';
-import type { Clock } from '../../../calibration/ports';
+import type { KinesisApi } from '../../../core/aws-api';
+import type { Clock } from '../../../core/clock';
 
 export type CallScript = (input: PutRecordsInput, call: number) => { errorCodes?: Array<string | undefined>; throw?: Error } | undefined;
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, parseScenario } from '../../../simulator/twin';
-import { ValidationError } from '../../../simulator/validation';
+import { ValidationError } from '../../../core/validation';
 
 const minimal = {
   name: 'minimal',

@@ -1,6 +1,6 @@
 /** The fast timestamp formatter prints exactly what toISOString prints. */
 import { IsoTimestamps } from '../../../simulator/workloads/workload';
-import { Prng } from '../../../simulator/prng';
+import { Prng } from '../../../core/prng';
 
 it('agrees with Date.prototype.toISOString across minutes, days, years and before 1970', () => {
   const iso = new IsoTimestamps();

@@ -12,8 +12,9 @@ import { writeReportFiles } from '../../report';
 import { summary } from '../../report/summary';
 import type { CalibrationReport } from '../../report-types';
 import { calibrateOnTwin } from '../../twin-calibration';
-import { CliError, runCommand } from '../errors';
-import { Progress } from '../progress';
+import { runCommand } from '../errors';
+import { InputError } from '../../../core/errors';
+import { Progress } from '../../../core/progress';
 
 export const CALIBRATION_TARGETS = ['twin', 'aws'] as const;
 
@@ -33,11 +34,11 @@ const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.to
 /** Cross-flag rules yargs cannot express: one line naming the flag, as every kpufit error. */
 export function checkCalibrateArgs(args: CalibrateArgs): void {
   if (args.target === 'twin') {
-    if (!args.scenario) throw new CliError('--scenario: required with --target twin (a scenario file, e.g. scenarios/taxi-io-bound.json)');
+    if (!args.scenario) throw new InputError('--scenario: required with --target twin (a scenario file, e.g. scenarios/taxi-io-bound.json)');
     const given = AWS_ONLY.filter((f) => (args as unknown as Record<string, unknown>)[camel(f)] !== undefined);
-    if (given.length > 0) throw new CliError(`--${given[0]}: only with --target aws (the twin takes everything from --scenario)`);
+    if (given.length > 0) throw new InputError(`--${given[0]}: only with --target aws (the twin takes everything from --scenario)`);
   } else if (args.scenario !== undefined) {
-    throw new CliError('--scenario: only with --target twin (on AWS give --app, --stream and --rate, or --from-outputs)');
+    throw new InputError('--scenario: only with --target twin (on AWS give --app, --stream and --rate, or --from-outputs)');
   }
 }
 
@@ -63,7 +64,7 @@ export async function runTwinCalibrate(
       },
     });
   } catch (e) {
-    if (e instanceof CalibrationAbortedError) throw new CliError(e.message, 1);
+    if (e instanceof CalibrationAbortedError) throw new Error(e.message);
     throw e;
   }
   progress.done();

@@ -8,16 +8,17 @@ import type { Argv, CommandModule } from 'yargs';
 import { endpointUrlProblem } from '../../../simulator/kinesis-client';
 import { LoadRun, type LoadProgress, type LoadResult, type Pacing } from '../../../simulator/load-run';
 import { openTarget, TARGET_NAMES, TargetError, type Target, type TargetName } from '../../../simulator/load-targets';
-import type { RateProfile } from '../../../simulator/profile';
-import { rateProfileSchema } from '../../../simulator/profile-schema';
+import type { RateProfile } from '../../../core/rate-profile';
+import { rateProfileSchema } from '../../../core/rate-profile-schema';
 import { GeneratedRecords, PARTITION_KEY_MODES, type PartitionKeyMode } from '../../../simulator/records';
 import { checkReplayFile, readReplay, ReplayFileError } from '../../../simulator/replay';
 import { naturalDurationSeconds } from '../../../simulator/schedule';
 import { ENTITY_FIELDS, EVENT_TIME_FIELDS } from '../../../simulator/event-schemas';
-import { parseOrThrow, ValidationError } from '../../../simulator/validation';
+import { parseOrThrow, ValidationError } from '../../../core/validation';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../../simulator/workloads';
-import { CliError, runCommand } from '../errors';
-import { Progress } from '../progress';
+import { runCommand } from '../errors';
+import { InputError } from '../../../core/errors';
+import { Progress } from '../../../core/progress';
 
 export interface LoadArgs {
   target: string;
@@ -70,18 +71,18 @@ const oneOf = (values: readonly string[]) => values.join(', ');
 
 function fraction(flag: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new CliError(`--${flag}: must be a number from 0 to 1, got ${String(value)}`);
+  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new InputError(`--${flag}: must be a number from 0 to 1, got ${String(value)}`);
   return value;
 }
 
 function positive(flag: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new CliError(`--${flag}: must be a number > 0, got ${String(value)}`);
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new InputError(`--${flag}: must be a number > 0, got ${String(value)}`);
   return value;
 }
 
 function integer(flag: string, value: number, min: number, max: number): number {
-  if (!(Number.isInteger(value) && value >= min && value <= max)) throw new CliError(`--${flag}: must be an integer ${min}..${max}, got ${String(value)}`);
+  if (!(Number.isInteger(value) && value >= min && value <= max)) throw new InputError(`--${flag}: must be an integer ${min}..${max}, got ${String(value)}`);
   return value;
 }
 
@@ -91,13 +92,13 @@ function readProfile(path: string): RateProfile {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`--profile: cannot read "${path}": ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new InputError(`--profile: cannot read "${path}": ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new CliError(`--profile: "${path}" is not valid JSON: ${(err as Error).message}`);
+    throw new InputError(`--profile: "${path}" is not valid JSON: ${(err as Error).message}`);
   }
   return parseOrThrow(rateProfileSchema, json, `--profile ${path}`);
 }
@@ -112,16 +113,16 @@ interface Plan {
 
 /** Checks every flag before anything is opened or sent; the first problem is one line naming the flag. */
 async function plan(args: LoadArgs): Promise<Plan> {
-  if (!(TARGET_NAMES as readonly string[]).includes(args.target)) throw new CliError(`--target: unknown target "${args.target}"; allowed: ${oneOf(TARGET_NAMES)}`);
+  if (!(TARGET_NAMES as readonly string[]).includes(args.target)) throw new InputError(`--target: unknown target "${args.target}"; allowed: ${oneOf(TARGET_NAMES)}`);
   const target = args.target as TargetName;
-  if (!isWorkloadName(args.workload)) throw new CliError(`--workload: unknown workload "${args.workload}"; allowed: ${oneOf(WORKLOAD_NAMES)}`);
+  if (!isWorkloadName(args.workload)) throw new InputError(`--workload: unknown workload "${args.workload}"; allowed: ${oneOf(WORKLOAD_NAMES)}`);
   const workload = args.workload;
   const modes = (['rate', 'profile', 'replay'] as const).filter((m) => args[m] !== undefined);
   if (modes.length !== 1) {
-    throw new CliError(`--rate, --profile, --replay: give exactly one${modes.length ? ` (got ${modes.map((m) => `--${m}`).join(' and ')})` : ''}`);
+    throw new InputError(`--rate, --profile, --replay: give exactly one${modes.length ? ` (got ${modes.map((m) => `--${m}`).join(' and ')})` : ''}`);
   }
   if (!(PARTITION_KEY_MODES as readonly string[]).includes(args['partition-key'])) {
-    throw new CliError(`--partition-key: must be one of ${oneOf(PARTITION_KEY_MODES)}, got "${args['partition-key']}"`);
+    throw new InputError(`--partition-key: must be one of ${oneOf(PARTITION_KEY_MODES)}, got "${args['partition-key']}"`);
   }
   const partitionKey = args['partition-key'] as PartitionKeyMode;
   const durationSeconds = positive('duration', args.duration);
@@ -133,25 +134,25 @@ async function plan(args: LoadArgs): Promise<Plan> {
   integer('max-retries', args['max-retries'], 0, 100);
   if (args['endpoint-url'] !== undefined) {
     const problem = endpointUrlProblem(args['endpoint-url']);
-    if (problem) throw new CliError(`--endpoint-url: ${problem}`);
+    if (problem) throw new InputError(`--endpoint-url: ${problem}`);
   }
-  if (target === 'kinesis' && !args.stream) throw new CliError('--stream: required with --target kinesis: name the stream to write to');
-  if (target === 'file' && !args.out) throw new CliError('--out: required with --target file: the JSON-lines file to write');
-  if (target === 'stdout' && args.json) throw new CliError('--json: cannot be combined with --target stdout, where the records go');
-  if (args.scenario !== undefined && target !== 'twin') throw new CliError('--scenario: only applies to --target twin');
+  if (target === 'kinesis' && !args.stream) throw new InputError('--stream: required with --target kinesis: name the stream to write to');
+  if (target === 'file' && !args.out) throw new InputError('--out: required with --target file: the JSON-lines file to write');
+  if (target === 'stdout' && args.json) throw new InputError('--json: cannot be combined with --target stdout, where the records go');
+  if (args.scenario !== undefined && target !== 'twin') throw new InputError('--scenario: only applies to --target twin');
   if (args.replay === undefined && (args.speedup !== undefined || args['timestamp-field'] !== undefined)) {
-    throw new CliError(`--${args.speedup !== undefined ? 'speedup' : 'timestamp-field'}: only applies to --replay`);
+    throw new InputError(`--${args.speedup !== undefined ? 'speedup' : 'timestamp-field'}: only applies to --replay`);
   }
 
   if (args.replay !== undefined) {
     const generatorOnly = (['hot-key-share', 'malformed-rate', 'anomaly-share'] as const).find((f) => (args[f] ?? 0) !== 0);
-    if (generatorOnly) throw new CliError(`--${generatorOnly}: only applies to generated events, not to --replay (which sends the file's lines as they are)`);
+    if (generatorOnly) throw new InputError(`--${generatorOnly}: only applies to generated events, not to --replay (which sends the file's lines as they are)`);
     const speedup = positive('speedup', args.speedup) ?? 1;
     const timestampField = args['timestamp-field'] ?? EVENT_TIME_FIELDS[workload];
     try {
       await checkReplayFile(args.replay, timestampField);
     } catch (err) {
-      if (err instanceof ReplayFileError) throw new CliError(`--replay: ${err.message}`);
+      if (err instanceof ReplayFileError) throw new InputError(`--replay: ${err.message}`);
       throw err;
     }
     const events = readReplay({ path: args.replay, timestampField, keyField: ENTITY_FIELDS[workload], partitionKey, seed });
@@ -166,7 +167,7 @@ async function plan(args: LoadArgs): Promise<Plan> {
   }
   const duration = durationSeconds ?? naturalDurationSeconds(profile);
   if (duration === undefined) {
-    throw new CliError(`--duration: required with ${args.rate !== undefined ? '--rate' : `a ${profile.type} profile`} (seconds to run; ramp, spike and daily profiles end by themselves)`);
+    throw new InputError(`--duration: required with ${args.rate !== undefined ? '--rate' : `a ${profile.type} profile`} (seconds to run; ramp, spike and daily profiles end by themselves)`);
   }
   const source = new GeneratedRecords({ workload, seed, partitionKey, hotKeyShare, malformedRate, anomalyShare });
   const describe = args.rate !== undefined ? `${args.rate} records/s` : `${profile.type} profile ${args.profile}`;
@@ -231,7 +232,7 @@ export async function runLoad(args: LoadArgs, io: LoadIo = { stdout: process.std
       signal: controller.signal,
     });
   } catch (err) {
-    if (err instanceof TargetError) throw new CliError(`${err.flag}: ${err.message}`);
+    if (err instanceof TargetError) throw new InputError(`${err.flag}: ${err.message}`);
     if (err instanceof ValidationError) throw new ValidationError(err.problems, `--scenario ${err.source ?? args.scenario}`);
     throw err;
   }
@@ -263,8 +264,8 @@ export async function runLoad(args: LoadArgs, io: LoadIo = { stdout: process.std
   if (result.fatalError) {
     const e = result.fatalError;
     const where = planned.target === 'kinesis' ? '--stream' : planned.target === 'file' ? '--out' : '--target';
-    throw new CliError(`${where}: ${planned.target} refused the records: ${e.name}: ${e.message}` +
-      `${json.deadLetterFile ? `; unsent records are in ${json.deadLetterFile}` : ''}`, 1);
+    throw new Error(`${where}: ${planned.target} refused the records: ${e.name}: ${e.message}` +
+      `${json.deadLetterFile ? `; unsent records are in ${json.deadLetterFile}` : ''}`);
   }
   if (args.json) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   if (result.aborted) {

@@ -5,8 +5,9 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { loadScenario, rightSize, runScenario, type ConfigAssessment, type Sizing } from '../../../simulator/twin';
-import { CliError, runCommand } from '../errors';
-import { Progress } from '../progress';
+import { runCommand } from '../errors';
+import { InputError } from '../../../core/errors';
+import { Progress } from '../../../core/progress';
 
 interface RunArgs {
   scenario: string;
@@ -25,7 +26,7 @@ interface SweepArgs {
 function integerFlag(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer ${min}..${max}`;
-    throw new CliError(`--${name}: must be ${range}, got ${String(value)}`);
+    throw new InputError(`--${name}: must be ${range}, got ${String(value)}`);
   }
   return value;
 }

@@ -5,9 +5,9 @@
  * stores 1-minute data. The calibration then reads them back over HTTP with its own GetMetricData.
  */
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
-import { metricQueries } from '../../../../calibration/algorithm/metrics-collector';
-import type { CloudWatchApi } from '../../../../calibration/aws-api';
-import type { Clock } from '../../../../calibration/ports';
+import { metricQueries } from '../../../../calibration/adapters/cloudwatch-metrics';
+import type { CloudWatchApi } from '../../../../core/aws-api';
+import type { Clock } from '../../../../core/clock';
 
 interface Stats {
   namespace: string;

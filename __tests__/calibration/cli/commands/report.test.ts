@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runReport } from '../../../../calibration/cli/commands/report';
-import { ValidationError } from '../../../../simulator/validation';
+import { ValidationError } from '../../../../core/validation';
 import { reportFixture } from '../../report/report-fixture';
 
 function sink() {

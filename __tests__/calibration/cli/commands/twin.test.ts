@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import yargs from 'yargs';
 import { runTwinRun, runTwinSweep, twinCommand } from '../../../../calibration/cli/commands/twin';
-import { CliError } from '../../../../calibration/cli/errors';
-import { ValidationError } from '../../../../simulator/validation';
+import { InputError } from '../../../../core/errors';
+import { ValidationError } from '../../../../core/validation';
 
 const scenarios = join(__dirname, '../../../../scenarios');
 
@@ -52,7 +52,7 @@ describe('kpufit twin run', () => {
   ])('refuses bad flags %p with one line naming the flag', async (flags, message) => {
     const out = sink();
     const err = await runTwinRun({ scenario: join(scenarios, 'taxi-io-bound.json'), ...flags }, out.stream, sink().writeStream).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CliError);
+    expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe(message);
     expect(out.text()).toBe('');
   });

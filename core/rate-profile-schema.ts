@@ -1,6 +1,6 @@
 /** Strict schema of rate profiles (contracts.md); errors name the JSON path and the allowed values. */
 import { z } from 'zod';
-import type { RateProfile } from './profile';
+import type { RateProfile } from './rate-profile';
 
 const rate = (what: string) =>
   z.number({ error: `${what} must be a number` }).finite().min(0, { message: 'must be >= 0' });

@@ -3,8 +3,9 @@
  * (scenario files, profiles, CLI flags) reports in, e.g. `job.cpuMsPerRecord: must be > 0`.
  */
 import { z } from 'zod';
+import { InputError } from './errors';
 
-export class ValidationError extends Error {
+export class ValidationError extends InputError {
   constructor(readonly problems: string[], readonly source?: string) {
     super(`${source ? `${source}: ` : ''}invalid input\n${problems.map((p) => `  ${p}`).join('\n')}`);
     this.name = 'ValidationError';

@@ -1,9 +1,14 @@
 /**
- * Wall-clock time for a calibration on AWS. The sleeps in progress when the run is aborted (Ctrl-C, budget)
+ * Time as every part of kpufit sees it. SystemClock is wall-clock time for runs against AWS or a local job. The sleeps in progress when the run is aborted (Ctrl-C, budget)
  * end at once, so the loop gets to restore the original configuration without finishing its current wait;
  * sleeps after that run in full (the restore polls DescribeApplication at its normal pace).
  */
-import type { Clock } from '../ports';
+/** Real time on AWS and locally, simulated time on the twin (sleep advances the simulation). */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 
 export class SystemClock implements Clock {
   constructor(private readonly signal?: AbortSignal) {}

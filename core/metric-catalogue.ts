@@ -1,0 +1,90 @@
+/**
+ * The CloudWatch series kpufit reads, alarms on and simulates, defined once: Managed Service for Apache
+ * Flink's application metrics (AWS/KinesisAnalytics) and the Kinesis stream's (AWS/Kinesis). The stack's
+ * typed metric helpers, the calibrator's CloudWatch queries and the twin's published metrics all take
+ * namespace, name, dimensions and unit from here, so the three cannot drift apart.
+ */
+
+export type MetricNamespace = 'AWS/KinesisAnalytics' | 'AWS/Kinesis';
+export type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
+export type MetricUnit = 'Milliseconds' | 'Count' | 'Count/Second' | 'Percent' | 'Bytes';
+
+/**
+ * The dimension sets a series is published with: the application alone; the application's Kinesis input
+ * (Managed Flink's source metrics carry Id and Flow); the stream alone.
+ */
+export type DimensionSet = 'application' | 'application-input' | 'stream';
+
+export interface MetricDefinition {
+  readonly namespace: MetricNamespace;
+  readonly name: string;
+  readonly dimensions: DimensionSet;
+  /** The statistic that makes sense for an alarm or a dashboard line (queries may ask for others). */
+  readonly statistic: Statistic;
+  readonly unit: MetricUnit;
+  /** Short label for dashboards and alarm descriptions. */
+  readonly label: string;
+}
+
+type Named<N extends string> = MetricDefinition & { readonly name: N };
+const flink = <N extends string>(name: N, statistic: Statistic, unit: MetricUnit, label: string, dimensions: DimensionSet = 'application'): Named<N> =>
+  ({ namespace: 'AWS/KinesisAnalytics', name, dimensions, statistic, unit, label });
+const stream = <N extends string>(name: N, statistic: Statistic, unit: MetricUnit, label: string): Named<N> =>
+  ({ namespace: 'AWS/Kinesis', name, dimensions: 'stream', statistic, unit, label });
+
+/** Every series, keyed by its CloudWatch metric name. */
+export const METRICS = {
+  /** How far the Kinesis source is behind the newest record of the stream; the calibration SLO. */
+  millisBehindLatest: flink('millisBehindLatest', 'Maximum', 'Milliseconds', 'millisBehindLatest (ms)', 'application-input'),
+  numRecordsInPerSecond: flink('numRecordsInPerSecond', 'Average', 'Count/Second', 'Records in/s'),
+  numRecordsOutPerSecond: flink('numRecordsOutPerSecond', 'Average', 'Count/Second', 'Records out/s'),
+  cpuUtilization: flink('cpuUtilization', 'Average', 'Percent', 'CPU (%)'),
+  containerCPUUtilization: flink('containerCPUUtilization', 'Average', 'Percent', 'Container CPU (%)'),
+  containerMemoryUtilization: flink('containerMemoryUtilization', 'Average', 'Percent', 'Container memory (%)'),
+  /** ms per second the busiest subtask worked: near 1000 means that operator is the bottleneck. */
+  busyTimeMsPerSecond: flink('busyTimeMsPerSecond', 'Maximum', 'Milliseconds', 'Busy (ms/s)'),
+  /** ms per second a subtask waited on its downstream. */
+  backPressuredTimeMsPerSecond: flink('backPressuredTimeMsPerSecond', 'Maximum', 'Milliseconds', 'Back-pressured (ms/s)'),
+  idleTimeMsPerSecond: flink('idleTimeMsPerSecond', 'Average', 'Milliseconds', 'Idle (ms/s)'),
+  heapMemoryUtilization: flink('heapMemoryUtilization', 'Maximum', 'Percent', 'Heap utilization (%)'),
+  /** KPUs billed (the application's n plus the orchestration KPU); what calibration minimises. */
+  KPUs: flink('KPUs', 'Maximum', 'Count', 'KPUs'),
+  /** ms the job was not running during the period (restarting, failing). */
+  downtime: flink('downtime', 'Maximum', 'Milliseconds', 'Downtime (ms)'),
+  uptime: flink('uptime', 'Maximum', 'Milliseconds', 'Uptime (ms)'),
+  /** Full restarts since the job started; an increase is a failure. */
+  fullRestarts: flink('fullRestarts', 'Maximum', 'Count', 'Full restarts'),
+  numberOfFailedCheckpoints: flink('numberOfFailedCheckpoints', 'Maximum', 'Count', 'Failed checkpoints'),
+  lastCheckpointDuration: flink('lastCheckpointDuration', 'Maximum', 'Milliseconds', 'Last checkpoint duration (ms)'),
+  lastCheckpointSize: flink('lastCheckpointSize', 'Maximum', 'Bytes', 'Last checkpoint size (bytes)'),
+  IncomingRecords: stream('IncomingRecords', 'Sum', 'Count', 'Incoming records'),
+  IncomingBytes: stream('IncomingBytes', 'Sum', 'Bytes', 'Incoming bytes'),
+  WriteProvisionedThroughputExceeded: stream('WriteProvisionedThroughputExceeded', 'Sum', 'Count', 'Write throttles'),
+  ReadProvisionedThroughputExceeded: stream('ReadProvisionedThroughputExceeded', 'Sum', 'Count', 'Read throttles'),
+  'GetRecords.IteratorAgeMilliseconds': stream('GetRecords.IteratorAgeMilliseconds', 'Maximum', 'Milliseconds', 'Iterator age (ms)'),
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricName = keyof typeof METRICS;
+
+/** What a series is about: the application and the stream it reads. */
+export interface MetricScope {
+  application: string;
+  stream: string;
+}
+
+/** The Id dimension of the application's Kinesis input: the stream name with '-' replaced by '_'. */
+export function inputFlowId(streamName: string): string {
+  return streamName.replace(/-/g, '_');
+}
+
+/** The dimensions (name → value) a series is published with for this application and stream. */
+export function metricDimensions(def: MetricDefinition, scope: MetricScope): Record<string, string> {
+  switch (def.dimensions) {
+    case 'application':
+      return { Application: scope.application };
+    case 'application-input':
+      return { Id: inputFlowId(scope.stream), Application: scope.application, Flow: 'Input' };
+    case 'stream':
+      return { StreamName: scope.stream };
+  }
+}
