@@ -1,97 +1,29 @@
 /**
- * The calibration run: the seam between the algorithm (calibration/algorithm) and the two worlds it runs in
- * (the twin and AWS). Everything here is written against the ports, so the same loop right-sizes a real
- * Managed Flink application and the in-process twin. These signatures are shared with the AWS run
- * (calibration/aws) and the report writers (calibration/report): keep them stable.
+ * The calibration loop: observe the running configuration, fit the model, try its answer, verify one KPU
+ * fewer unless the evidence excludes it, and stop. Written against the ports alone, so the same loop
+ * right-sizes a Managed Flink application, the in-process twin and a local Flink job. Its collaborators
+ * live in calibration/run/: billing, the stream probe, restore, report assembly, the abortable clock.
  */
-import type { ApplicationControl, CalibrationPorts, Clock, ParallelismSettings } from './ports';
-import { peakRate, type RateProfile } from '../core/rate-profile';
-import type { CalibrationReport, Configuration, Slo, TimelinePoint, Trial } from './report-types';
-import type { MinuteSample, TrialObservation } from './algorithm/observation';
-import { algorithmOptions, type AlgorithmOptions } from './algorithm/options';
-import { kpusFor } from '../core/managed-flink';
+import type { CalibrationPorts, ParallelismSettings } from './ports';
+import { peakRate } from '../core/rate-profile';
+import type { CalibrationReport } from './report-types';
+import type { MinuteSample } from './algorithm/observation';
+import { algorithmOptions } from './algorithm/options';
 import { decide, type Decision } from './algorithm/decision';
 import { MetricsCollector } from './algorithm/metrics-collector';
 import { shardWriteLimit } from '../core/aws-facts';
-import type { StreamProbe } from './algorithm/stream-advice';
-import { TrialRunner, type TrialOutcome } from './trial-runner';
-import { costOf } from '../core/pricing';
+import { TrialRunner } from './trial-runner';
+import { abortableClock } from './run/abortable-clock';
+import { CalibrationBilling } from './run/billing';
+import { abortedReport, buildReport, timelinePoints, trialRecord } from './run/report-assembly';
+import { restore, sameSettings } from './run/restore';
+import { probeStream } from './run/stream-probe';
+import {
+  CalibrationAbortedError, CalibrationPreconditionError,
+  type CalibrationHooks, type CalibrationOptions, type CalibrationState,
+} from './run/types';
 
-
-export interface CalibrationOptions {
-  target: 'twin' | 'aws';
-  application: string;
-  stream: string;
-  /** The load to size for: its peak (profile's maximum, else recordsPerSecond) is the λ of contracts.md. */
-  load: { recordsPerSecond: number; recordBytes: number; profile?: RateProfile };
-  slo: Slo;
-  limits: { maxKpu: number; maxParallelism: number };
-  pricing: { kpuHourUsd: number; storageGbMonthUsd: number };
-  /** Stop (verdict aborted, original restored) before calibration spends more than this. */
-  maxCostUsd?: number;
-  /** Leave the last trial's configuration in place; by default the original configuration is restored. */
-  keep?: boolean;
-  /** Algorithm knobs (calibration/algorithm/options.ts); unset ones keep their documented defaults. */
-  algorithm?: Partial<AlgorithmOptions>;
-}
-
-export interface CalibrationProgressEvent {
-  phase: string;
-  trial?: number;
-  parallelism?: number;
-  parallelismPerKpu?: number;
-  elapsedSeconds: number;
-  lagMs?: number | null;
-  message?: string;
-}
-
-export interface CalibrationHooks {
-  onProgress?(e: CalibrationProgressEvent): void;
-  /** After every finished trial, with the state to resume from (the AWS run persists it). */
-  onTrial?(trial: Trial, state: CalibrationState): void | Promise<void>;
-  /** Continue an interrupted run from its last saved state. */
-  resume?: CalibrationState;
-  /** Abort: the original configuration is restored and the report's verdict is `aborted`. */
-  signal?: AbortSignal;
-}
-
-/**
- * Everything needed to resume a run, JSON-serializable: the configuration to restore, the trials and the
- * evidence the model was fitted on, and the bookkeeping of what calibration has spent so far.
- */
-export interface CalibrationState {
-  schemaVersion: 1;
-  /** The application's configuration before calibration (autoscaling included): what is restored. */
-  original: ParallelismSettings;
-  /** Epoch ms when the run started (clock time). */
-  startedAtMs: number;
-  /** Simulated/wall seconds and (n+1) KPU-seconds spent before the current process took over. */
-  elapsedSecondsBefore: number;
-  kpuSeconds: number;
-  reconfigurations: number;
-  trials: Trial[];
-  /** What each trial measured: the model is refitted from these alone. */
-  observations: TrialObservation[];
-  timeline: TimelinePoint[];
-  /** The write probe made before the first trial when the peak exceeds the shards' uniform capacity. */
-  streamProbe?: StreamProbe;
-}
-
-/** The run stopped before an answer (signal, cost cap, an API failure); the original configuration was restored. */
-export class CalibrationAbortedError extends Error {
-  constructor(message: string, readonly report: CalibrationReport, readonly cause?: unknown) {
-    super(message);
-    this.name = 'CalibrationAbortedError';
-  }
-}
-
-/** Refusals before anything changed (application not RUNNING, stream not found...). */
-export class CalibrationPreconditionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CalibrationPreconditionError';
-  }
-}
+export * from './run/types';
 
 class StopRequested extends Error {
   constructor(readonly why: string) {
@@ -99,9 +31,6 @@ class StopRequested extends Error {
     this.name = 'StopRequested';
   }
 }
-
-const sameSettings = (a: ParallelismSettings, b: ParallelismSettings) =>
-  a.parallelism === b.parallelism && a.parallelismPerKpu === b.parallelismPerKpu && a.autoScalingEnabled === b.autoScalingEnabled;
 
 /**
  * Finds the fewest-KPU configuration that keeps up with the load's peak (contracts.md "What right-sized
@@ -143,15 +72,9 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   const runner = new TrialRunner(run, collector, setup);
   const decisionInput = () => ({ observations: state.observations, peak, recordBytes, shards, slo: options.slo, limits: options.limits, options: algo, streamProbe: state.streamProbe });
 
-  // KPU-seconds as billed: (n + 1) of the configuration running — the old one until an update completes.
-  let billed = kpusFor(app.parallelism, app.parallelismPerKpu) + 1;
-  let lastTick = clock.now();
-  const tick = () => {
-    const now = clock.now();
-    state.kpuSeconds += ((now - lastTick) / 1000) * billed;
-    lastTick = now;
-  };
-  const spentUsd = () => (state.kpuSeconds / 3600) * options.pricing.kpuHourUsd;
+  const billing = new CalibrationBilling(clock, state, app, options.pricing.kpuHourUsd);
+  const tick = () => billing.tick();
+  const spentUsd = () => billing.spentUsd();
   const checkpoint = () => {
     tick();
     if (hooks.signal?.aborted) throw new StopRequested('interrupted');
@@ -199,10 +122,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
           state.reconfigurations++;
           current = t;
         },
-        onRunning: (t) => {
-          tick();
-          billed = kpusFor(t.parallelism, t.parallelismPerKpu) + 1;
-        },
+        onRunning: (t) => billing.running(t),
         onMinute: (obs, sample) => {
           tick();
           hooks.onProgress?.({
@@ -245,26 +165,6 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   }
 }
 
-/** Two minutes at the probe rate; the last whole minute's accepted records (IncomingRecords). */
-async function probeStream(collector: MetricsCollector, clock: Clock, rate: number, metricsDelaySeconds: number): Promise<StreamProbe | undefined> {
-  const start = clock.now();
-  await clock.sleep((Math.floor(start / 60000) + 2) * 60000 + metricsDelaySeconds * 1000 - start);
-  const to = Math.floor((clock.now() - metricsDelaySeconds * 1000) / 60000) * 60000;
-  const [minute] = (await collector.collect(to - 60000, to)).slice(-1);
-  if (!minute || minute.incomingRecords === null) return undefined;
-  return { offeredRecordsPerSecond: rate, acceptedRecordsPerSecond: minute.incomingRecords / 60 };
-}
-
-/** Puts the original configuration (autoscaling included) back, waiting out any update in flight. */
-async function restore(control: ApplicationControl, original: ParallelismSettings, algo: AlgorithmOptions, counted: () => void): Promise<void> {
-  let app = await control.describe();
-  if (app.status !== 'RUNNING') app = await control.waitForStatus('RUNNING', algo.updateTimeoutSeconds);
-  if (sameSettings(app, original)) return;
-  await control.updateParallelism(original, app.versionId);
-  counted();
-  await control.waitForStatus('RUNNING', algo.updateTimeoutSeconds);
-}
-
 /** The cumulative fullRestarts before the run (the metric counts since the application started). */
 async function restartsSoFar(collector: MetricsCollector, nowMs: number): Promise<number> {
   const to = Math.floor(nowMs / 60000) * 60000;
@@ -273,127 +173,3 @@ async function restartsSoFar(collector: MetricsCollector, nowMs: number): Promis
   return Math.max(0, ...recent.map((s) => s.fullRestartsMax ?? 0));
 }
 
-/** A Clock whose sleep ends early when the run is aborted (the next checkpoint then stops the run). */
-function abortableClock(clock: Clock, signal?: AbortSignal): Clock {
-  if (!signal) return clock;
-  return {
-    now: () => clock.now(),
-    sleep: (ms) => {
-      if (signal.aborted) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const onAbort = () => resolve();
-        signal.addEventListener('abort', onAbort, { once: true });
-        clock.sleep(ms).then(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, reject);
-      });
-    },
-  };
-}
-
-function trialRecord(outcome: TrialOutcome, runStartMs: number, purpose: string): Trial {
-  const o = outcome.observation;
-  const running = outcome.samples.filter((s) => s.downtimeMaxMs === 0 || s.downtimeMaxMs === null);
-  const cpus = running.map((s) => s.cpu).filter((c): c is number => c !== null);
-  const busy = running.map((s) => s.busyMax).filter((b): b is number => b !== null);
-  return {
-    parallelism: o.parallelism,
-    parallelismPerKpu: o.parallelismPerKpu,
-    kpus: o.kpus,
-    startSecond: Math.round((outcome.startMs - runStartMs) / 1000),
-    durationSeconds: Math.round((outcome.endMs - outcome.startMs) / 1000),
-    maxLagMs: o.maxLagMs,
-    lagSlope: round(o.lagSlope, 4),
-    estimatedCapacityRecordsPerSecond: Math.round(outcome.assessment.capacity ?? 0),
-    cpuUtilization: cpus.length > 0 ? round(cpus.reduce((a, b) => a + b, 0) / cpus.length, 1) : 0,
-    verdict: outcome.assessment.verdict,
-    reason: `${outcome.assessment.reason} (tried as: ${purpose})`,
-    estimateMethod: outcome.assessment.method,
-    updateDowntimeSeconds: outcome.polledDowntimeSeconds === null ? undefined : round(o.downtimeSeconds ?? outcome.polledDowntimeSeconds, 1),
-    heapUtilization: o.heapUtilization ?? undefined,
-    fullRestarts: o.fullRestarts,
-    maxBusyTimeMsPerSecond: busy.length > 0 ? round(Math.max(...busy), 1) : undefined,
-  };
-}
-
-function timelinePoints(samples: MinuteSample[], config: ParallelismSettings, offeredAt: (second: number) => number, existing: TimelinePoint[]): TimelinePoint[] {
-  const last = existing.length > 0 ? existing[existing.length - 1].second : -Infinity;
-  return samples.filter((s) => s.second > last).map((s) => ({
-    second: s.second,
-    millisBehindLatest: s.lagMaxMs,
-    offeredRecordsPerSecond: Math.round(offeredAt(s.second)),
-    recordsInPerSecond: s.consumed === null ? null : round(s.consumed, 1),
-    kpus: kpusFor(config.parallelism, config.parallelismPerKpu),
-    parallelism: config.parallelism,
-    parallelismPerKpu: config.parallelismPerKpu,
-    status: s.downtimeMaxMs !== null && s.downtimeMaxMs > 0 ? 'UPDATING' : s.consumed === null ? 'DOWN' : 'RUNNING',
-  }));
-}
-
-function baseReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number): Omit<CalibrationReport, 'verdict' | 'recommendation' | 'streamAdvice' | 'restoredOriginal'> {
-  const o = state.original;
-  const initial: Configuration = { parallelism: o.parallelism, parallelismPerKpu: o.parallelismPerKpu, kpus: kpusFor(o.parallelism, o.parallelismPerKpu) };
-  return {
-    schemaVersion: 1,
-    target: options.target,
-    application: options.application,
-    stream: options.stream,
-    load: { recordsPerSecond: options.load.profile ? peakRate(options.load.profile) : options.load.recordsPerSecond, recordBytes: options.load.recordBytes, ...(options.load.profile ? { profile: options.load.profile } : {}) },
-    slo: options.slo,
-    initial,
-    trials: state.trials,
-    reconfigurations: state.reconfigurations,
-    elapsedSeconds: Math.round(elapsedSeconds),
-    calibrationKpuHours: round(state.kpuSeconds / 3600, 3),
-    timeline: state.timeline,
-    pricing: options.pricing,
-    generatedAt: new Date().toISOString(),
-  };
-}
-
-function buildReport(options: CalibrationOptions, state: CalibrationState, decision: Decision, elapsedSeconds: number, restoredOriginal: boolean): CalibrationReport {
-  if (decision.kind !== 'done') throw new Error('internal: report built before a decision');
-  const rec = decision.recommendation;
-  const cost = rec ? costOf(rec.kpus, options.pricing) : null;
-  // The verifying trial says why one KPU fewer was not needed (tried, or excluded by the model).
-  const verifying = rec ? [...state.trials].reverse().find((t) => t.verdict === 'pass' && t.parallelism === rec.parallelism && t.parallelismPerKpu === rec.parallelismPerKpu) : undefined;
-  if (verifying && decision.fewerExcluded && !verifying.reason.includes(decision.fewerExcluded)) verifying.reason += `; ${decision.fewerExcluded}`;
-  return {
-    ...baseReport(options, state, elapsedSeconds),
-    verdict: decision.verdict,
-    recommendation: rec && cost ? {
-      parallelism: rec.parallelism,
-      parallelismPerKpu: rec.parallelismPerKpu,
-      kpus: rec.kpus,
-      estimatedCapacityRecordsPerSecond: Math.round(rec.capacity),
-      costPerHourUsd: round(cost.perHourUsd, 4),
-      costPerMonthUsd: round(cost.perMonthUsd, 2),
-    } : null,
-    streamAdvice: {
-      shards: decision.stream.shards,
-      requiredShards: decision.stream.requiredShards,
-      ...(decision.stream.cause ? { cause: decision.stream.cause } : {}),
-    },
-    restoredOriginal,
-    explanation: decision.explanation,
-    bottleneck: decision.bottleneck,
-    updateDowntimeSeconds: decision.fit.measured.downtime ? round(decision.fit.downtimeSeconds.mid, 1) : undefined,
-  };
-}
-
-function abortedReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, why: string, shards: number): CalibrationReport {
-  return {
-    ...baseReport(options, state, elapsedSeconds),
-    verdict: 'aborted',
-    recommendation: null,
-    streamAdvice: { shards, requiredShards: shards },
-    restoredOriginal: true,
-    explanation: `aborted (${why}) after ${state.trials.length} trial(s); the original configuration was restored`,
-  };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
