@@ -33,7 +33,7 @@ class StopRequested extends Error {
 }
 
 /**
- * Finds the fewest-KPU configuration that keeps up with the load's peak (contracts.md "What right-sized
+ * Finds the fewest-KPU configuration that keeps up with the load's peak (docs/json-shapes.md "What right-sized
  * means"), from what the ports show: observe the running configuration, fit the model, try its answer,
  * verify one KPU fewer unless the evidence excludes it, and stop. Built-in autoscaling is switched off for
  * the trials; the original configuration (autoscaling included) is restored on abort, on failure, and at

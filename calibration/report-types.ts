@@ -1,5 +1,5 @@
 /**
- * The right-sizing report: DIR/report.json and `kpufit calibrate --json`. The fields of contracts.md are
+ * The right-sizing report: DIR/report.json and `kpufit calibrate --json`. The fields of docs/json-shapes.md are
  * fixed (scripts outside the code read them); the ones marked "extra" are ours to evolve.
  */
 import type { RateProfile } from '../core/rate-profile';

@@ -1,4 +1,4 @@
-/** Strict schema of rate profiles (contracts.md); errors name the JSON path and the allowed values. */
+/** Strict schema of rate profiles (docs/file-formats.md); errors name the JSON path and the allowed values. */
 import { z } from 'zod';
 import type { RateProfile } from './rate-profile';
 

@@ -1,5 +1,5 @@
 /**
- * Rate profiles (contracts.md): the offered load in records per second as a function of time. Shared by
+ * Rate profiles (docs/file-formats.md): the offered load in records per second as a function of time. Shared by
  * the load generator, the twin and the calibrator, so all three agree on what "peak" means.
  */
 export type RateProfile =

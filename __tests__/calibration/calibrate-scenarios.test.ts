@@ -1,6 +1,6 @@
 /**
  * End to end on the twin: every shipped scenario, calibrated through the same ports as AWS, must reach
- * the verdict and the fewest-KPU feasible configuration that twin.md's formulas give (written out in
+ * the verdict and the fewest-KPU feasible configuration that docs/twin-model.md's formulas give (written out in
  * twin-md-right-size.ts, not taken from the twin's code), within the product's budgets.
  */
 import { readdirSync } from 'node:fs';
@@ -20,7 +20,7 @@ describe.each(files)('kpufit calibrate on the twin: %s', (file) => {
     report = await calibrateOnTwin(scenario, { compareBuiltInAutoscaling: false });
   });
 
-  it('reaches the verdict and the fewest-KPU feasible configuration of twin.md', () => {
+  it('reaches the verdict and the fewest-KPU feasible configuration of docs/twin-model.md', () => {
     expectRightAnswer(scenario, report);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Scenarios the calibrator was never tuned on, one per kind of job it must handle, each judged against
- * twin.md's formulas (twin-md-right-size.ts): CPU-bound with heavy slot contention at high
+ * docs/twin-model.md's formulas (twin-md-right-size.ts): CPU-bound with heavy slot contention at high
  * ParallelismPerKPU, a hot key, ramp / daily / spike profiles (sized for their peak), a stream bound by a
  * hot partition key or by skewed keys, limits too small, heavy state, autoscaling left on, strong noise,
  * and an over-provisioned start.
@@ -61,7 +61,7 @@ const unseen: Array<[string, Record<string, unknown>]> = [
 describe.each(unseen)('unseen scenario: %s', (name, raw) => {
   const scenario = parseScenario({ name: name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60), seed: 17, ...raw });
 
-  it('reaches twin.md\'s verdict and fewest-KPU feasible answer within the budgets', async () => {
+  it('reaches docs/twin-model.md\'s verdict and fewest-KPU feasible answer within the budgets', async () => {
     const report = await calibrateOnTwin(scenario, { compareBuiltInAutoscaling: false });
     expectRightAnswer(scenario, report);
     expect(report.reconfigurations).toBeLessThanOrEqual(4);

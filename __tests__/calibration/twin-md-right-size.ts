@@ -1,5 +1,5 @@
 /**
- * The right answer for a scenario, written out from twin.md section 2 and contracts.md "What right-sized
+ * The right answer for a scenario, written out from docs/twin-model.md section 2 and docs/json-shapes.md "What right-sized
  * means" — independently of the twin's code and of the calibrator's — so the end-to-end tests check the
  * calibrator against the specification itself.
  */

@@ -1,5 +1,5 @@
 /**
- * How capacity scales with Parallelism P and ParallelismPerKPU k (twin.md section 2, the structure the
+ * How capacity scales with Parallelism P and ParallelismPerKPU k (docs/twin-model.md section 2, the structure the
  * calibrator assumes of a Managed Flink job), evaluated on *estimated* job parameters:
  *   c_j = cpu (1 + γ (j - 1))            CPU ms per record with j subtasks sharing a KPU's vCPU
  *   rate(j) = min(1000 / (c_j + w), 1000 / (c_j j))
@@ -52,7 +52,7 @@ export function capacity(job: JobEstimate, parallelism: number, parallelismPerKp
 }
 
 /**
- * contracts.md: μ must cover the peak with headroom and catch up an update's backlog in time:
+ * docs/calibration.md: μ must cover the peak with headroom and catch up an update's backlog in time:
  * λ max(1 / targetUtilization, 1 + D / catchUpSeconds).
  */
 export function requiredCapacity(peak: number, slo: Slo, downtimeSeconds: number): number {

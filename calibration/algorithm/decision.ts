@@ -1,6 +1,6 @@
 /**
  * Step 4 of the loop (decide): from the fitted model and the trials so far, either the next configuration
- * to try or the answer. The objective is contracts.md's: the fewest KPUs whose capacity covers the peak
+ * to try or the answer. The objective is docs/calibration.md's: the fewest KPUs whose capacity covers the peak
  * with headroom and catch-up, heap within the SLO, within the limits; among those the largest capacity.
  *
  * Every configuration is one of

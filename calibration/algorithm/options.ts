@@ -49,7 +49,7 @@ export interface AlgorithmOptions {
   minTrialMinutes: number;
   /** Minutes a passing trial must stay caught up after the catch-up. Default 2. */
   steadyMinutes: number;
-  /** A minute counts as caught up when its lag Maximum is below this, ms. Default 2000 (twin.md accuracy). */
+  /** A minute counts as caught up when its lag Maximum is below this, ms. Default 2000 (docs/twin-model.md accuracy). */
   caughtUpLagMs: number;
   /** Longest first trial at the original configuration, minutes (autoscaling reacts after 15). Default 5. */
   firstTrialMaxMinutes: number;

@@ -1,5 +1,5 @@
 /**
- * The flags of `kpufit calibrate --target aws` (contracts.md, plus --from-outputs and --workload), checked
+ * The flags of `kpufit calibrate --target aws` (docs/json-shapes.md, plus --from-outputs and --workload), checked
  * and resolved into one settings object. Flags win over the stack outputs; every problem is one line naming
  * its flag and what is allowed, all reported together.
  */

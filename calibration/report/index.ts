@@ -1,5 +1,5 @@
 /**
- * The right-sizing report in its four files: report.json (contracts.md), report.md, report.html and
+ * The right-sizing report in its four files: report.json (docs/json-shapes.md), report.md, report.html and
  * trials.csv, written together and atomically.
  */
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The report.json schema: what `kpufit report` accepts before re-rendering. The fields of contracts.md are
+ * The report.json schema: what `kpufit report` accepts before re-rendering. The fields of docs/json-shapes.md are
  * required with their types; extras are checked when present and unknown keys are kept, because a newer
  * calibrator may add fields an older renderer does not know.
  */

@@ -1,5 +1,5 @@
 /**
- * Managed Flink's built-in autoscaling policy (twin.md "Facts"): containerCPUUtilization Maximum >= 75% for
+ * Managed Flink's built-in autoscaling policy (docs/twin-model.md "Facts"): containerCPUUtilization Maximum >= 75% for
  * 15 consecutive 1-minute datapoints doubles Parallelism; < 10% for 360 datapoints halves it (rounded up),
  * never below the Parallelism the user configured. A minute without a datapoint breaks both streaks.
  */

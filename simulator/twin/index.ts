@@ -1,4 +1,4 @@
-/** The digital twin of Kinesis + Managed Flink + CloudWatch (twin.md) and its what-if model. */
+/** The digital twin of Kinesis + Managed Flink + CloudWatch (docs/twin-model.md) and its what-if model. */
 export { parseScenario, loadScenario, scenarioSchema, type Scenario, type JobParameters } from './scenario';
 export { Twin, type TwinOptions, type ProducerStats } from './twin';
 export { createTwinLoadDriver } from './load-driver';

@@ -1,5 +1,5 @@
 /**
- * The twin's model as pure functions (twin.md sections 1, 2, 5, 6, 8 and contracts.md "What right-sized
+ * The twin's model as pure functions (docs/twin-model.md sections 1, 2, 5, 6, 8 and docs/json-shapes.md "What right-sized
  * means"): the simulation, `twin run` and `twin sweep` all compute capacity, downtime, heap and cost here,
  * so the what-if answers and the simulated world can never disagree.
  */
@@ -47,7 +47,7 @@ export function hotSubtaskShare(hotKeyShare: number, parallelism: number): numbe
   return hotKeyShare + (1 - hotKeyShare) / parallelism;
 }
 
-/** Noise-free μ of twin.md section 2. */
+/** Noise-free μ of docs/twin-model.md section 2. */
 export function capacity(
   config: Config,
   shards: number,
@@ -119,7 +119,7 @@ export interface ConfigAssessment extends Config {
   reasons: string[];
 }
 
-/** The objective of contracts.md applied to one configuration. */
+/** The objective of docs/calibration.md applied to one configuration. */
 export function assess(scenario: Scenario, config: Config, maxKpu = scenario.limits.maxKpu): ConfigAssessment {
   const kpus = kpusFor(config.parallelism, config.parallelismPerKpu);
   const cap = capacity(config, scenario.stream.shards, scenario.load.recordBytes, scenario.job);

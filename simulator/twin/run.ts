@@ -1,5 +1,5 @@
 /**
- * `kpufit twin run`: one configuration on the twin for a while (contracts.md "kpufit twin run --json").
+ * `kpufit twin run`: one configuration on the twin for a while (docs/json-shapes.md "kpufit twin run --json").
  * Starts RUNNING at the given configuration with an empty backlog and the scenario's load from second 0.
  */
 import { assess, costPerHourUsd, heapUtilization, round, type Config } from './model';
@@ -13,7 +13,7 @@ export interface TwinRunResult {
   parallelismPerKpu: number;
   kpus: number;
   durationSeconds: number;
-  /** The noise-free μ of twin.md section 2. */
+  /** The noise-free μ of docs/twin-model.md section 2. */
   capacityRecordsPerSecond: number;
   offeredPeakRecordsPerSecond: number;
   acceptedPeakRecordsPerSecond: number;

@@ -1,6 +1,6 @@
 /**
- * Scenario files (contracts.md): what the twin simulates. Validated strictly (unknown keys, wrong types and
- * out-of-range values are one `path: message` line each) and completed with the defaults of twin.md.
+ * Scenario files (docs/file-formats.md): what the twin simulates. Validated strictly (unknown keys, wrong types and
+ * out-of-range values are one `path: message` line each) and completed with the defaults of docs/twin-model.md.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';

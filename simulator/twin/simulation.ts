@@ -1,5 +1,5 @@
 /**
- * The twin's world, one simulated second at a time (twin.md "Model, each step"): the stream (stream.ts)
+ * The twin's world, one simulated second at a time (docs/twin-model.md "Model, each step"): the stream (stream.ts)
  * takes writes and gives records to the job while it runs; around it, the application's status machine,
  * heap and OOM restarts, the built-in autoscaling policy, billing and the metric samples. The AWS-shaped ports
  * (kinesis-analytics.ts, cloudwatch.ts, kinesis.ts) are views over this object; it holds the job
@@ -317,7 +317,7 @@ export class Simulation {
       store.addMany(t, M.backPressuredTimeMsPerSecond, backPressured ? 1000 - busy : 0, g.count);
       store.addMany(t, M.idleTimeMsPerSecond, backPressured ? 0 : 1000 - busy, g.count);
     }
-    // twin.md 6 as written: (baseHeapMb + stateMb / n) / 3072, above 100% when the state cannot fit (the job then fails).
+    // docs/twin-model.md 6 as written: (baseHeapMb + stateMb / n) / 3072, above 100% when the state cannot fit (the job then fails).
     store.add(t, M.heapMemoryUtilization, 100 * cfg.heapUtilization);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The Kinesis stream of the twin (twin.md steps 1, 3, 4): per-shard write limits shared by PutRecords and
+ * The Kinesis stream of the twin (docs/twin-model.md steps 1, 3, 4): per-shard write limits shared by PutRecords and
  * the rate-level producer, the producer's retry backlog (throttled records are retried, never dropped), the
  * FIFO of each shard, and what a consumer reading at μ records/s takes from it and how far behind it is.
  */

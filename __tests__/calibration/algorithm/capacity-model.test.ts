@@ -7,7 +7,7 @@ const job = (cpu: number, w: number, gamma = 0.02, h = 0): JobEstimate => ({
 });
 const slo = { maxLagMs: 60000, catchUpSeconds: 600, targetUtilization: 0.8, maxHeapUtilization: 0.9 };
 
-describe('capacity model (twin.md section 2 on estimated parameters)', () => {
+describe('capacity model (docs/twin-model.md section 2 on estimated parameters)', () => {
   it('a subtask is bounded by its own per-record time or by its share of the vCPU', () => {
     // taxi: c_8 = 0.1 * 1.14 = 0.114; min(1000 / 2.114, 1000 / 0.912) = 473.04
     expect(subtaskRate(job(0.1, 2), 8)).toBeCloseTo(1000 / 2.114, 6);

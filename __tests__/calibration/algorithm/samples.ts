@@ -1,5 +1,5 @@
 /**
- * Minute samples as CloudWatch would show them for a job of known parameters (twin.md "Metrics"), for
+ * Minute samples as CloudWatch would show them for a job of known parameters (docs/twin-model.md "Metrics"), for
  * unit tests of the evaluator, the fitter and the decision without a twin.
  */
 import type { MinuteSample, TrialObservation } from '../../../calibration/algorithm/observation';

@@ -16,7 +16,7 @@ function problems(fn: () => unknown): string[] {
 }
 
 describe('report.json schema', () => {
-  it('accepts the contracts.md shape with the extras, keeping unknown keys', () => {
+  it('accepts the docs/json-shapes.md shape with the extras, keeping unknown keys', () => {
     const r = { ...reportFixture(), futureField: { x: 1 } };
     expect(parseReport(r)).toBe(r);
     const minimal = reportFixture();

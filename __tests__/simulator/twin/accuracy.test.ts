@@ -1,11 +1,11 @@
 /**
- * The accuracy contract of twin.md, case by case, with noise 0 and constant load within the stream's write
- * capacity. μ is computed here from twin.md's formulas, written out.
+ * The accuracy contract of docs/twin-model.md, case by case, with noise 0 and constant load within the stream's write
+ * capacity. μ is computed here from docs/twin-model.md's formulas, written out.
  */
 import { runScenario, Twin } from '../../../simulator/twin';
 import { APP, parallelismUpdate, scenario, series, version } from './fixtures';
 
-/** twin.md section 2 for the fixture's job (cpu 0.1 ms, I/O 2 ms, contention 0.02, no hot key). */
+/** docs/twin-model.md section 2 for the fixture's job (cpu 0.1 ms, I/O 2 ms, contention 0.02, no hot key). */
 function mu(P: number, k: number, job = { cpu: 0.1, w: 2, g: 0.02, h: 0 }, S = 8, b = 450): number {
   const c = (j: number) => job.cpu * (1 + job.g * (j - 1));
   const rate = (j: number) => Math.min(1000 / (c(j) + job.w), 1000 / (c(j) * j));

@@ -1,4 +1,4 @@
-/** Managed Flink's built-in CPU autoscaling policy, and heap-driven OOM restart loops (twin.md 6 and 7). */
+/** Managed Flink's built-in CPU autoscaling policy, and heap-driven OOM restart loops (docs/twin-model.md 6 and 7). */
 import { Twin } from '../../../simulator/twin';
 import { APP, awsErrorOf, parallelismUpdate, scenario, series } from './fixtures';
 

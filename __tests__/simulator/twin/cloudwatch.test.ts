@@ -1,4 +1,4 @@
-/** GetMetricData over the twin: the metrics of twin.md with their dimensions, statistics and gaps. */
+/** GetMetricData over the twin: the metrics of docs/twin-model.md with their dimensions, statistics and gaps. */
 import { Twin } from '../../../simulator/twin';
 import { APP, appDims, awsErrorOf, lagDims, parallelismUpdate, query, scenario, series, streamDims } from './fixtures';
 
@@ -14,7 +14,7 @@ function steadyTwin(minutes = 5, overrides: Record<string, unknown> = {}, job: R
 }
 
 describe('metric values and statistics', () => {
-  it('reports consumed records, CPU, heap, KPUs and uptime as twin.md defines them', async () => {
+  it('reports consumed records, CPU, heap, KPUs and uptime as docs/twin-model.md defines them', async () => {
     const twin = steadyTwin();
     expect((await series(twin, 'numRecordsInPerSecond', 'Average')).values).toEqual([3000, 3000, 3000, 3000, 3000]);
     expect((await series(twin, 'numRecordsOutPerSecond', 'Average')).values[4]).toBe(3000);

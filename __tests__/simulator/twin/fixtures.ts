@@ -5,7 +5,7 @@ import { parseScenario, type Scenario, type Twin } from '../../../simulator/twin
 export const APP = 'twin-test-app';
 export const STREAM = 'twin-test-stream';
 
-/** A noise-free scenario: 8 shards of 450-byte records, an I/O-bound job (twin.md's taxi example). */
+/** A noise-free scenario: 8 shards of 450-byte records, an I/O-bound job (docs/twin-model.md's taxi example). */
 export function scenario(overrides: Record<string, unknown> = {}, job: Record<string, unknown> = {}): Scenario {
   return parseScenario({
     name: 'twin-test',

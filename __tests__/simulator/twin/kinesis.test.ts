@@ -82,7 +82,7 @@ describe('PutRecords', () => {
   });
 });
 
-describe('rate-level producer (twin.md step 1)', () => {
+describe('rate-level producer (docs/twin-model.md step 1)', () => {
   it('offers nothing until told', async () => {
     const twin = Twin.fromScenario(scenario());
     twin.advance(120);

@@ -1,5 +1,5 @@
 /**
- * The model of twin.md section 2 and the objective of contracts.md, written out again here by hand so the
+ * The model of docs/twin-model.md section 2 and the objective of docs/calibration.md, written out again here by hand so the
  * implementation is checked against the spec, not against itself.
  */
 import {
@@ -7,7 +7,7 @@ import {
 } from '../../../simulator/twin';
 import { scenario } from './fixtures';
 
-/** twin.md section 2, verbatim. */
+/** docs/twin-model.md section 2, verbatim. */
 function specMu(P: number, k: number, S: number, b: number, cpu: number, w: number, g: number, h: number): number {
   const c = (j: number) => cpu * (1 + g * (j - 1));
   const rate = (j: number) => Math.min(1000 / (c(j) + w), 1000 / (c(j) * j));
@@ -19,7 +19,7 @@ function specMu(P: number, k: number, S: number, b: number, cpu: number, w: numb
   return Math.min(C, H, R);
 }
 
-describe('capacity μ (twin.md section 2)', () => {
+describe('capacity μ (docs/twin-model.md section 2)', () => {
   const job = { cpuMsPerRecord: 0.1, ioWaitMsPerRecord: 2, slotContention: 0.02, hotKeyShare: 0 };
 
   it('is the compute bound for an I/O-bound job on full KPUs: 8 subtasks of 1000 / (0.106 + 2) records/s', () => {
@@ -82,7 +82,7 @@ describe('downtime, heap, stream and cost', () => {
   });
 });
 
-describe('the objective (contracts.md "What right-sized means")', () => {
+describe('the objective (docs/calibration.md "The objective")', () => {
   it('requires μ >= λ max(1 / targetUtilization, 1 + D / catchUpSeconds) and names what fails', () => {
     const s = scenario({ load: { recordBytes: 450, profile: { type: 'constant', recordsPerSecond: 3000 } } });
     // D = 40 s, catch-up 600 s: factor max(1.25, 1.0667) = 1.25 -> 3750 records/s.

@@ -1,4 +1,4 @@
-/** Scenario files (contracts.md): strict validation with JSON paths, and the defaults of twin.md. */
+/** Scenario files (docs/file-formats.md): strict validation with JSON paths, and the defaults of docs/twin-model.md. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ function problems(json: unknown): string[] {
 }
 
 describe('parseScenario', () => {
-  it('fills in every default of twin.md and contracts.md', () => {
+  it('fills in every default of docs/twin-model.md and docs/file-formats.md', () => {
     const s = parseScenario(minimal);
     expect(s).toEqual({
       name: 'minimal',

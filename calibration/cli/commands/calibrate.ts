@@ -1,5 +1,5 @@
 /**
- * `kpufit calibrate`: find the cheapest Parallelism / ParallelismPerKPU that keeps up (contracts.md).
+ * `kpufit calibrate`: find the cheapest Parallelism / ParallelismPerKPU that keeps up (docs/calibration.md).
  *   --target twin --scenario FILE [--out DIR] [--json]      on the in-process twin (no AWS account)
  *   --target aws --app NAME --stream NAME --rate N ...      on a live Managed Flink application
  * Progress goes to stderr; stdout carries either the JSON report (--json) or a short summary.

@@ -1,7 +1,7 @@
 /**
  * `kpufit twin run|sweep`: the twin as a what-if planner. `run` simulates one configuration; `sweep`
  * evaluates every (Parallelism, ParallelismPerKPU) up to the KPU limit with the model and marks the right
- * size (contracts.md "What right-sized means").
+ * size (docs/calibration.md "The objective").
  */
 import type { Argv, CommandModule } from 'yargs';
 import { loadScenario, rightSize, runScenario, type ConfigAssessment, type Sizing } from '../../../simulator/twin';

@@ -1,4 +1,4 @@
-/** `kpufit twin run` and `kpufit twin sweep` (contracts.md): output shapes, the right size, bad input. */
+/** `kpufit twin run` and `kpufit twin sweep` (docs/json-shapes.md): output shapes, the right size, bad input. */
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import yargs from 'yargs';
@@ -16,7 +16,7 @@ function sink() {
 }
 
 describe('kpufit twin run', () => {
-  it('--json prints exactly the fields of contracts.md (plus extras) on stdout, progress on stderr', async () => {
+  it('--json prints exactly the fields of docs/json-shapes.md (plus extras) on stdout, progress on stderr', async () => {
     const out = sink();
     const err = sink();
     await runTwinRun({ scenario: join(scenarios, 'taxi-io-bound.json'), parallelism: 8, 'parallelism-per-kpu': 4, json: true }, out.stream, err.writeStream);
