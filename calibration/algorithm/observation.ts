@@ -35,8 +35,8 @@ export interface MinuteSample {
   writeThrottled: number | null;
 }
 
-/** A trial's evidence, reduced to what the model needs. Fields are null when the trial could not show them. */
-export interface TrialObservation {
+/** What a trial ran: the configuration, the load offered and the stream it came through. */
+export interface TrialSetting {
   parallelism: number;
   parallelismPerKpu: number;
   kpus: number;
@@ -44,6 +44,10 @@ export interface TrialObservation {
   offeredRecordsPerSecond: number;
   recordBytes: number;
   shards: number;
+}
+
+/** A trial's evidence, reduced to what the model needs. Fields are null when the trial could not show them. */
+export interface TrialObservation extends TrialSetting {
   /** Minutes the job ran whole, without restart: the ones the estimates come from. */
   cleanMinutes: number;
   /** Clean minutes with a backlog throughout (lag Minimum > 0): consumption there is the capacity μ. */

@@ -8,15 +8,9 @@
  * Caught-up minutes are preferred for the ratios: there consumption is the offered load, free of the
  * per-second noise that inflates Maximum and of the 100% / 1000 ms ceilings.
  */
-import type { MinuteSample, TrialObservation } from './observation';
+import type { MinuteSample, TrialObservation, TrialSetting } from './observation';
 
-export interface TrialContext {
-  parallelism: number;
-  parallelismPerKpu: number;
-  kpus: number;
-  offeredRecordsPerSecond: number;
-  recordBytes: number;
-  shards: number;
+export interface TrialContext extends TrialSetting {
   /** Epoch ms from which the job runs the trial's configuration (RUNNING seen after the update). */
   runningSinceMs: number;
   /** fullRestarts before the trial began (the metric is cumulative). */
