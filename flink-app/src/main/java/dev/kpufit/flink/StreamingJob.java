@@ -11,6 +11,7 @@ import dev.kpufit.flink.workloads.WorkloadPipeline;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,10 @@ public final class StreamingJob {
         conf.set(RestOptions.PORT, args.restPort);
         // The REST API caches metrics for 10 s by default; a local run wants to watch the lag move.
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+        if (args.fromSavepoint != null) {
+            // What an UpdateApplication on Managed Flink does: the new job starts from the last snapshot.
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, args.fromSavepoint);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(args.parallelism, conf);
         env.enableCheckpointing(args.checkpointIntervalMillis);
         return env;
