@@ -7,6 +7,8 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -91,6 +93,7 @@ final class AssignOnceReadersRegister<SplitT extends SourceSplit, CheckpointT> i
 
     /** Holds the results of one-off async calls (the initial discovery) until every reader has registered. */
     static final class HoldingContext<SplitT extends SourceSplit> implements SplitEnumeratorContext<SplitT> {
+        private static final Logger LOG = LoggerFactory.getLogger(AssignOnceReadersRegister.class);
         private final SplitEnumeratorContext<SplitT> delegate;
         private final List<Runnable> held = new ArrayList<>();
 
@@ -117,6 +120,9 @@ final class AssignOnceReadersRegister<SplitT extends SourceSplit, CheckpointT> i
                 if (error != null || allReadersRegistered()) {
                     handler.accept(result, error);
                 } else {
+                    LOG.info("Shards listed before all source readers registered ({} of {}): assigning them when the "
+                            + "last one registers, not at the next discovery", delegate.registeredReaders().size(),
+                            delegate.currentParallelism());
                     held.add(() -> handler.accept(result, null));
                 }
             });
