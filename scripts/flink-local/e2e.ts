@@ -16,7 +16,8 @@ import { assertJarBuilt } from './local-job';
 import { committedLines, countByCategory } from './results';
 import { withLocalPipeline, type Session } from './session';
 
-const BUDGET_MS = 180_000;
+// Four job starts (one per workload and the IoT restore) at 10-40 s each on a busy 2-core machine.
+const BUDGET_MS = 240_000;
 const FEED_MS = 12_000;
 const RATE = 100;
 const MALFORMED_EVERY = 50;
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
     }
   }
   const elapsed = Date.now() - started;
-  check('the local end-to-end run finishes within 3 minutes', elapsed <= BUDGET_MS, `${(elapsed / 1000).toFixed(1)} s`);
+  check('the local end-to-end run finishes within 4 minutes', elapsed <= BUDGET_MS, `${(elapsed / 1000).toFixed(1)} s`);
   const failed = checks.filter((c) => !c.ok).length;
   process.stdout.write(`flink-local-e2e: ${checks.length - failed} passed, ${failed} failed\n`);
   process.exitCode = failed === 0 ? 0 : 1;

@@ -71,8 +71,8 @@ public final class CpuWork {
         while (now(threads, cpuClock) < warmUpEnd) {
             x = steps(x, chunk);
         }
-        // The fastest of several samples: the rate of an uncontended core, not of one disturbed by a neighbour.
-        double best = 0;
+        // The median of several samples: one disturbed by a neighbour (or by a lucky quiet moment) does not set it.
+        double[] rates = new double[SAMPLES];
         long totalSteps = 0;
         for (int sample = 0; sample < SAMPLES; sample++) {
             long start = now(threads, cpuClock);
@@ -84,13 +84,15 @@ public final class CpuWork {
                 elapsed = now(threads, cpuClock) - start;
             } while (elapsed < SAMPLE_CPU_NANOS);
             totalSteps += done;
-            best = Math.max(best, done / (elapsed / 1000.0));
+            rates[sample] = done / (elapsed / 1000.0);
         }
         sink = x;
-        LOG.info("Synthetic CPU cost calibrated: {} steps per microsecond of {} (fastest of {} samples, {} steps)",
-                String.format("%.1f", best), cpuClock ? "thread CPU time" : "wall-clock time (no thread CPU clock)",
-                SAMPLES, totalSteps);
-        return best;
+        java.util.Arrays.sort(rates);
+        double median = (rates[SAMPLES / 2 - 1] + rates[SAMPLES / 2]) / 2;
+        LOG.info("Synthetic CPU cost calibrated: {} steps per microsecond of {} (median of {} samples from {} to {}, {} steps)",
+                String.format("%.1f", median), cpuClock ? "thread CPU time" : "wall-clock time (no thread CPU clock)",
+                SAMPLES, String.format("%.1f", rates[0]), String.format("%.1f", rates[SAMPLES - 1]), totalSteps);
+        return median;
     }
 
     private static long now(ThreadMXBean threads, boolean cpuClock) {

@@ -57,6 +57,11 @@ class EventTimeAcrossRestartsTest {
     static final int BATCH = 50;
 
     static final Map<String, Queue<OutputLine>> SINKS = new ConcurrentHashMap<>();
+    /**
+     * {@code -Dkpufit.oldWiring=true} runs the two tests above on the old wiring, to see them fail:
+     * {@code mvn -f flink-app -Dtest=EventTimeAcrossRestartsTest -Dkpufit.oldWiring=true test}.
+     */
+    static final boolean OLD_WIRING = Boolean.getBoolean("kpufit.oldWiring");
 
     static JobSettings job() {
         return JobSettings.defaults(WorkloadKind.IOT).withWindow(60_000L, 5_000L);
@@ -154,6 +159,8 @@ class EventTimeAcrossRestartsTest {
 
     static void assertSameAsUninterrupted(Run run, String what) throws Exception {
         Run expected = runToEnd(asArrived(), 1, WatermarkMode.PERIODIC, false);
+        System.out.printf("%s: %d late, %d window results (uninterrupted: %d late, %d results)%n", what, run.late.size(),
+                run.results.size(), expected.late.size(), expected.results.size());
         assertEquals(List.of(), expected.late, "the as-arrived run has no late records");
         assertEquals(List.of(), run.late, what + ": late records");
         assertEquals(expected.results.size(), run.results.size(), what + ": number of window results");
@@ -164,14 +171,14 @@ class EventTimeAcrossRestartsTest {
     @ParameterizedTest
     @EnumSource(WatermarkMode.class)
     void aFreshStartOverABacklogGivesTheUninterruptedWindows(WatermarkMode mode) throws Exception {
-        assertSameAsUninterrupted(runToEnd(shards(), 2, mode, false), "fresh start");
+        assertSameAsUninterrupted(runToEnd(shards(), 2, mode, OLD_WIRING), "fresh start");
     }
 
     @ParameterizedTest
     @EnumSource(WatermarkMode.class)
     void aRestoreAtAnotherParallelismOverABacklogGivesTheUninterruptedWindows(WatermarkMode mode, @TempDir Path dir)
             throws Exception {
-        assertSameAsUninterrupted(stopAndRestore(dir, mode, false), "stop with savepoint, restore at 3");
+        assertSameAsUninterrupted(stopAndRestore(dir, mode, OLD_WIRING), "stop with savepoint, restore at 3");
     }
 
     /** Guards the tests above: with the watermarks assigned after the source, the same inputs lose records. */
