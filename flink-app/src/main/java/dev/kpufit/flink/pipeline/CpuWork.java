@@ -15,9 +15,9 @@ import java.lang.management.ThreadMXBean;
  */
 public final class CpuWork {
     private static final Logger LOG = LoggerFactory.getLogger(CpuWork.class);
-    private static final long WARM_UP_CPU_NANOS = 400_000_000L;
-    private static final long SAMPLE_CPU_NANOS = 20_000_000L;
-    private static final int SAMPLES = 10;
+    private static final long SAMPLE_CPU_NANOS = 10_000_000L;
+    private static final int STABLE_SAMPLES = 50;
+    private static final long MAX_CALIBRATION_CPU_NANOS = 10_000_000_000L;
     private static volatile double stepsPerMicro;
     /** Where results go, so the work has an observable effect. */
     static volatile long sink;
@@ -63,18 +63,17 @@ public final class CpuWork {
         if (cpuClock && !threads.isThreadCpuTimeEnabled()) {
             threads.setThreadCpuTimeEnabled(true);
         }
-        long chunk = 50_000L;
+        // Until the JIT has compiled the loop fully (C2), it runs at half speed or less; in a JVM busy compiling
+        // (a task manager starting a job) that can take seconds of this thread's CPU. So: sample until the rate
+        // has not improved for STABLE_SAMPLES samples in a row, then take the median of those last samples.
+        long chunk = 20_000L;
         long x = 1;
-        // Warm-up: thousands of calls, so the loop runs as fully compiled code (as records will) before it is
-        // timed; on a busy machine the JIT's background compile can take a good part of a second.
-        long warmUpEnd = now(threads, cpuClock) + WARM_UP_CPU_NANOS;
-        while (now(threads, cpuClock) < warmUpEnd) {
-            x = steps(x, chunk);
-        }
-        // The median of several samples: one disturbed by a neighbour (or by a lucky quiet moment) does not set it.
-        double[] rates = new double[SAMPLES];
-        long totalSteps = 0;
-        for (int sample = 0; sample < SAMPLES; sample++) {
+        double[] recent = new double[STABLE_SAMPLES];
+        double best = 0;
+        int sinceBest = 0;
+        int samples = 0;
+        long began = now(threads, cpuClock);
+        while (true) {
             long start = now(threads, cpuClock);
             long done = 0;
             long elapsed;
@@ -83,15 +82,32 @@ public final class CpuWork {
                 done += chunk;
                 elapsed = now(threads, cpuClock) - start;
             } while (elapsed < SAMPLE_CPU_NANOS);
-            totalSteps += done;
-            rates[sample] = done / (elapsed / 1000.0);
+            double rate = done / (elapsed / 1000.0);
+            recent[samples++ % STABLE_SAMPLES] = rate;
+            if (rate > best * 1.02) {
+                best = rate;
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+            long spent = now(threads, cpuClock) - began;
+            if (sinceBest >= STABLE_SAMPLES || spent > MAX_CALIBRATION_CPU_NANOS) {
+                break;
+            }
         }
         sink = x;
-        java.util.Arrays.sort(rates);
-        double median = (rates[SAMPLES / 2 - 1] + rates[SAMPLES / 2]) / 2;
-        LOG.info("Synthetic CPU cost calibrated: {} steps per microsecond of {} (median of {} samples from {} to {}, {} steps)",
-                String.format("%.1f", median), cpuClock ? "thread CPU time" : "wall-clock time (no thread CPU clock)",
-                SAMPLES, String.format("%.1f", rates[0]), String.format("%.1f", rates[SAMPLES - 1]), totalSteps);
+        double[] sorted = recent.clone();
+        java.util.Arrays.sort(sorted);
+        double median = (sorted[STABLE_SAMPLES / 2 - 1] + sorted[STABLE_SAMPLES / 2]) / 2;
+        long spentMillis = (now(threads, cpuClock) - began) / 1_000_000;
+        if (sinceBest < STABLE_SAMPLES) {
+            LOG.warn("Synthetic CPU cost: the rate was still rising after {} ms of calibration; records may cost less "
+                    + "CPU than cost.cpu.spin.micros says", spentMillis);
+        }
+        LOG.info("Synthetic CPU cost calibrated: {} steps per microsecond of {} (median of the last {} of {} samples, "
+                        + "{} to {}; {} ms)", String.format("%.1f", median),
+                cpuClock ? "thread CPU time" : "wall-clock time (no thread CPU clock)", STABLE_SAMPLES, samples,
+                String.format("%.1f", sorted[0]), String.format("%.1f", sorted[STABLE_SAMPLES - 1]), spentMillis);
         return median;
     }
 
