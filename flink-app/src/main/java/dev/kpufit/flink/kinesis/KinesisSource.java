@@ -32,14 +32,16 @@ import java.lang.reflect.Method;
  */
 public final class KinesisSource implements Source<String, KinesisShardSplit, KinesisStreamsSourceEnumeratorState> {
     private static final long serialVersionUID = 1L;
-    public static final String LAG_GAUGE = "millisBehindLatest";
+    public static final String LAG_GAUGE = JobMetrics.LAG_GAUGE;
 
     private final KinesisStreamsSource<String> delegate;
     private final Configuration config;
     private final Utf8Records records = new Utf8Records();
+    private final String streamName;
 
     public KinesisSource(InputSettings input) {
         this.config = KinesisClientProperties.forSource(input);
+        this.streamName = input.streamName;
         this.delegate = KinesisStreamsSource.<String>builder()
                 .setStreamArn(input.streamArn)
                 .setSourceConfig(config)
@@ -55,7 +57,7 @@ public final class KinesisSource implements Source<String, KinesisShardSplit, Ki
     @Override
     public SourceReader<String, KinesisShardSplit> createReader(SourceReaderContext context) {
         ShardLag lag = new ShardLag();
-        JobMetrics.gauge(context.metricGroup(), LAG_GAUGE, (Gauge<Long>) lag::max);
+        JobMetrics.lagGauge(context.metricGroup(), streamName, (Gauge<Long>) lag::max);
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         SingleThreadFetcherManager<Record, KinesisShardSplit> fetchers = new SingleThreadFetcherManager<>(
                 queue, () -> new PollingKinesisShardSplitReader(new PacedLagRecordingProxy(connectorProxy(), lag)));
