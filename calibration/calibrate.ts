@@ -4,7 +4,7 @@
  * Managed Flink application and the in-process twin. These signatures are shared with the AWS run
  * (calibration/aws) and the report writers (calibration/report): keep them stable.
  */
-import type { ApplicationControl, CalibrationPorts, Clock, ParallelismSettings } from './ports';
+import type { ApplicationControl, CalibrationPorts, Clock, ParallelismSettings, SeriesDiscovery } from './ports';
 import { peakRate, type RateProfile } from '../core/rate-profile';
 import type { CalibrationReport, Configuration, Slo, TimelinePoint, Trial } from './report-types';
 import type { MinuteSample, TrialObservation } from './algorithm/observation';
@@ -123,6 +123,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
     throw new CalibrationPreconditionError(`application ${options.application} is ${app.status}; calibration needs it RUNNING`);
   }
   const streamDescription = await ports.stream.describe();
+  const discovery = await discoverSeries(ports, options);
   const shards = streamDescription.openShardCount;
   const processStartMs = clock.now();
   const state: CalibrationState = hooks.resume ? structuredClone(hooks.resume) : {
@@ -231,13 +232,13 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
       await restore(ports.control, state.original, algo, () => state.reconfigurations++);
     }
     tick();
-    return buildReport(options, state, decision!, elapsed(), restoredOriginal || (!options.keep && sameSettings(current, state.original)));
+    return buildReport(options, state, decision!, elapsed(), restoredOriginal || (!options.keep && sameSettings(current, state.original)), discovery);
   } catch (err) {
     tick();
     const why = err instanceof StopRequested ? err.why : `failed: ${err instanceof Error ? err.message : String(err)}`;
     hooks.onProgress?.({ phase: 'restoring', elapsedSeconds: elapsed(), message: `${why}; restoring the original configuration` });
     await restore(ports.control, state.original, algo, () => state.reconfigurations++);
-    const report = abortedReport(options, state, elapsed(), why, shards);
+    const report = abortedReport(options, state, elapsed(), why, shards, discovery);
     if (err instanceof StopRequested) return report;
     throw new CalibrationAbortedError(`calibration ${why}; the original configuration was restored`, report, err);
   } finally {
@@ -331,7 +332,28 @@ function timelinePoints(samples: MinuteSample[], config: ParallelismSettings, of
   }));
 }
 
-function baseReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number): Omit<CalibrationReport, 'verdict' | 'recommendation' | 'streamAdvice' | 'restoredOriginal'> {
+/**
+ * The series behind each signal, before anything changes: a wrong name, dimension or metric group would
+ * otherwise blind every trial (an alarm that never fires, a calibrator that stops after two blind trials).
+ */
+async function discoverSeries(ports: CalibrationPorts, options: CalibrationOptions): Promise<SeriesDiscovery | undefined> {
+  if (!ports.metrics.discover) return undefined;
+  const found = await ports.metrics.discover();
+  if (found.missing.length > 0) {
+    const listed = found.found.length === 0 ? 'none' : found.found.map(seriesLabel).join('; ');
+    throw new CalibrationPreconditionError(
+      `metrics: no series for ${found.missing.join(' and ')} of application ${options.application} reading ${options.stream}` +
+      `${found.notes.length > 0 ? ` (${found.notes.join('; ')})` : ''}; series listed for the application and the stream: ${listed}. ` +
+      'Check the application and stream names, that the job publishes millisBehindLatest under kinesisanalytics → Id → Flow=Input (docs/metrics.md), and that it has run recently',
+    );
+  }
+  return found;
+}
+
+const seriesLabel = (s: { namespace: string; name: string; dimensions: Record<string, string> }) =>
+  `${s.namespace} ${s.name} {${Object.entries(s.dimensions).map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+
+function baseReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, discovery: SeriesDiscovery | undefined): Omit<CalibrationReport, 'verdict' | 'recommendation' | 'streamAdvice' | 'restoredOriginal'> {
   const o = state.original;
   const initial: Configuration = { parallelism: o.parallelism, parallelismPerKpu: o.parallelismPerKpu, kpus: kpusFor(o.parallelism, o.parallelismPerKpu) };
   return {
@@ -349,10 +371,12 @@ function baseReport(options: CalibrationOptions, state: CalibrationState, elapse
     timeline: state.timeline,
     pricing: options.pricing,
     generatedAt: new Date().toISOString(),
+    ...(discovery ? { metricsUsed: discovery.used } : {}),
+    ...(discovery && discovery.notes.length > 0 ? { metricsNotes: discovery.notes } : {}),
   };
 }
 
-function buildReport(options: CalibrationOptions, state: CalibrationState, decision: Decision, elapsedSeconds: number, restoredOriginal: boolean): CalibrationReport {
+function buildReport(options: CalibrationOptions, state: CalibrationState, decision: Decision, elapsedSeconds: number, restoredOriginal: boolean, discovery: SeriesDiscovery | undefined): CalibrationReport {
   if (decision.kind !== 'done') throw new Error('internal: report built before a decision');
   const rec = decision.recommendation;
   const cost = rec ? costOf(rec.kpus, options.pricing) : null;
@@ -360,7 +384,7 @@ function buildReport(options: CalibrationOptions, state: CalibrationState, decis
   const verifying = rec ? [...state.trials].reverse().find((t) => t.verdict === 'pass' && t.parallelism === rec.parallelism && t.parallelismPerKpu === rec.parallelismPerKpu) : undefined;
   if (verifying && decision.fewerExcluded && !verifying.reason.includes(decision.fewerExcluded)) verifying.reason += `; ${decision.fewerExcluded}`;
   return {
-    ...baseReport(options, state, elapsedSeconds),
+    ...baseReport(options, state, elapsedSeconds, discovery),
     verdict: decision.verdict,
     recommendation: rec && cost ? {
       parallelism: rec.parallelism,
@@ -382,9 +406,9 @@ function buildReport(options: CalibrationOptions, state: CalibrationState, decis
   };
 }
 
-function abortedReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, why: string, shards: number): CalibrationReport {
+function abortedReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, why: string, shards: number, discovery: SeriesDiscovery | undefined): CalibrationReport {
   return {
-    ...baseReport(options, state, elapsedSeconds),
+    ...baseReport(options, state, elapsedSeconds, discovery),
     verdict: 'aborted',
     recommendation: null,
     streamAdvice: { shards, requiredShards: shards },
