@@ -151,11 +151,17 @@ export class CloudWatchMetricsSource implements MetricsSource {
 
   private async list(filter: { Namespace: string; MetricName?: string; Dimensions: Dimension[] }): Promise<Array<Omit<SeriesRef, 'signal'>>> {
     const out: Array<Omit<SeriesRef, 'signal'>> = [];
+    const seen = new Set<string>();
     let token: string | undefined;
     do {
       const page = await this.api.listMetrics({ ...filter, NextToken: token });
       for (const m of page.Metrics ?? []) {
-        out.push({ namespace: m.Namespace ?? '', name: m.MetricName ?? '', dimensions: dimensionRecord(m.Dimensions) });
+        const series = { namespace: m.Namespace ?? '', name: m.MetricName ?? '', dimensions: dimensionRecord(m.Dimensions) };
+        // Each series once (an emulator, moto, lists a series once per datapoint).
+        const key = seriesKey(series.namespace, series.name, series.dimensions);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(series);
       }
       token = page.NextToken;
     } while (token);
