@@ -169,12 +169,22 @@ export function plannedFollowUps(
   recorder.calls.splice(stop < 0 ? recorder.calls.length : stop, 0, ...planned);
 }
 
-/** The plan as text: every call in order, mutating ones with their full input; GetMetricData once in full. */
+/** The plan as text: every call in order, mutating ones with their full input; GetMetricData once in full, ListMetrics as one line. */
 export function formatPlan(calls: PlannedCall[]): string[] {
   const lines: string[] = ['dry run: no call below that changes anything was made'];
   let metricsShown = false;
   let metricsCalls = 0;
+  // Discovery's ListMetrics calls (one per series) as one line naming the series.
+  const listed = calls.filter((c): c is Extract<PlannedCall, { action: 'ListMetrics' }> => c.action === 'ListMetrics');
+  let listShown = false;
   for (const c of calls) {
+    if (c.action === 'ListMetrics') {
+      if (listShown) continue;
+      listShown = true;
+      const names = [...new Set(listed.map((l) => `${l.input.Namespace ?? '*'} ${l.input.MetricName ?? '*'}`))];
+      lines.push(`reads cloudwatch ListMetrics (series discovery, ${listed.length} call(s)): ${names.join(', ')}`);
+      continue;
+    }
     if (c.action === 'GetMetricData') {
       metricsCalls++;
       if (metricsShown) continue;
