@@ -18,6 +18,7 @@ import { CalibrationBilling } from './run/billing';
 import { abortedReport, buildReport, timelinePoints, trialRecord } from './run/report-assembly';
 import { restore, sameSettings } from './run/restore';
 import { probeStream } from './run/stream-probe';
+import { discoverSeries } from './run/series-discovery';
 import {
   CalibrationAbortedError, CalibrationPreconditionError,
   type CalibrationHooks, type CalibrationOptions, type CalibrationState,
@@ -52,6 +53,7 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
     throw new CalibrationPreconditionError(`application ${options.application} is ${app.status}; calibration needs it RUNNING`);
   }
   const streamDescription = await ports.stream.describe();
+  const discovery = await discoverSeries(ports.metrics, options);
   const shards = streamDescription.openShardCount;
   const processStartMs = clock.now();
   const state: CalibrationState = hooks.resume ? structuredClone(hooks.resume) : {
@@ -151,13 +153,13 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
       await restore(ports.control, state.original, algo, () => state.reconfigurations++);
     }
     tick();
-    return buildReport(options, state, decision!, elapsed(), restoredOriginal || (!options.keep && sameSettings(current, state.original)));
+    return buildReport(options, state, decision!, elapsed(), restoredOriginal || (!options.keep && sameSettings(current, state.original)), discovery);
   } catch (err) {
     tick();
     const why = err instanceof StopRequested ? err.why : `failed: ${err instanceof Error ? err.message : String(err)}`;
     hooks.onProgress?.({ phase: 'restoring', elapsedSeconds: elapsed(), message: `${why}; restoring the original configuration` });
     await restore(ports.control, state.original, algo, () => state.reconfigurations++);
-    const report = abortedReport(options, state, elapsed(), why, shards);
+    const report = abortedReport(options, state, elapsed(), why, shards, discovery);
     if (err instanceof StopRequested) return report;
     throw new CalibrationAbortedError(`calibration ${why}; the original configuration was restored`, report, err);
   } finally {

@@ -38,6 +38,35 @@ export type MetricPeriod = Omit<MinuteSample, 'second'>;
 export interface MetricsSource {
   /** The periods in [fromMs, toMs) that have any datapoint, oldest first. */
   read(fromMs: number, toMs: number): Promise<MetricPeriod[]>;
+  /**
+   * Which series exist behind the signals: called once before the calibrator changes anything, so a wrong
+   * name or dimension stops the run instead of blinding it. Later read() calls use what it chose (e.g. a
+   * fallback lag series). Sources that cannot list their series (a local job's REST API) leave it out.
+   */
+  discover?(): Promise<SeriesDiscovery>;
+}
+
+/** The signals the calibrator cannot work without: how far behind the job is, and how much it consumes. */
+export type RequiredSignal = 'lag' | 'consumption';
+
+/** One series as its backend names it (for CloudWatch: namespace, metric name, dimensions). */
+export interface SeriesRef {
+  /** The signal the calibrator reads from it: lag, consumption, cpu, busy, heap, kpus, downtime, uptime, restarts, intake, throttles. */
+  signal: string;
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+}
+
+export interface SeriesDiscovery {
+  /** The series read() will query that exist. */
+  used: SeriesRef[];
+  /** Required signals with no series. */
+  missing: RequiredSignal[];
+  /** Every series the backend listed for the application and its stream (for the error that names them). */
+  found: Array<Omit<SeriesRef, 'signal'>>;
+  /** What the source decided and why (e.g. a lag fallback); reported as-is. */
+  notes: string[];
 }
 
 export interface StreamDescription {

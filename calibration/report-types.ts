@@ -97,4 +97,16 @@ export interface CalibrationReport {
   /** extra: the scenario file on the twin. */
   scenario?: string;
   generatedAt?: string;
+  /** extra: the series the calibrator read, found by discovery before it changed anything (docs/metrics.md). */
+  metricsUsed?: MetricSeriesUsed[];
+  /** extra: what discovery decided and why (e.g. lag read from the stream's iterator age). */
+  metricsNotes?: string[];
+}
+
+export interface MetricSeriesUsed {
+  /** lag, consumption, cpu, busy, heap, kpus, downtime, uptime, restarts, intake, throttles. */
+  signal: string;
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
 }

@@ -13,7 +13,7 @@ import type {
   StartApplicationRequest, StartApplicationResponse, ListApplicationOperationsRequest,
   ListApplicationOperationsResponse, DescribeApplicationOperationRequest, DescribeApplicationOperationResponse,
 } from '@aws-sdk/client-kinesis-analytics-v2';
-import type { GetMetricDataInput, GetMetricDataOutput } from '@aws-sdk/client-cloudwatch';
+import type { GetMetricDataInput, GetMetricDataOutput, ListMetricsInput, ListMetricsOutput } from '@aws-sdk/client-cloudwatch';
 import type {
   DescribeStreamSummaryInput, DescribeStreamSummaryOutput, PutRecordsInput, PutRecordsOutput,
 } from '@aws-sdk/client-kinesis';
@@ -28,6 +28,8 @@ export interface KinesisAnalyticsApi {
 
 export interface CloudWatchApi {
   getMetricData(input: GetMetricDataInput): Promise<GetMetricDataOutput>;
+  /** The series that exist (received data in the last two weeks) matching a namespace/name/dimension filter. */
+  listMetrics(input: ListMetricsInput): Promise<ListMetricsOutput>;
 }
 
 export interface KinesisApi {

@@ -127,15 +127,42 @@ describe('calibrate: guard rails', () => {
 });
 
 describe('calibrate: nothing to measure', () => {
-  it('stops with a clear error (and restores) when CloudWatch has no datapoints for the application', async () => {
+  it('stops before changing anything, naming the series it found, when the series it needs do not exist', async () => {
     const twin = Twin.fromScenario(autoscaled);
     // The metrics are asked for under a name the application does not publish.
     const ports = { ...twinPorts(twin, autoscaled), metrics: new CloudWatchMetricsSource(twin.cloudWatch, { application: 'not-the-app', stream: autoscaled.stream.name }) };
+    const wrongName = { ...twinCalibrationOptions(autoscaled), application: 'not-the-app', keep: false };
+    const err = (await calibrate(ports, wrongName).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(CalibrationPreconditionError);
+    expect(err.message).toMatch(/^metrics: no series for lag and consumption of application not-the-app reading /);
+    // The stream's series exist, so the error lists them: the user sees what is there and what is not.
+    expect(err.message).toContain(`AWS/Kinesis IncomingRecords {StreamName=${autoscaled.stream.name}}`);
+    expect(err.message).toContain('GetRecords.IteratorAgeMilliseconds can stand in only when the user asserts');
+    expect(await configOf(twin)).toEqual(ORIGINAL);
+  });
+
+  it('without discovery (a source that cannot list its series), stops after two blind trials and restores', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const blind = new CloudWatchMetricsSource(twin.cloudWatch, { application: 'not-the-app', stream: autoscaled.stream.name });
+    const ports = { ...twinPorts(twin, autoscaled), metrics: { read: (from: number, to: number) => blind.read(from, to) } };
     const wrongName = { ...twinCalibrationOptions(autoscaled), application: 'not-the-app', keep: false };
     const err = (await calibrate(ports, wrongName).catch((e: unknown) => e)) as CalibrationAbortedError;
     expect(err).toBeInstanceOf(CalibrationAbortedError);
     expect(err.message).toMatch(/no CloudWatch datapoints for application not-the-app .* in 2 trials/);
     expect(err.report.verdict).toBe('aborted');
     expect(await configOf(twin)).toEqual(ORIGINAL);
+  });
+
+  it('names the series it read in the report (metricsUsed)', async () => {
+    const twin = Twin.fromScenario(taxi);
+    const report = await calibrate(twinPorts(twin, taxi), twinCalibrationOptions(taxi));
+    expect(report.metricsUsed).toContainEqual({
+      signal: 'lag', namespace: 'AWS/KinesisAnalytics', name: 'millisBehindLatest',
+      dimensions: { Id: taxi.stream.name.replace(/-/g, '_'), Application: taxi.application, Flow: 'Input' },
+    });
+    expect(report.metricsUsed).toContainEqual({
+      signal: 'consumption', namespace: 'AWS/KinesisAnalytics', name: 'numRecordsInPerSecond', dimensions: { Application: taxi.application },
+    });
+    expect(report.metricsNotes).toBeUndefined();
   });
 });

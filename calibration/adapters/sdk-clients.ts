@@ -8,7 +8,7 @@
  * not speak). Access denials name the IAM action that failed.
  */
 import {
-  CloudWatchClient, GetMetricDataCommand, type GetMetricDataInput, type GetMetricDataOutput, type MetricDataResult,
+  CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type GetMetricDataInput, type GetMetricDataOutput, type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeStreamSummaryCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import {
@@ -104,6 +104,7 @@ export function cloudWatchApi(client: CloudWatchClient): CloudWatchApi {
       }
       return { MetricDataResults: order.map((id) => merged.get(id)!), Messages: messages };
     },
+    listMetrics: (input) => withIamAction('cloudwatch:ListMetrics', () => client.send(new ListMetricsCommand(input))),
   };
 }
 

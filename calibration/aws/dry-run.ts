@@ -3,8 +3,10 @@
  * instead of made. The application is described for real once (read-only); after that it "is" whatever the
  * recorded updates made it. The load is recorded, not sent; metrics reads are recorded and answer "no data"
  * (the trials have not happened). The plan printed is the recorded calls, with their exact inputs.
+ * Series discovery is recorded and answered "the series exists" (each ListMetrics names one exact series):
+ * the plan assumes the job publishes what it should; the real run checks.
  */
-import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { GetMetricDataCommandInput, ListMetricsCommandInput, ListMetricsCommandOutput } from '@aws-sdk/client-cloudwatch';
 import type { UpdateApplicationRequest } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { ApplicationControl, ApplicationState, Clock, LoadDriver, LoadSpec, LoadStats, ParallelismSettings } from '../ports';
 import type { CloudWatchApi } from '../../core/aws-api';
@@ -19,6 +21,7 @@ type RecordedCall =
   | { service: 'kinesisanalyticsv2'; action: 'DescribeApplication'; input: { ApplicationName: string }; mutating: false }
   | { service: 'kinesisanalyticsv2'; action: 'UpdateApplication'; input: UpdateApplicationRequest; mutating: true }
   | { service: 'cloudwatch'; action: 'GetMetricData'; input: GetMetricDataCommandInput; mutating: false }
+  | { service: 'cloudwatch'; action: 'ListMetrics'; input: ListMetricsCommandInput; mutating: false }
   | { service: 'kinesis'; action: 'PutRecords'; input: { StreamName: string; recordsPerSecond: number; recordBytes: number; change: 'start' | 'setRate' | 'stop' }; mutating: true };
 
 export class CallRecorder {
@@ -74,6 +77,13 @@ export class RecordingCloudWatch implements CloudWatchApi {
   async getMetricData(input: GetMetricDataCommandInput) {
     this.recorder.record({ service: 'cloudwatch', action: 'GetMetricData', input, mutating: false });
     return { MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({ Id: q.Id, Timestamps: [], Values: [], StatusCode: 'Complete' as const })) };
+  }
+
+  async listMetrics(input: ListMetricsCommandInput): Promise<Omit<ListMetricsCommandOutput, '$metadata'>> {
+    this.recorder.record({ service: 'cloudwatch', action: 'ListMetrics', input, mutating: false });
+    const exact = input.Namespace !== undefined && input.MetricName !== undefined;
+    const dimensions = (input.Dimensions ?? []).map((d) => ({ Name: d.Name, Value: d.Value ?? '' }));
+    return { Metrics: exact ? [{ Namespace: input.Namespace, MetricName: input.MetricName, Dimensions: dimensions }] : [] };
   }
 }
 
@@ -159,12 +169,22 @@ export function plannedFollowUps(
   recorder.calls.splice(stop < 0 ? recorder.calls.length : stop, 0, ...planned);
 }
 
-/** The plan as text: every call in order, mutating ones with their full input; GetMetricData once in full. */
+/** The plan as text: every call in order, mutating ones with their full input; GetMetricData once in full, ListMetrics as one line. */
 export function formatPlan(calls: PlannedCall[]): string[] {
   const lines: string[] = ['dry run: no call below that changes anything was made'];
   let metricsShown = false;
   let metricsCalls = 0;
+  // Discovery's ListMetrics calls (one per series) as one line naming the series.
+  const listed = calls.filter((c): c is Extract<PlannedCall, { action: 'ListMetrics' }> => c.action === 'ListMetrics');
+  let listShown = false;
   for (const c of calls) {
+    if (c.action === 'ListMetrics') {
+      if (listShown) continue;
+      listShown = true;
+      const names = [...new Set(listed.map((l) => `${l.input.Namespace ?? '*'} ${l.input.MetricName ?? '*'}`))];
+      lines.push(`reads cloudwatch ListMetrics (series discovery, ${listed.length} call(s)): ${names.join(', ')}`);
+      continue;
+    }
     if (c.action === 'GetMetricData') {
       metricsCalls++;
       if (metricsShown) continue;

@@ -88,6 +88,10 @@ export const reportSchema = z.looseObject({
   pricing: z.looseObject({ kpuHourUsd: nonNegative, storageGbMonthUsd: nonNegative }).optional(),
   scenario: z.string().optional(),
   generatedAt: z.string().optional(),
+  metricsUsed: z.array(z.looseObject({
+    signal: z.string().min(1), namespace: z.string().min(1), name: z.string().min(1), dimensions: z.record(z.string(), z.string()),
+  })).optional(),
+  metricsNotes: z.array(z.string()).optional(),
 });
 
 /** Validates a parsed report.json; the problems name their JSON path (`trials[2].verdict: ...`). */

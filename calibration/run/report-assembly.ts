@@ -5,7 +5,7 @@
 import { peakRate } from '../../core/rate-profile';
 import { kpusFor } from '../../core/managed-flink';
 import { costOf } from '../../core/pricing';
-import type { ParallelismSettings } from '../ports';
+import type { ParallelismSettings, SeriesDiscovery } from '../ports';
 import type { CalibrationReport, Configuration, TimelinePoint, Trial } from '../report-types';
 import type { MinuteSample } from '../algorithm/observation';
 import type { Decision } from '../algorithm/decision';
@@ -51,7 +51,7 @@ export function timelinePoints(samples: MinuteSample[], config: ParallelismSetti
   }));
 }
 
-function baseReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number): Omit<CalibrationReport, 'verdict' | 'recommendation' | 'streamAdvice' | 'restoredOriginal'> {
+function baseReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, discovery: SeriesDiscovery | undefined): Omit<CalibrationReport, 'verdict' | 'recommendation' | 'streamAdvice' | 'restoredOriginal'> {
   const o = state.original;
   const initial: Configuration = { parallelism: o.parallelism, parallelismPerKpu: o.parallelismPerKpu, kpus: kpusFor(o.parallelism, o.parallelismPerKpu) };
   return {
@@ -69,10 +69,12 @@ function baseReport(options: CalibrationOptions, state: CalibrationState, elapse
     timeline: state.timeline,
     pricing: options.pricing,
     generatedAt: new Date().toISOString(),
+    ...(discovery ? { metricsUsed: discovery.used } : {}),
+    ...(discovery && discovery.notes.length > 0 ? { metricsNotes: discovery.notes } : {}),
   };
 }
 
-export function buildReport(options: CalibrationOptions, state: CalibrationState, decision: Decision, elapsedSeconds: number, restoredOriginal: boolean): CalibrationReport {
+export function buildReport(options: CalibrationOptions, state: CalibrationState, decision: Decision, elapsedSeconds: number, restoredOriginal: boolean, discovery: SeriesDiscovery | undefined): CalibrationReport {
   if (decision.kind !== 'done') throw new Error('internal: report built before a decision');
   const rec = decision.recommendation;
   const cost = rec ? costOf(rec.kpus, options.pricing) : null;
@@ -80,7 +82,7 @@ export function buildReport(options: CalibrationOptions, state: CalibrationState
   const verifying = rec ? [...state.trials].reverse().find((t) => t.verdict === 'pass' && t.parallelism === rec.parallelism && t.parallelismPerKpu === rec.parallelismPerKpu) : undefined;
   if (verifying && decision.fewerExcluded && !verifying.reason.includes(decision.fewerExcluded)) verifying.reason += `; ${decision.fewerExcluded}`;
   return {
-    ...baseReport(options, state, elapsedSeconds),
+    ...baseReport(options, state, elapsedSeconds, discovery),
     verdict: decision.verdict,
     recommendation: rec && cost ? {
       parallelism: rec.parallelism,
@@ -102,9 +104,9 @@ export function buildReport(options: CalibrationOptions, state: CalibrationState
   };
 }
 
-export function abortedReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, why: string, shards: number): CalibrationReport {
+export function abortedReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, why: string, shards: number, discovery: SeriesDiscovery | undefined): CalibrationReport {
   return {
-    ...baseReport(options, state, elapsedSeconds),
+    ...baseReport(options, state, elapsedSeconds, discovery),
     verdict: 'aborted',
     recommendation: null,
     streamAdvice: { shards, requiredShards: shards },

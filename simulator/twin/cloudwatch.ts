@@ -3,7 +3,9 @@
  * whole minutes aligned to the minute, datapoints only for periods with samples, newest first by default.
  * A minute's datapoint appears once the simulated clock has passed that minute.
  */
-import type { Dimension, GetMetricDataInput, GetMetricDataOutput, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import type {
+  Dimension, GetMetricDataInput, GetMetricDataOutput, ListMetricsInput, ListMetricsOutput, Metric, MetricDataQuery, MetricDataResult,
+} from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchApi } from '../../core/aws-api';
 import { awsError } from './aws-errors';
 import { METRIC_DEFINITIONS, STATISTICS, statisticOf, type Statistic } from './metrics-store';
@@ -11,6 +13,10 @@ import { metricDimensions } from '../../core/metric-catalogue';
 import { TWIN_EPOCH_MS, type Simulation } from './simulation';
 
 const MAX_QUERIES = 500;
+/** ListMetrics answers at most 500 series a page. */
+const LIST_PAGE = 500;
+/** ListMetrics accepts at most 10 dimension filters. */
+const MAX_DIMENSION_FILTERS = 10;
 const DEFAULT_MAX_DATAPOINTS = 100800;
 
 /** CloudWatch's Id rule: starts with a lowercase letter; letters, digits and underscores. */
@@ -70,6 +76,34 @@ export class TwinCloudWatch implements CloudWatchApi {
       NextToken: next < total ? String(next) : undefined,
       Messages: [],
     };
+  }
+
+  /**
+   * ListMetrics over the series the twin publishes (METRIC_DEFINITIONS, with the scenario's application and
+   * stream). They are listed from the twin's epoch on: the application was already running then (calibration
+   * needs it RUNNING), so CloudWatch, which lists series with data in the last two weeks, knows them. Filters as
+   * CloudWatch: namespace and name exact; every dimension filter names a dimension of the series (and its
+   * value, when given).
+   */
+  async listMetrics(input: ListMetricsInput): Promise<ListMetricsOutput> {
+    const filters = input.Dimensions ?? [];
+    if (filters.length > MAX_DIMENSION_FILTERS) {
+      throw awsError('InvalidParameterValueException', `The collection Dimensions must not contain more than ${MAX_DIMENSION_FILTERS} items.`);
+    }
+    const sim = this.#sim;
+    const scope = { application: sim.scenario.application, stream: sim.scenario.stream.name };
+    const all: Metric[] = [];
+    METRIC_DEFINITIONS.forEach((def) => {
+      if (input.Namespace !== undefined && input.Namespace !== def.namespace) return;
+      if (input.MetricName !== undefined && input.MetricName !== def.name) return;
+      const dims = metricDimensions(def, scope);
+      if (!filters.every((f) => f.Name !== undefined && f.Name in dims && (f.Value === undefined || dims[f.Name] === f.Value))) return;
+      all.push({ Namespace: def.namespace, MetricName: def.name, Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) });
+    });
+    const from = input.NextToken ? Number.parseInt(input.NextToken, 10) : 0;
+    if (!Number.isInteger(from) || from < 0) throw awsError('InvalidParameterValueException', 'The service cannot process the NextToken.');
+    const page = all.slice(from, from + LIST_PAGE);
+    return { Metrics: page, NextToken: from + LIST_PAGE < all.length ? String(from + LIST_PAGE) : undefined };
   }
 
   #query(q: MetricDataQuery, start: Date, end: Date, ascending: boolean): MetricDataResult {

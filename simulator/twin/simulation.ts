@@ -13,6 +13,7 @@ import { AutoscalingPolicy } from './autoscaling-policy';
 import { OOM_HEAP_UTILIZATION, updateDowntimeSeconds, type Config } from './model';
 import { billedKpus } from '../../core/pricing';
 import { M, MetricsStore } from './metrics-store';
+import { LAG_NOT_YET_REPORTED } from '../../core/metric-catalogue';
 import type { Scenario } from './scenario';
 import { DUST, SimulatedStream } from './stream';
 
@@ -78,6 +79,12 @@ export class Simulation {
 
   private jobDownSeconds = 0;
   private secondsSinceJobStart = 0;
+  /**
+   * Whether the source has reported since the job last (re)started. The application at the twin's epoch has
+   * been running a while (calibration needs it RUNNING), so it starts true; a restart makes the lag gauge
+   * read -1 (the catalogue's unknownValue) for its first second, as the job's gauge does before GetRecords answers.
+   */
+  private sourceReported = true;
   private outageSeconds = 0;
   fullRestarts = 0;
   private readonly autoscaling = new AutoscalingPolicy();
@@ -192,6 +199,7 @@ export class Simulation {
     this.running = this.configure(t.config);
     this.status = 'RUNNING';
     this.secondsSinceJobStart = 0;
+    this.sourceReported = false;
     this.outageSeconds = 0;
     this.complete(t.operation);
   }
@@ -276,6 +284,7 @@ export class Simulation {
         if (cfg.heapUtilization > OOM_HEAP_UTILIZATION && this.secondsSinceJobStart >= job.oomAfterSeconds) {
           this.fullRestarts++;
           this.secondsSinceJobStart = 0;
+          this.sourceReported = false;
           this.outageSeconds = 0;
           this.jobDownSeconds = this.downtimeSeconds;
         }
@@ -304,7 +313,8 @@ export class Simulation {
 
   private recordJobSamples(t: number, cfg: RunningConfig, consumed: number, backPressured: boolean, lagMs: number): void {
     const store = this.metrics;
-    store.add(t, M.millisBehindLatest, lagMs);
+    store.add(t, M.millisBehindLatest, this.sourceReported ? lagMs : LAG_NOT_YET_REPORTED);
+    this.sourceReported = true;
     store.add(t, M.numRecordsInPerSecond, consumed);
     store.add(t, M.numRecordsOutPerSecond, consumed);
     store.add(t, M.cpuUtilization, Math.min(100, (100 * consumed * cfg.cpuMsFullKpu) / (cfg.kpus * 1000)));

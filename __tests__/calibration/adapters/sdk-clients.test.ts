@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataInput } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type GetMetricDataInput } from '@aws-sdk/client-cloudwatch';
 import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { DescribeApplicationOperationCommand, KinesisAnalyticsV2Client, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -86,6 +86,10 @@ describe('access denied names the IAM action', () => {
     ['kinesisanalytics:DescribeApplicationOperation', () => {
       mockClient(KinesisAnalyticsV2Client).on(DescribeApplicationOperationCommand).rejects(denied('x'));
       return kinesisAnalyticsApi(new KinesisAnalyticsV2Client({ region: 'us-east-1', credentials })).describeApplicationOperation!({ ApplicationName: 'a', OperationId: 'o' });
+    }],
+    ['cloudwatch:ListMetrics', () => {
+      mockClient(CloudWatchClient).on(ListMetricsCommand).rejects(denied('cloudwatch:ListMetrics'));
+      return cloudWatchApi(new CloudWatchClient({ region: 'us-east-1', credentials })).listMetrics({ Namespace: 'AWS/KinesisAnalytics' });
     }],
     ['kinesis:DescribeStreamSummary', () => {
       mockClient(KinesisClient).on(DescribeStreamSummaryCommand).rejects(denied('kinesis:DescribeStreamSummary'));

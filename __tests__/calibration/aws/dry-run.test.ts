@@ -41,4 +41,16 @@ describe('dry-run plan', () => {
       '(and 2 more GetMetricData calls of the same queries over later windows)',
     ]);
   });
+
+  it('shows series discovery (one ListMetrics per series) as one line naming the series', () => {
+    const r = new CallRecorder();
+    r.record({ service: 'cloudwatch', action: 'ListMetrics', input: { Namespace: 'AWS/KinesisAnalytics', MetricName: 'millisBehindLatest' }, mutating: false });
+    r.record({ service: 'cloudwatch', action: 'ListMetrics', input: { Namespace: 'AWS/Kinesis', MetricName: 'IncomingRecords' }, mutating: false });
+    r.record({ service: 'cloudwatch', action: 'GetMetricData', input: { MetricDataQueries: [{ Id: 'q0' }], StartTime: new Date(0), EndTime: new Date(60_000) }, mutating: false });
+    expect(formatPlan(r.calls)).toEqual([
+      'dry run: no call below that changes anything was made',
+      'reads cloudwatch ListMetrics (series discovery, 2 call(s)): AWS/KinesisAnalytics millisBehindLatest, AWS/Kinesis IncomingRecords',
+      'reads cloudwatch GetMetricData {"MetricDataQueries":[{"Id":"q0"}],"StartTime":"1970-01-01T00:00:00.000Z","EndTime":"1970-01-01T00:01:00.000Z"}',
+    ]);
+  });
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
@@ -106,12 +106,13 @@ maybe('calibrate --target aws against kinesis-local and moto', () => {
     ka.on(UpdateApplicationCommand).callsFake((i) => twin.kinesisAnalytics.updateApplication(i));
 
     const clients = createSdkClients({ region: 'us-east-1', credentials, endpoints: { kinesis: kinesisLocal.endpoint, cloudWatch: moto.endpoint } });
-    const metricCalls: number[] = [];
-    clients.cloudWatch.middlewareStack.add((next) => async (args) => {
-      metricCalls.push(Date.now());
+    const metricCalls: string[] = [];
+    clients.cloudWatch.middlewareStack.add((next, context) => async (args) => {
+      metricCalls.push(context.commandName ?? '');
       return next(args);
     }, { step: 'initialize', name: 'countCalls' });
     const bridge = new MetricsBridge(twin.cloudWatch, new CloudWatchClient({ region: 'us-east-1', credentials, endpoint: moto.endpoint }), scenario.application, scenario.stream.name, twin.clock);
+    await bridge.announce();
     const out = join(mkdtempSync(join(tmpdir(), 'kpufit-e2e-')), 'out');
     try {
       const { report } = await runAwsCalibration(
@@ -128,7 +129,13 @@ maybe('calibrate --target aws against kinesis-local and moto', () => {
       expect(report!.verdict).toBe('recommended');
       expect(report!.streamAdvice.shards).toBe(4); // from kinesis-local's DescribeStreamSummary
       expect(bridge.datapointsPublished).toBeGreaterThan(100);
-      expect(metricCalls.length).toBeGreaterThan(5);
+      expect(metricCalls.filter((c) => c === 'GetMetricDataCommand').length).toBeGreaterThan(5);
+      // Discovery went to moto first: ListMetrics before any GetMetricData, and the report names the series.
+      expect(metricCalls[0]).toBe('ListMetricsCommand');
+      expect(report!.metricsUsed).toContainEqual({
+        signal: 'lag', namespace: 'AWS/KinesisAnalytics', name: 'millisBehindLatest',
+        dimensions: { Id: 'e2e_iot_stream', Application: scenario.application, Flow: 'Input' },
+      });
       // The metrics made the round trip through moto intact: the same answer as reading the twin directly.
       ka.restore();
       const t = twinBackedAws('iot-cpu-bound.json', { stream: { ...json.stream, name: 'e2e-iot-stream' } });
@@ -139,6 +146,43 @@ maybe('calibrate --target aws against kinesis-local and moto', () => {
       expect(report!.trials.map((t) => [t.parallelism, t.parallelismPerKpu, t.verdict])).toEqual(reference.trials.map((t) => [t.parallelism, t.parallelismPerKpu, t.verdict]));
     } finally {
       ka.restore();
+      for (const c of [clients.kinesisAnalytics, clients.cloudWatch, clients.kinesis]) c.destroy();
+    }
+  }, 180_000);
+
+  it('stops before any update when moto lists no job series, naming the series it does list', async () => {
+    const json = JSON.parse(readFileSync(join(SCENARIOS, 'iot-cpu-bound.json'), 'utf8'));
+    const scenario = parseScenario({ ...json, application: 'e2e-blind-app', stream: { ...json.stream, name: 'e2e-blind-stream' } });
+    await createStream(scenario.stream.name, scenario.stream.shards);
+    const twin = Twin.fromScenario(scenario);
+    const ka = mockClient(KinesisAnalyticsV2Client);
+    ka.on(DescribeApplicationCommand).callsFake((i) => twin.kinesisAnalytics.describeApplication(i));
+    ka.on(UpdateApplicationCommand).callsFake((i) => twin.kinesisAnalytics.updateApplication(i));
+    // What a job with the wrong metric group would publish: the stream's series, and a lag without Id/Flow.
+    const cw = new CloudWatchClient({ region: 'us-east-1', credentials, endpoint: moto.endpoint });
+    const at = new Date(twin.clock.now() - 600_000);
+    await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/Kinesis', MetricData: [{ MetricName: 'IncomingRecords', Dimensions: [{ Name: 'StreamName', Value: scenario.stream.name }], Timestamp: at, Value: 5 }] }));
+    await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/KinesisAnalytics', MetricData: [{ MetricName: 'millisBehindLatest', Dimensions: [{ Name: 'Application', Value: scenario.application }], Timestamp: at, Value: 5 }] }));
+    const clients = createSdkClients({ region: 'us-east-1', credentials, endpoints: { kinesis: kinesisLocal.endpoint, cloudWatch: moto.endpoint } });
+    const out = join(mkdtempSync(join(tmpdir(), 'kpufit-e2e-')), 'out');
+    try {
+      const err = await runAwsCalibration(
+        { app: scenario.application, stream: scenario.stream.name, rate: 3500, recordBytes: 200, out },
+        {
+          apis: { kinesisAnalytics: kinesisAnalyticsApi(clients.kinesisAnalytics), cloudWatch: cloudWatchApi(clients.cloudWatch), kinesis: kinesisApi(clients.kinesis) },
+          clock: twin.clock, createLoadDriver: () => createTwinLoadDriver(twin), stderr: new PassThrough(), pollSeconds: 5, env: {},
+        },
+      ).then(() => undefined, (e: unknown) => e as Error);
+      expect(err?.message).toMatch(/metrics: no series for lag and consumption of application /);
+      expect(err?.message).toContain(`AWS/KinesisAnalytics millisBehindLatest {Application=${scenario.application}}`);
+      expect(err?.message).toContain(`AWS/Kinesis IncomingRecords {StreamName=${scenario.stream.name}}`);
+      // Each series once, and nothing of the other application sharing this CloudWatch.
+      expect(err?.message.match(/AWS\/KinesisAnalytics millisBehindLatest \{/g)).toHaveLength(1);
+      expect(err?.message).not.toContain('iot-cpu-bound-app');
+      expect(ka.commandCalls(UpdateApplicationCommand)).toHaveLength(0);
+    } finally {
+      ka.restore();
+      cw.destroy();
       for (const c of [clients.kinesisAnalytics, clients.cloudWatch, clients.kinesis]) c.destroy();
     }
   }, 180_000);

@@ -58,6 +58,11 @@ describe('--dry-run', () => {
       } } },
     });
     expect(plan.at(-2)).toBe('WOULD CALL kinesis PutRecords on taxi-io-bound-stream: stop');
+    // Discovery comes before the first change, as one line.
+    const discovery = plan.findIndex((l) => l.startsWith('reads cloudwatch ListMetrics (series discovery, '));
+    expect(discovery).toBeGreaterThan(0);
+    expect(discovery).toBeLessThan(plan.findIndex((l) => l.startsWith('WOULD CALL')));
+    expect(plan[discovery]).toContain('AWS/KinesisAnalytics millisBehindLatest');
     const metrics = plan.find((l) => l.startsWith('reads cloudwatch GetMetricData '))!;
     expect(metrics).toContain('"MetricName":"millisBehindLatest"');
     expect(metrics).toContain('"Period":60');

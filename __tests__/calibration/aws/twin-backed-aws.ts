@@ -8,7 +8,9 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataInput, type GetMetricDataOutput } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type GetMetricDataInput, type GetMetricDataOutput, type ListMetricsInput, type ListMetricsOutput,
+} from '@aws-sdk/client-cloudwatch';
 import { DescribeStreamSummaryCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import {
   DescribeApplicationCommand, KinesisAnalyticsV2Client, UpdateApplicationCommand,
@@ -25,6 +27,7 @@ export interface Handlers {
   describeApplication(input: DescribeApplicationRequest): Promise<DescribeApplicationResponse>;
   updateApplication(input: UpdateApplicationRequest): Promise<UpdateApplicationResponse>;
   getMetricData(input: GetMetricDataInput): Promise<GetMetricDataOutput>;
+  listMetrics(input: ListMetricsInput): Promise<ListMetricsOutput>;
 }
 
 /** An error as the SDK throws it: AWS's exception name, a message, HTTP metadata. */
@@ -47,11 +50,13 @@ export function twinBackedAws(scenarioFile: string, overrides: Record<string, un
     describeApplication: (i) => twin.kinesisAnalytics.describeApplication(i),
     updateApplication: (i) => twin.kinesisAnalytics.updateApplication(i),
     getMetricData: (i) => twin.cloudWatch.getMetricData(i),
+    listMetrics: (i) => twin.cloudWatch.listMetrics(i),
   };
   const handlers: Handlers = { ...twinHandlers };
   ka.on(DescribeApplicationCommand).callsFake((i) => handlers.describeApplication(i));
   ka.on(UpdateApplicationCommand).callsFake((i) => handlers.updateApplication(i));
   cw.on(GetMetricDataCommand).callsFake((i) => handlers.getMetricData(i));
+  cw.on(ListMetricsCommand).callsFake((i) => handlers.listMetrics(i));
   kinesis.on(DescribeStreamSummaryCommand).callsFake((i) => twin.kinesis.describeStreamSummary(i));
   kinesis.on(PutRecordsCommand).rejects(new Error('the twin-backed test drives load through the twin, not PutRecords'));
 

@@ -226,3 +226,32 @@ describe('determinism', () => {
     expect(await everything(43)).not.toBe(a);
   });
 });
+
+describe('ListMetrics', () => {
+  const names = (out: { Metrics?: Array<{ MetricName?: string }> }) => out.Metrics!.map((m) => m.MetricName);
+
+  it('lists every published series from the epoch on (the application was already running), each with its dimensions', async () => {
+    const twin = Twin.fromScenario(scenario());
+    const all = await twin.cloudWatch.listMetrics({});
+    expect(all.Metrics).toHaveLength(18);
+    expect(all.NextToken).toBeUndefined();
+    expect(all.Metrics).toContainEqual({ Namespace: 'AWS/KinesisAnalytics', MetricName: 'millisBehindLatest', Dimensions: lagDims });
+    expect(all.Metrics).toContainEqual({ Namespace: 'AWS/Kinesis', MetricName: 'IncomingRecords', Dimensions: streamDims });
+  });
+
+  it('filters by namespace, name and dimensions (a dimension filter without a value matches any value)', async () => {
+    const cw = Twin.fromScenario(scenario()).cloudWatch;
+    expect(names(await cw.listMetrics({ Namespace: 'AWS/Kinesis', MetricName: 'IncomingBytes' }))).toEqual(['IncomingBytes']);
+    expect(names(await cw.listMetrics({ Namespace: 'AWS/KinesisAnalytics', Dimensions: [{ Name: 'Flow' }] }))).toEqual(['millisBehindLatest']);
+    expect((await cw.listMetrics({ Namespace: 'AWS/KinesisAnalytics', Dimensions: appDims })).Metrics).toHaveLength(13);
+    expect((await cw.listMetrics({ Dimensions: [{ Name: 'Application', Value: 'other' }] })).Metrics).toEqual([]);
+    expect((await cw.listMetrics({ Namespace: 'AWS/KinesisAnalytics', MetricName: 'numRestarts' })).Metrics).toEqual([]);
+  });
+
+  it('rejects more than 10 dimension filters and a bad NextToken as CloudWatch does', async () => {
+    const cw = Twin.fromScenario(scenario()).cloudWatch;
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ Name: `d${i}` }));
+    expect(await awsErrorOf(cw.listMetrics({ Dimensions: eleven }))).toMatchObject({ name: 'InvalidParameterValueException' });
+    expect(await awsErrorOf(cw.listMetrics({ NextToken: 'x' }))).toMatchObject({ name: 'InvalidParameterValueException' });
+  });
+});

@@ -30,6 +30,27 @@ export class MetricsBridge {
     this.publishedUntil = Math.floor(clock.now() / 60000) * 60000;
   }
 
+  /**
+   * The application ran before the twin's epoch (calibration needs it RUNNING): one datum per series an hour
+   * earlier, so CloudWatch's ListMetrics knows the series before the first minute completes, as on AWS.
+   * Calibration reads from its own start on and never sees these datapoints.
+   */
+  async announce(): Promise<void> {
+    const before = new Date(this.clock.now() - 3600_000);
+    const byNamespace = new Map<string, MetricDatum[]>();
+    const seen = new Set<string>();
+    for (const q of metricQueries(this.application, this.stream)) {
+      const m = q.MetricStat!.Metric!;
+      const key = `${m.Namespace}|${m.MetricName}|${JSON.stringify(m.Dimensions)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      byNamespace.set(m.Namespace!, [...(byNamespace.get(m.Namespace!) ?? []), { MetricName: m.MetricName, Dimensions: m.Dimensions, Timestamp: before, Value: 0 }]);
+    }
+    for (const [namespace, data] of byNamespace) {
+      await this.target.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data }));
+    }
+  }
+
   /** The twin's clock, publishing what completed after every sleep. */
   publishingClock(): Clock {
     return {

@@ -37,15 +37,17 @@ import java.lang.reflect.Method;
  */
 public final class KinesisSource<T> implements Source<T, KinesisShardSplit, KinesisStreamsSourceEnumeratorState> {
     private static final long serialVersionUID = 1L;
-    public static final String LAG_GAUGE = "millisBehindLatest";
+    public static final String LAG_GAUGE = JobMetrics.LAG_GAUGE;
 
     private final KinesisStreamsSource<T> delegate;
     private final Configuration config;
     private final KinesisDeserializationSchema<T> records;
+    private final String streamName;
 
     public KinesisSource(InputSettings input, KinesisDeserializationSchema<T> records) {
         this.config = KinesisClientProperties.forSource(input);
         this.records = records;
+        this.streamName = input.streamName;
         this.delegate = KinesisStreamsSource.<T>builder()
                 .setStreamArn(input.streamArn)
                 .setSourceConfig(config)
@@ -61,7 +63,7 @@ public final class KinesisSource<T> implements Source<T, KinesisShardSplit, Kine
     @Override
     public SourceReader<T, KinesisShardSplit> createReader(SourceReaderContext context) {
         ShardLag lag = new ShardLag();
-        JobMetrics.gauge(context.metricGroup(), LAG_GAUGE, (Gauge<Long>) lag::max);
+        JobMetrics.lagGauge(context.metricGroup(), streamName, (Gauge<Long>) lag::max);
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         SingleThreadFetcherManager<Record, KinesisShardSplit> fetchers = new SingleThreadFetcherManager<>(
                 queue, () -> new PollingKinesisShardSplitReader(new PacedLagRecordingProxy(connectorProxy(), lag)));
