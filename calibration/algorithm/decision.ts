@@ -100,7 +100,11 @@ export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<De
     return { ...base, verdict: 'inconclusive', reason: `capacity ~${fmt(capacity)}/s within the noise (±${(m * 100).toFixed(1)}%) of the required ${fmt(required)}/s` };
   }
   if (capacity < input.peak) {
-    return { ...base, verdict: 'fail', reason: `capacity ~${fmt(capacity)}/s < peak ${fmt(input.peak)}/s: lag grows ${obs.lagSlope.toFixed(2)} ms/ms` };
+    // The lag alone can read 0 while records pile up inside the job (fetched ahead, not processed).
+    const growth = obs.lagSlope > 0
+      ? `lag grows ${obs.lagSlope.toFixed(2)} ms/ms`
+      : `records pile up although the lag reads ${fmt(obs.finalLagMs ?? 0)} ms (a backlog within the source's fetch-ahead does not show in millisBehindLatest)`;
+    return { ...base, verdict: 'fail', reason: `capacity ~${fmt(capacity)}/s < peak ${fmt(input.peak)}/s: ${growth}` };
   }
   return {
     ...base, verdict: 'fail',

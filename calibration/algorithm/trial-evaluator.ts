@@ -29,17 +29,40 @@ export function isClean(s: MinuteSample, ctx: TrialContext, restartsBefore: numb
   return true;
 }
 
-export function isBacklogged(s: MinuteSample): boolean {
-  return s.lagMinMs !== null && s.lagMinMs > 0;
+/**
+ * Records waited the whole minute, so consumption there is the capacity μ. Two kinds of evidence:
+ * - lag Minimum > 0: the source never reached the stream's tip;
+ * - `fallingBehind`: the lag may read 0 — millisBehindLatest counts from the last record *fetched*, and the
+ *   job holds up to a GetRecords page per shard fetched but unprocessed (docs/twin-model.md section 4) —
+ *   but consumption stayed measurably below the stream's intake this minute and the minute before, so
+ *   the backlog was already there when this minute began and grew through it.
+ */
+export function isBacklogged(s: MinuteSample, fallingBehind = false): boolean {
+  return (s.lagMinMs !== null && s.lagMinMs > 0) || fallingBehind;
 }
 
 /** Consumption within this fraction of the accepted input counts as keeping pace (noise never reaches it). */
 const STEADY_TOLERANCE = 0.002;
 
+/** What the stream took in this minute, records/s: IncomingRecords, or the load driver's rate without a datapoint. */
+export function intakeRate(s: MinuteSample, ctx: Pick<TrialContext, 'offeredRecordsPerSecond'>): number {
+  return s.incomingRecords !== null ? s.incomingRecords / 60 : ctx.offeredRecordsPerSecond;
+}
+
+/**
+ * The job consumed measurably less than the stream took in: records piled up this minute, whatever the
+ * lag says. A lag of 0 is never proof of keeping up — a backlog smaller than the fetch-ahead does not show.
+ */
+export function isFallingBehind(s: MinuteSample, ctx: Pick<TrialContext, 'offeredRecordsPerSecond'>): boolean {
+  if (s.consumed === null) return false;
+  const input = intakeRate(s, ctx);
+  return input > 0 && s.consumed < input * (1 - STEADY_TOLERANCE);
+}
+
 /** Caught up all minute: lag under the threshold and consumption equal to the stream's accepted input. */
 export function isSteady(s: MinuteSample, ctx: Pick<TrialContext, 'caughtUpLagMs' | 'offeredRecordsPerSecond'>): boolean {
   if (isBacklogged(s) || s.lagMaxMs === null || s.lagMaxMs >= ctx.caughtUpLagMs || s.consumed === null) return false;
-  const input = s.incomingRecords !== null ? s.incomingRecords / 60 : ctx.offeredRecordsPerSecond;
+  const input = intakeRate(s, ctx);
   return input > 0 && Math.abs(s.consumed - input) <= STEADY_TOLERANCE * input;
 }
 
@@ -54,7 +77,15 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     if (isClean(s, ctx, seenRestarts)) clean.push(s);
     if (s.fullRestartsMax !== null) seenRestarts = Math.max(seenRestarts, s.fullRestartsMax);
   }
-  const backlogged = clean.filter(isBacklogged);
+  // A minute falling behind began with records waiting when the minute before it showed lag, fell behind
+  // too, or had the job down: then it is backlogged even at lag 0. The first minute of falling behind may
+  // mix keeping up with falling behind, so it is left out of μ (it still is not caught up).
+  const beganBehind = (i: number) => {
+    const before = i > 0 ? trialSamples[i - 1] : undefined;
+    return before !== undefined && before.startMs === trialSamples[i].startMs - 60000
+      && (isBacklogged(before) || isFallingBehind(before, ctx) || (before.downtimeMaxMs ?? 0) > 0);
+  };
+  const backlogged = clean.filter((s) => isBacklogged(s, isFallingBehind(s, ctx) && beganBehind(trialSamples.indexOf(s))));
   // Steady minutes: caught up the whole minute, so consumption equals what the stream accepted.
   const caughtUp = clean.filter((s) => isSteady(s, ctx));
   // Ratios from steady minutes (exact), else from backlogged ones (noisy, corrected); a minute that
