@@ -91,8 +91,13 @@ export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<De
     if (obs.caughtUp) {
       return { ...base, verdict: 'pass', reason: `capacity ~${fmt(capacity)}/s >= required ${fmt(required)}/s; caught up, lag ${fmt(obs.finalLagMs ?? 0)} ms` };
     }
-    if (obs.backloggedMinutes >= input.options.minTrialMinutes && obs.lagSlope < 0) {
-      return { ...base, verdict: 'pass', draining: true, reason: `capacity ~${fmt(capacity)}/s measured while draining the backlog (lag falls ${(-obs.lagSlope).toFixed(2)} ms/ms) >= required ${fmt(required)}/s` };
+    // The backlog shrinks when the lag falls, or — the lag may read 0 while the job works off what it
+    // fetched ahead — when consumption at capacity exceeds what the stream takes in.
+    const intake = obs.acceptedRecordsPerSecond;
+    const outpaces = obs.backlogCapacity !== null && intake !== null && obs.backlogCapacity > intake * (1 + m);
+    if (obs.backloggedMinutes >= input.options.minTrialMinutes && (obs.lagSlope < 0 || outpaces)) {
+      const how = obs.lagSlope < 0 ? `lag falls ${(-obs.lagSlope).toFixed(2)} ms/ms` : `consumed ~${fmt(obs.backlogCapacity!)}/s of an intake of ~${fmt(intake!)}/s`;
+      return { ...base, verdict: 'pass', draining: true, reason: `capacity ~${fmt(capacity)}/s measured while draining the backlog (${how}) >= required ${fmt(required)}/s` };
     }
     return { ...base, verdict: 'inconclusive', reason: `capacity ~${fmt(capacity)}/s would suffice but the lag had not settled` };
   }

@@ -92,4 +92,19 @@ describe('decision', () => {
     expect(a.capacity).toBeCloseTo(mu, 6);
     expect(a.reason).toMatch(/records pile up although the lag reads 0 ms/);
   });
+
+  it('passes on capacity measured while the job drains at lag 0, consumption above the intake', () => {
+    const mu = capacity(estimateOf(taxi), 8, 4, streamReadLimit(8, 400)).recordsPerSecond;
+    const peak = 3000;
+    const samples = [0, 1, 2].map((i) => ({ ...minute(taxi, 8, 4, i, mu, false), incomingRecords: peak * 60 }));
+    const obs = evaluateTrial(samples, {
+      parallelism: 8, parallelismPerKpu: 4, kpus: 2, offeredRecordsPerSecond: peak, recordBytes: 400, shards: 8,
+      runningSinceMs: 0, restartsBefore: 0, polledDowntimeSeconds: 40, caughtUpLagMs: 2000,
+    });
+    expect(obs.lagSlope).toBe(0);
+    const a = assessTrial(obs, fitModel([obs], options), { peak, slo, options });
+    expect(a).toMatchObject({ verdict: 'pass', draining: true, method: 'backlog-throughput' });
+    expect(a.capacity).toBeCloseTo(mu, 6);
+    expect(a.reason).toMatch(/measured while draining the backlog \(consumed ~3,799\/s of an intake of ~3,000\/s\)/);
+  });
 });

@@ -1,5 +1,5 @@
 import {
-  evaluateTrial, hotShareFromBusy, intakeRate, isClean, isFallingBehind, isSteady, lagSlope, noiseFromBusyMinimum, type TrialContext,
+  evaluateTrial, hotShareFromBusy, intakeRate, isClean, isDraining, isFallingBehind, isSteady, lagSlope, noiseFromBusyMinimum, type TrialContext,
 } from '../../../calibration/algorithm/trial-evaluator';
 import { minute, observe, type FakeJob } from './samples';
 
@@ -113,10 +113,16 @@ describe('a lag of 0 is no proof of keeping up (the source fetches ahead of proc
     expect(evaluateTrial([lagged, hidden(1)], ctx(8, 4, { offeredRecordsPerSecond: offered })).backloggedMinutes).toBe(2);
   });
 
-  it('a minute draining the job\'s own fetched records at lag 0 is neither caught up nor a capacity sample', () => {
-    const draining = { ...minute(taxi, 8, 4, 1, mu, false), incomingRecords: 3000 * 60 };
-    const obs = evaluateTrial([draining], ctx(8, 4, { offeredRecordsPerSecond: 3000 }));
-    expect(obs.caughtUpMinutes).toBe(0);
-    expect(obs.backloggedMinutes).toBe(0);
+  it('measures μ while the job drains records fetched ahead at lag 0: every draining minute but the last', () => {
+    const c = ctx(8, 4, { offeredRecordsPerSecond: 3000 });
+    const draining = (i: number) => ({ ...minute(taxi, 8, 4, i, mu, false), incomingRecords: 3000 * 60 });
+    expect(isDraining(draining(0), c)).toBe(true);
+    const obs = evaluateTrial([draining(0), draining(1), draining(2), minute(taxi, 8, 4, 3, 3000, false)], c);
+    expect(obs.backloggedMinutes).toBe(2);
+    expect(obs.backlogCapacity).toBeCloseTo(mu, 9);
+    expect(obs.caughtUpMinutes).toBe(1);
+    // The last draining minute may have caught up halfway: neither caught up nor a capacity sample.
+    const last = evaluateTrial([draining(1)], c);
+    expect(last).toMatchObject({ caughtUpMinutes: 0, backloggedMinutes: 0 });
   });
 });
