@@ -88,6 +88,13 @@ export class ShardBacklog {
 
   /** Moves the fetch cursor forward by up to `records`. */
   private fetch(records: number): void {
+    if (records <= EMPTY) return;
+    // The common step: the cursor stays inside its chunk.
+    if (records < this.cursorLeft - EMPTY) {
+      this.cursorLeft -= records;
+      this.ahead += records;
+      return;
+    }
     const mask = this.second.length - 1;
     while (records > EMPTY && this.cursor < this.size) {
       const now = Math.min(records, this.cursorLeft);
@@ -122,22 +129,25 @@ export class ShardBacklog {
    */
   behindSeconds(): number {
     const position = this.fetchPosition();
-    if (position === null) return 0;
-    const tail = (this.head + this.size - 1) & (this.second.length - 1);
-    return this.second[tail] + 1 - position;
+    return Number.isNaN(position) ? 0 : this.newestSecond() + 1 - position;
   }
 
   /** Seconds from `now` back to the arrival of the next record to fetch (GetRecords iterator age); 0 at the tip. */
   ageSeconds(now: number): number {
     const position = this.fetchPosition();
-    return position === null ? 0 : Math.max(0, now - position);
+    return Number.isNaN(position) ? 0 : Math.max(0, now - position);
   }
 
-  /** Arrival time of the next record to fetch (= just after the last one fetched); null when all are fetched. */
-  private fetchPosition(): number | null {
-    if (this.cursor >= this.size) return null;
+  /** Arrival time of the next record to fetch (= just after the last one fetched); NaN when all are fetched. */
+  fetchPosition(): number {
+    if (this.cursor >= this.size) return NaN;
     const c = (this.head + this.cursor) & (this.second.length - 1);
     return this.second[c] + 1 - this.cursorLeft / this.original[c];
+  }
+
+  /** Arrival second of the newest chunk (meaningful only when not empty). */
+  newestSecond(): number {
+    return this.second[(this.head + this.size - 1) & (this.second.length - 1)];
   }
 
   private grow(): void {

@@ -116,11 +116,14 @@ export class SimulatedStream {
       const want = q.total * fraction;
       if (want > readLimit) readThrottledShards++;
       consumed += q.take(want);
-      const behind = q.behindSeconds();
-      if (behind > behindSeconds) behindSeconds = behind;
-      const age = q.ageSeconds(now);
-      if (age > iteratorAgeSeconds) iteratorAgeSeconds = age;
       left += q.total;
+      // Both metrics are read at the fetch position (NaN: fetched to the tip, 0 for both).
+      const position = q.fetchPosition();
+      if (Number.isNaN(position)) continue;
+      const behind = q.newestSecond() + 1 - position;
+      if (behind > behindSeconds) behindSeconds = behind;
+      const age = now - position;
+      if (age > iteratorAgeSeconds) iteratorAgeSeconds = age;
     }
     return { consumed, behindSeconds, iteratorAgeSeconds, readThrottledShards, left };
   }
