@@ -50,9 +50,12 @@ export interface TrialSetting {
 export interface TrialObservation extends TrialSetting {
   /** Minutes the job ran whole, without restart: the ones the estimates come from. */
   cleanMinutes: number;
-  /** Clean minutes with a backlog throughout (lag Minimum > 0): consumption there is the capacity μ. */
+  /**
+   * Clean minutes with records waiting throughout: consumption there is the capacity μ. Shown by lag
+   * Minimum > 0, or at lag 0 by consumption against the stream's intake (trial-evaluator.ts isBacklogged).
+   */
   backloggedMinutes: number;
-  /** Clean minutes caught up (no backlog, lag under the threshold): consumption there is the offered load. */
+  /** Clean minutes caught up (lag under the threshold and consumption equal to the intake): consumption there is the offered load. */
   caughtUpMinutes: number;
   /** Per-second relative noise of the capacity, from the busy-time spread of backlogged minutes. */
   perSecondNoise: number | null;

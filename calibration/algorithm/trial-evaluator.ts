@@ -29,17 +29,47 @@ export function isClean(s: MinuteSample, ctx: TrialContext, restartsBefore: numb
   return true;
 }
 
-export function isBacklogged(s: MinuteSample): boolean {
-  return s.lagMinMs !== null && s.lagMinMs > 0;
+/**
+ * Records waited the whole minute, so consumption there is the capacity μ. The lag alone cannot say so:
+ * millisBehindLatest counts from the last record *fetched*, and the job holds up to a GetRecords page per
+ * shard fetched but unprocessed (docs/twin-model.md section 4), so a backlog that fits in it reads 0.
+ * Evidence, one is enough:
+ * - lag Minimum > 0: the source never reached the stream's tip;
+ * - `hiddenBacklog`: consumption and the stream's intake show it (see `evaluateTrial`).
+ */
+export function isBacklogged(s: MinuteSample, hiddenBacklog = false): boolean {
+  return (s.lagMinMs !== null && s.lagMinMs > 0) || hiddenBacklog;
 }
 
 /** Consumption within this fraction of the accepted input counts as keeping pace (noise never reaches it). */
 const STEADY_TOLERANCE = 0.002;
 
+/** What the stream took in this minute, records/s: IncomingRecords, or the load driver's rate without a datapoint. */
+export function intakeRate(s: MinuteSample, ctx: Pick<TrialContext, 'offeredRecordsPerSecond'>): number {
+  return s.incomingRecords !== null ? s.incomingRecords / 60 : ctx.offeredRecordsPerSecond;
+}
+
+/**
+ * The job consumed measurably less than the stream took in: records piled up this minute, whatever the
+ * lag says. A lag of 0 is never proof of keeping up.
+ */
+export function isFallingBehind(s: MinuteSample, ctx: Pick<TrialContext, 'offeredRecordsPerSecond'>): boolean {
+  if (s.consumed === null) return false;
+  const input = intakeRate(s, ctx);
+  return input > 0 && s.consumed < input * (1 - STEADY_TOLERANCE);
+}
+
+/** The job consumed measurably more than the stream took in: it was working off records that waited. */
+export function isDraining(s: MinuteSample, ctx: Pick<TrialContext, 'offeredRecordsPerSecond'>): boolean {
+  if (s.consumed === null) return false;
+  const input = intakeRate(s, ctx);
+  return s.consumed > input * (1 + STEADY_TOLERANCE);
+}
+
 /** Caught up all minute: lag under the threshold and consumption equal to the stream's accepted input. */
 export function isSteady(s: MinuteSample, ctx: Pick<TrialContext, 'caughtUpLagMs' | 'offeredRecordsPerSecond'>): boolean {
   if (isBacklogged(s) || s.lagMaxMs === null || s.lagMaxMs >= ctx.caughtUpLagMs || s.consumed === null) return false;
-  const input = s.incomingRecords !== null ? s.incomingRecords / 60 : ctx.offeredRecordsPerSecond;
+  const input = intakeRate(s, ctx);
   return input > 0 && Math.abs(s.consumed - input) <= STEADY_TOLERANCE * input;
 }
 
@@ -54,7 +84,27 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     if (isClean(s, ctx, seenRestarts)) clean.push(s);
     if (s.fullRestartsMax !== null) seenRestarts = Math.max(seenRestarts, s.fullRestartsMax);
   }
-  const backlogged = clean.filter(isBacklogged);
+  // Backlogged at lag 0 (the backlog within the fetch-ahead), when records waited from the minute's start to
+  // its end. A minute falling behind ends with records waiting; it began with some when the minute before
+  // showed lag, fell behind too, or had the job down. A minute draining began with records waiting; it
+  // ended with some when the minute after it still drains or shows lag. The first minute of falling
+  // behind and the last of draining may mix keeping up with being at capacity: they are left out of μ
+  // (and are not caught up either). Consumption never exceeds the capacity, so these samples of μ can
+  // only err low.
+  const adjacent = (i: number, j: number) => j >= 0 && j < trialSamples.length && trialSamples[j].startMs === trialSamples[i].startMs + (j - i) * 60000;
+  const hiddenBacklog = (i: number) => {
+    const s = trialSamples[i];
+    if (isFallingBehind(s, ctx)) {
+      const before = trialSamples[i - 1];
+      return adjacent(i, i - 1) && (isBacklogged(before) || isFallingBehind(before, ctx) || (before.downtimeMaxMs ?? 0) > 0);
+    }
+    if (isDraining(s, ctx)) {
+      const after = trialSamples[i + 1];
+      return adjacent(i, i + 1) && (isBacklogged(after) || isDraining(after, ctx));
+    }
+    return false;
+  };
+  const backlogged = clean.filter((s) => isBacklogged(s, hiddenBacklog(trialSamples.indexOf(s))));
   // Steady minutes: caught up the whole minute, so consumption equals what the stream accepted.
   const caughtUp = clean.filter((s) => isSteady(s, ctx));
   // Ratios from steady minutes (exact), else from backlogged ones (noisy, corrected); a minute that

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { GET_RECORDS_MAX_RECORDS } from '../../core/aws-facts';
 import { rateProfileSchema } from '../../core/rate-profile-schema';
 import { ValidationError, parseOrThrow } from '../../core/validation';
 
@@ -51,6 +52,11 @@ const jobSchema = z.strictObject({
   startSeconds: nonNegative().default(60),
   // Above 1/3, the ±3σ clip could make the capacity negative.
   noise: fraction(0.3).default(0.02),
+  // Fetched-but-unprocessed records per shard: one GetRecords page by default (docs/twin-model.md section 4).
+  fetchAheadRecords: z.number({ error: requiredOr('an integer') })
+    .int({ message: 'must be an integer' })
+    .min(0, { message: 'must be >= 0' })
+    .default(GET_RECORDS_MAX_RECORDS),
 }, objectError);
 
 const initialSchema = z.strictObject({

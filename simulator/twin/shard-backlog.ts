@@ -2,6 +2,11 @@
  * One shard's FIFO of unconsumed records, held as per-second chunks (arrival second, count) so memory grows
  * with the seconds of backlog, never with the number of records. Records of one second are taken to arrive
  * evenly over that second, which gives millisBehindLatest sub-second resolution without per-record state.
+ *
+ * The Kinesis source fetches ahead of processing (docs/twin-model.md section 4): up to `fetchAhead` records
+ * of the FIFO are already fetched into the job. A cursor marks where the fetch stands — the chunk it is in
+ * and how many of that chunk's records are not fetched yet — and only ever moves forward, so keeping it
+ * costs O(1) amortized per step however long the backlog is.
  */
 
 /** Below this many records a chunk counts as consumed (proportional takes leave float dust). */
@@ -15,6 +20,15 @@ export class ShardBacklog {
   private size = 0;
   /** Unconsumed records. */
   total = 0;
+  /** Fetched but unconsumed records: min(total, fetchAhead) after every take. */
+  private ahead = 0;
+  /** The fetch cursor: chunks between the head and the chunk it stands in (size when everything is fetched). */
+  private cursor = 0;
+  /** Records of the cursor's chunk not fetched yet. */
+  private cursorLeft = 0;
+
+  /** @param fetchAhead records the job holds fetched but unprocessed (job.fetchAheadRecords); 0 = no fetch-ahead. */
+  constructor(readonly fetchAhead = 0) {}
 
   /** Adds records that arrived during `second` (appends to the newest chunk when it is the same second). */
   add(second: number, records: number): void {
@@ -25,6 +39,11 @@ export class ShardBacklog {
       if (this.second[tail] === second) {
         this.count[tail] += records;
         this.original[tail] += records;
+        // New records are never fetched yet: the cursor stands in the newest chunk or re-enters it.
+        if (this.cursor >= this.size - 1) {
+          this.cursorLeft = this.cursor === this.size - 1 ? this.cursorLeft + records : records;
+          this.cursor = this.size - 1;
+        }
         return;
       }
     }
@@ -33,10 +52,11 @@ export class ShardBacklog {
     this.second[at] = second;
     this.count[at] = records;
     this.original[at] = records;
+    if (this.cursor === this.size) this.cursorLeft = records;
     this.size++;
   }
 
-  /** Consumes up to `records`, oldest first; returns how many were taken. */
+  /** Consumes up to `records`, oldest first, then fetches ahead again; returns how many were taken. */
   take(records: number): number {
     let taken = 0;
     const mask = this.second.length - 1;
@@ -48,10 +68,44 @@ export class ShardBacklog {
       if (this.count[h] <= EMPTY) {
         this.head = (h + 1) & mask;
         this.size--;
+        if (this.cursor > 0) this.cursor--;
+        else this.cursorLeft = this.size > 0 ? this.count[this.head] : 0;
       }
     }
     this.total = this.size === 0 ? 0 : Math.max(0, this.total - taken);
+    if (taken > this.ahead || this.size === 0) {
+      // Processing went past the fetch position (possible only with a fetch-ahead smaller than a second's
+      // take): the fetch restarts from the next record to consume.
+      this.ahead = 0;
+      this.cursor = 0;
+      this.cursorLeft = this.size > 0 ? this.count[this.head] : 0;
+    } else {
+      this.ahead -= taken;
+    }
+    this.fetch(Math.min(this.total, this.fetchAhead) - this.ahead);
     return taken;
+  }
+
+  /** Moves the fetch cursor forward by up to `records`. */
+  private fetch(records: number): void {
+    if (records <= EMPTY) return;
+    // The common step: the cursor stays inside its chunk.
+    if (records < this.cursorLeft - EMPTY) {
+      this.cursorLeft -= records;
+      this.ahead += records;
+      return;
+    }
+    const mask = this.second.length - 1;
+    while (records > EMPTY && this.cursor < this.size) {
+      const now = Math.min(records, this.cursorLeft);
+      this.cursorLeft -= now;
+      this.ahead += now;
+      records -= now;
+      if (this.cursorLeft <= EMPTY) {
+        this.cursor++;
+        this.cursorLeft = this.cursor < this.size ? this.count[(this.head + this.cursor) & mask] : 0;
+      }
+    }
   }
 
   get empty(): boolean {
@@ -63,23 +117,37 @@ export class ShardBacklog {
     return this.size;
   }
 
-  /**
-   * Seconds between the newest record's arrival and the next record to consume (= the last one consumed):
-   * what GetRecords reports as MillisBehindLatest, in seconds. 0 when drained.
-   */
-  behindSeconds(): number {
-    if (this.size === 0) return 0;
-    const h = this.head;
-    const tail = (h + this.size - 1) & (this.second.length - 1);
-    const position = this.second[h] + 1 - this.count[h] / this.original[h];
-    return this.second[tail] + 1 - position;
+  /** Records fetched into the job but not processed yet. */
+  get fetchedAhead(): number {
+    return this.ahead;
   }
 
-  /** Seconds from `now` back to the arrival of the next record to consume (GetRecords iterator age). */
+  /**
+   * Seconds between the newest record's arrival and the last record fetched: what GetRecords reports as
+   * MillisBehindLatest, in seconds. 0 when the fetch has reached the tip, however many fetched records
+   * still wait in the job.
+   */
+  behindSeconds(): number {
+    const position = this.fetchPosition();
+    return Number.isNaN(position) ? 0 : this.newestSecond() + 1 - position;
+  }
+
+  /** Seconds from `now` back to the arrival of the next record to fetch (GetRecords iterator age); 0 at the tip. */
   ageSeconds(now: number): number {
-    if (this.size === 0) return 0;
-    const h = this.head;
-    return Math.max(0, now - (this.second[h] + 1 - this.count[h] / this.original[h]));
+    const position = this.fetchPosition();
+    return Number.isNaN(position) ? 0 : Math.max(0, now - position);
+  }
+
+  /** Arrival time of the next record to fetch (= just after the last one fetched); NaN when all are fetched. */
+  fetchPosition(): number {
+    if (this.cursor >= this.size) return NaN;
+    const c = (this.head + this.cursor) & (this.second.length - 1);
+    return this.second[c] + 1 - this.cursorLeft / this.original[c];
+  }
+
+  /** Arrival second of the newest chunk (meaningful only when not empty). */
+  newestSecond(): number {
+    return this.second[(this.head + this.size - 1) & (this.second.length - 1)];
   }
 
   private grow(): void {

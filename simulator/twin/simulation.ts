@@ -102,7 +102,7 @@ export class Simulation {
   last: SecondObservation;
 
   constructor(readonly scenario: Scenario, options: SimulationOptions = {}) {
-    this.stream = new SimulatedStream(scenario.stream.shards, scenario.stream.shardSkew);
+    this.stream = new SimulatedStream(scenario.stream.shards, scenario.stream.shardSkew, scenario.job.fetchAheadRecords);
     this.recordBytes = scenario.load.recordBytes;
     this.noise = new Prng(scenario.seed);
     this.ids = new Prng(scenario.seed ^ 0x5a5a5a5a);

@@ -1,7 +1,8 @@
 /**
  * The Kinesis stream of the twin (docs/twin-model.md steps 1, 3, 4): per-shard write limits shared by PutRecords and
  * the rate-level producer, the producer's retry backlog (throttled records are retried, never dropped), the
- * FIFO of each shard, and what a consumer reading at μ records/s takes from it and how far behind it is.
+ * FIFO of each shard, and what a consumer reading at μ records/s takes from it and how far behind it is —
+ * measured, as GetRecords does, from the last record fetched, up to `fetchAheadRecords` ahead of processing.
  */
 import {
   SHARD_READ_BYTES_PER_SECOND, SHARD_READ_RECORDS_PER_SECOND, SHARD_WRITE_BYTES_PER_SECOND, SHARD_WRITE_RECORDS_PER_SECOND,
@@ -26,7 +27,7 @@ export interface WriteResult {
 
 export interface ReadResult {
   consumed: number;
-  /** millisBehindLatest / 1000: the maximum over shards. */
+  /** millisBehindLatest / 1000: the maximum over shards, from the last record fetched. */
   behindSeconds: number;
   /** GetRecords.IteratorAgeMilliseconds / 1000: the maximum over shards. */
   iteratorAgeSeconds: number;
@@ -43,8 +44,9 @@ export class SimulatedStream {
   private readonly putBytes: Float64Array;
   private putRejected = 0;
 
-  constructor(readonly shards: number, shardSkew: number) {
-    this.backlogs = Array.from({ length: shards }, () => new ShardBacklog());
+  /** @param fetchAheadRecords per shard, records the job holds fetched but unprocessed (job.fetchAheadRecords). */
+  constructor(readonly shards: number, shardSkew: number, fetchAheadRecords = 0) {
+    this.backlogs = Array.from({ length: shards }, () => new ShardBacklog(fetchAheadRecords));
     this.share = new Float64Array(shards);
     // Shard 0 is the hottest: hs + (1 - hs) / S; the others share the rest equally.
     for (let i = 0; i < shards; i++) this.share[i] = i === 0 ? hottestShardShare(shards, shardSkew) : (1 - shardSkew) / shards;
@@ -96,7 +98,10 @@ export class SimulatedStream {
     };
   }
 
-  /** Steps 3-4: a consumer takes min(μ, backlog), from each shard in proportion to its backlog, oldest first. */
+  /**
+   * Steps 3-4: a consumer takes min(μ, backlog), from each shard in proportion to its backlog, oldest first;
+   * each shard then fetches ahead again, and the lag is read at the fetch position.
+   */
   read(mu: number, now: number, recordBytes: number): ReadResult {
     const total = this.backlogRecords;
     const fraction = total <= mu ? 1 : mu / total;
@@ -111,11 +116,14 @@ export class SimulatedStream {
       const want = q.total * fraction;
       if (want > readLimit) readThrottledShards++;
       consumed += q.take(want);
-      const behind = q.behindSeconds();
-      if (behind > behindSeconds) behindSeconds = behind;
-      const age = q.ageSeconds(now);
-      if (age > iteratorAgeSeconds) iteratorAgeSeconds = age;
       left += q.total;
+      // Both metrics are read at the fetch position (NaN: fetched to the tip, 0 for both).
+      const position = q.fetchPosition();
+      if (Number.isNaN(position)) continue;
+      const behind = q.newestSecond() + 1 - position;
+      if (behind > behindSeconds) behindSeconds = behind;
+      const age = now - position;
+      if (age > iteratorAgeSeconds) iteratorAgeSeconds = age;
     }
     return { consumed, behindSeconds, iteratorAgeSeconds, readThrottledShards, left };
   }

@@ -3,7 +3,8 @@ import { fitModel } from '../../../calibration/algorithm/model-fitter';
 import { algorithmOptions } from '../../../calibration/algorithm/options';
 import { capacity } from '../../../calibration/algorithm/capacity-model';
 import { streamReadLimit } from '../../../core/aws-facts';
-import { estimateOf, observe, type FakeJob } from './samples';
+import { evaluateTrial } from '../../../calibration/algorithm/trial-evaluator';
+import { estimateOf, minute, observe, type FakeJob } from './samples';
 
 const slo = { maxLagMs: 60000, catchUpSeconds: 600, targetUtilization: 0.8, maxHeapUtilization: 0.9 };
 const options = algorithmOptions();
@@ -73,5 +74,37 @@ describe('decision', () => {
     const peak = capacity(estimateOf(taxi), 16, 8, streamReadLimit(8, 400)).recordsPerSecond * 0.8;
     expect(assessTrial(obs, fit, { peak, slo, options }, false).verdict).toBe('inconclusive');
     expect(assessTrial(obs, fit, { peak, slo, options }, true).verdict).toBe('fail');
+  });
+
+  it('fails a configuration 2% short of the peak while its lag reads 0 (the backlog hides in the fetch-ahead)', () => {
+    // Even with no headroom asked for (utilization 1, an hour to catch up), 8/4 cannot carry 1.02 μ.
+    const mu = capacity(estimateOf(taxi), 8, 4, streamReadLimit(8, 400)).recordsPerSecond;
+    const peak = 1.02 * mu;
+    const samples = [0, 1, 2, 3].map((i) => ({ ...minute(taxi, 8, 4, i, mu, false), incomingRecords: peak * 60 }));
+    const obs = evaluateTrial(samples, {
+      parallelism: 8, parallelismPerKpu: 4, kpus: 2, offeredRecordsPerSecond: peak, recordBytes: 400, shards: 8,
+      runningSinceMs: 0, restartsBefore: 0, polledDowntimeSeconds: null, caughtUpLagMs: 2000,
+    });
+    const lenient = { ...slo, targetUtilization: 1, catchUpSeconds: 3600 };
+    const a = assessTrial(obs, fitModel([obs], options), { peak, slo: lenient, options });
+    expect(a.verdict).toBe('fail');
+    expect(a.method).toBe('backlog-throughput');
+    expect(a.capacity).toBeCloseTo(mu, 6);
+    expect(a.reason).toMatch(/records pile up although the lag reads 0 ms/);
+  });
+
+  it('passes on capacity measured while the job drains at lag 0, consumption above the intake', () => {
+    const mu = capacity(estimateOf(taxi), 8, 4, streamReadLimit(8, 400)).recordsPerSecond;
+    const peak = 3000;
+    const samples = [0, 1, 2].map((i) => ({ ...minute(taxi, 8, 4, i, mu, false), incomingRecords: peak * 60 }));
+    const obs = evaluateTrial(samples, {
+      parallelism: 8, parallelismPerKpu: 4, kpus: 2, offeredRecordsPerSecond: peak, recordBytes: 400, shards: 8,
+      runningSinceMs: 0, restartsBefore: 0, polledDowntimeSeconds: 40, caughtUpLagMs: 2000,
+    });
+    expect(obs.lagSlope).toBe(0);
+    const a = assessTrial(obs, fitModel([obs], options), { peak, slo, options });
+    expect(a).toMatchObject({ verdict: 'pass', draining: true, method: 'backlog-throughput' });
+    expect(a.capacity).toBeCloseTo(mu, 6);
+    expect(a.reason).toMatch(/measured while draining the backlog \(consumed ~3,799\/s of an intake of ~3,000\/s\)/);
   });
 });

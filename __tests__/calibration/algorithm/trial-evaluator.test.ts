@@ -1,4 +1,6 @@
-import { evaluateTrial, hotShareFromBusy, isClean, lagSlope, noiseFromBusyMinimum, type TrialContext } from '../../../calibration/algorithm/trial-evaluator';
+import {
+  evaluateTrial, hotShareFromBusy, intakeRate, isClean, isDraining, isFallingBehind, isSteady, lagSlope, noiseFromBusyMinimum, type TrialContext,
+} from '../../../calibration/algorithm/trial-evaluator';
 import { minute, observe, type FakeJob } from './samples';
 
 const taxi: FakeJob = { cpu: 0.1, w: 2, gamma: 0.02, h: 0, baseHeapMb: 600, stateMb: 500, downtimeSeconds: 40 };
@@ -65,5 +67,62 @@ describe('trial evaluation (DS2: per-record times from busy time and CPU)', () =
     expect(obs.heapAtCeiling).toBe(true);
     expect(obs.fullRestarts).toBe(1);
     expect(obs.cleanMinutes).toBe(1);
+  });
+});
+
+describe('a lag of 0 is no proof of keeping up (the source fetches ahead of processing)', () => {
+  // P = 8, k = 4: μ = 8 x 1000 / 2.106 = 3798.67/s, offered 2% above it. The job holds up to 10,000 fetched
+  // records per shard, so on 8 shards 80,000 records pile up before millisBehindLatest leaves 0.
+  const mu = 8000 / (0.1 * 1.06 + 2);
+  const offered = 1.02 * mu;
+  const hidden = (i: number, consumed = mu) => ({ ...minute(taxi, 8, 4, i, consumed, false), incomingRecords: offered * 60 });
+
+  it('a minute consuming measurably less than the stream took in is falling behind, not caught up, at lag 0', () => {
+    const c = ctx(8, 4, { offeredRecordsPerSecond: offered });
+    expect(hidden(0).lagMaxMs).toBe(0);
+    expect(isFallingBehind(hidden(0), c)).toBe(true);
+    expect(isSteady(hidden(0), c)).toBe(false);
+    // Within 0.2% of the intake it keeps pace.
+    expect(isSteady(hidden(0, offered * 0.999), c)).toBe(true);
+    expect(isFallingBehind(hidden(0, offered * 0.999), c)).toBe(false);
+  });
+
+  it('compares with IncomingRecords, or with the load driver\'s rate when the stream had no datapoint', () => {
+    const c = ctx(8, 4, { offeredRecordsPerSecond: offered });
+    expect(intakeRate(hidden(0), c)).toBeCloseTo(offered, 9);
+    expect(intakeRate({ ...hidden(0), incomingRecords: 3000 * 60 }, c)).toBe(3000);
+    expect(intakeRate({ ...hidden(0), incomingRecords: null }, { offeredRecordsPerSecond: 4321 })).toBe(4321);
+    expect(isFallingBehind({ ...hidden(0), incomingRecords: null }, c)).toBe(true);
+  });
+
+  it('measures μ from the minutes that began with records waiting: all but the first minute of falling behind', () => {
+    const samples = [0, 1, 2, 3].map((i) => hidden(i));
+    const obs = evaluateTrial(samples, ctx(8, 4, { offeredRecordsPerSecond: offered }));
+    expect(obs.maxLagMs).toBe(0);
+    expect(obs.caughtUpMinutes).toBe(0);
+    expect(obs.caughtUp).toBe(false);
+    expect(obs.backloggedMinutes).toBe(3);
+    expect(obs.backlogCapacity).toBeCloseTo(mu, 9);
+  });
+
+  it('counts the first minute too when the job was down or showed lag just before it', () => {
+    const down = { ...hidden(0), consumed: null, lagMaxMs: null, lagAvgMs: null, lagMinMs: null, downtimeMaxMs: 40000 };
+    const afterUpdate = evaluateTrial([down, hidden(1), hidden(2)], ctx(8, 4, { offeredRecordsPerSecond: offered, runningSinceMs: 60000 }));
+    expect(afterUpdate.backloggedMinutes).toBe(2);
+    const lagged = { ...hidden(0), lagMinMs: 500, lagAvgMs: 700, lagMaxMs: 900 };
+    expect(evaluateTrial([lagged, hidden(1)], ctx(8, 4, { offeredRecordsPerSecond: offered })).backloggedMinutes).toBe(2);
+  });
+
+  it('measures μ while the job drains records fetched ahead at lag 0: every draining minute but the last', () => {
+    const c = ctx(8, 4, { offeredRecordsPerSecond: 3000 });
+    const draining = (i: number) => ({ ...minute(taxi, 8, 4, i, mu, false), incomingRecords: 3000 * 60 });
+    expect(isDraining(draining(0), c)).toBe(true);
+    const obs = evaluateTrial([draining(0), draining(1), draining(2), minute(taxi, 8, 4, 3, 3000, false)], c);
+    expect(obs.backloggedMinutes).toBe(2);
+    expect(obs.backlogCapacity).toBeCloseTo(mu, 9);
+    expect(obs.caughtUpMinutes).toBe(1);
+    // The last draining minute may have caught up halfway: neither caught up nor a capacity sample.
+    const last = evaluateTrial([draining(1)], c);
+    expect(last).toMatchObject({ caughtUpMinutes: 0, backloggedMinutes: 0 });
   });
 });

@@ -1,5 +1,6 @@
 /** GetMetricData over the twin: the metrics of docs/twin-model.md with their dimensions, statistics and gaps. */
 import { Twin } from '../../../simulator/twin';
+import { capacity } from '../../../simulator/twin/model';
 import { APP, appDims, awsErrorOf, lagDims, parallelismUpdate, query, scenario, series, streamDims } from './fixtures';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -99,7 +100,11 @@ describe('gaps', () => {
     twin.advance(60);
     const lag = await series(twin, 'millisBehindLatest', 'Maximum');
     expect(lag.timestamps).toEqual([new Date(T0 + 360000)]);
-    expect(lag.values[0]).toBeGreaterThan(350000); // 6 minutes of records waited
+    // 6 minutes of records waited, 375 a second per shard. The Maximum is the first running second's:
+    // μ/8 records of each shard processed and 10,000 more fetched ahead, so the fetch stands that many
+    // arrival-seconds past the oldest record.
+    const mu = capacity({ parallelism: 8, parallelismPerKpu: 4 }, 8, 450, scenario().job).recordsPerSecond;
+    expect(lag.values[0]).toBeCloseTo(1000 * (361 - (mu / 8 + 10000) / 375), 6);
   });
 
   it('has no millisBehindLatest datapoint for a minute spent UPDATING; downtime counts the outage', async () => {

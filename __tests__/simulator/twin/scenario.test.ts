@@ -34,6 +34,7 @@ describe('parseScenario', () => {
       job: {
         cpuMsPerRecord: 0.1, ioWaitMsPerRecord: 0, slotContention: 0.02, hotKeyShare: 0, stateMb: 0, restartSeconds: 30,
         snapshotMbps: 50, baseHeapMb: 600, oomAfterSeconds: 120, startSeconds: 60, noise: 0.02,
+        fetchAheadRecords: 10000,
       },
       initial: { parallelism: 1, parallelismPerKpu: 1, autoScalingEnabled: false },
       limits: { maxKpu: 64, maxParallelism: 256 },
@@ -83,6 +84,14 @@ describe('parseScenario', () => {
       'initial.parallelism: must be an integer', 'initial.parallelismPerKpu: must be <= 8',
       'slo.targetUtilization: must be > 0',
     ]);
+  });
+
+  it('takes job.fetchAheadRecords as a whole number of records >= 0 (0: no fetch-ahead)', () => {
+    expect(parseScenario({ ...minimal, job: { ...minimal.job, fetchAheadRecords: 0 } }).job.fetchAheadRecords).toBe(0);
+    expect(parseScenario({ ...minimal, job: { ...minimal.job, fetchAheadRecords: 50000 } }).job.fetchAheadRecords).toBe(50000);
+    expect(problems({ ...minimal, job: { ...minimal.job, fetchAheadRecords: -1 } })).toEqual(['job.fetchAheadRecords: must be >= 0']);
+    expect(problems({ ...minimal, job: { ...minimal.job, fetchAheadRecords: 2.5 } })).toEqual(['job.fetchAheadRecords: must be an integer']);
+    expect(problems({ ...minimal, job: { ...minimal.job, fetchAheadRecords: '10000' } })).toEqual(['job.fetchAheadRecords: must be an integer']);
   });
 
   it('checks the profile with its own rules, under load.profile', () => {

@@ -23,7 +23,7 @@ describe('ShardBacklog', () => {
     expect(q.empty).toBe(true);
   });
 
-  it('is behind by the newest arrival minus the next record to consume, 0 when drained', () => {
+  it('without fetch-ahead, is behind by the newest arrival minus the next record to consume, 0 when drained', () => {
     const q = new ShardBacklog();
     for (let s = 0; s < 10; s++) q.add(s, 100);
     // Records of second s arrive evenly over [s, s + 1): after taking 250, the next is a half into second 2.
@@ -53,5 +53,60 @@ describe('ShardBacklog', () => {
     q.take(0.2 - 1e-9);
     expect(q.empty).toBe(true);
     expect(q.total).toBe(0);
+  });
+
+  describe('with fetch-ahead (the lag GetRecords reports)', () => {
+    it('is behind from the last record fetched, F records past the last one consumed', () => {
+      const q = new ShardBacklog(300);
+      for (let s = 0; s < 10; s++) q.add(s, 100);
+      // 250 consumed, 300 more fetched: the next record to fetch is a half into second 5.
+      q.take(250);
+      expect(q.fetchedAhead).toBeCloseTo(300, 9);
+      expect(q.behindSeconds()).toBeCloseTo(10 - 5.5, 12);
+      expect(q.ageSeconds(12)).toBeCloseTo(12 - 5.5, 12);
+    });
+
+    it('reads 0 while the whole backlog fits in the fetch-ahead, however much of it waits in the job', () => {
+      const q = new ShardBacklog(10000);
+      for (let s = 0; s < 20; s++) {
+        q.add(s, 1000);
+        q.take(500); // consumption at half the arrival rate: the backlog grows by 500 a second
+      }
+      expect(q.total).toBeCloseTo(10000, 6);
+      expect(q.behindSeconds()).toBe(0);
+      expect(q.ageSeconds(20)).toBe(0);
+      q.add(20, 1000);
+      q.take(500);
+      // 10,500 unconsumed, 10,000 of them fetched: the last 500 of second 20 are not.
+      expect(q.fetchedAhead).toBeCloseTo(10000, 6);
+      expect(q.behindSeconds()).toBeCloseTo(0.5, 9);
+    });
+
+    it('keeps the fetch position across new records of the same second and new seconds', () => {
+      const q = new ShardBacklog(150);
+      q.add(0, 100);
+      q.take(0);
+      expect(q.behindSeconds()).toBe(0); // all 100 fetched
+      q.add(0, 100); // 200 in second 0: 150 fetched, the next to fetch is 3/4 into it
+      q.take(0);
+      expect(q.behindSeconds()).toBeCloseTo(0.25, 12);
+      q.add(1, 100);
+      q.take(100); // 100 of second 0 and 100 of second 1 left, 150 of them fetched: the next is half into second 1
+      expect(q.fetchedAhead).toBeCloseTo(150, 9);
+      expect(q.behindSeconds()).toBeCloseTo(2 - 1.5, 12);
+    });
+
+    it('restarts the fetch from the next record to consume when processing outruns it', () => {
+      const q = new ShardBacklog(50);
+      for (let s = 0; s < 10; s++) q.add(s, 100);
+      q.take(250); // more than the 50 fetched: 250 consumed, 50 more fetched, next to fetch at 3.0
+      expect(q.behindSeconds()).toBeCloseTo(10 - 3, 12);
+      q.take(Infinity);
+      expect(q.behindSeconds()).toBe(0);
+      q.add(10, 100);
+      q.take(0);
+      expect(q.fetchedAhead).toBeCloseTo(50, 9);
+      expect(q.behindSeconds()).toBeCloseTo(0.5, 12);
+    });
   });
 });
