@@ -17,7 +17,7 @@ export interface Job {
 export const JOBS: Job[] = [
   { name: 'io', peak: 6000, recordBytes: 450, shards: 8, job: { cpuMsPerRecord: 0.1, ioWaitMsPerRecord: 2.0, stateMb: 500, noise: 0.03 } },
   { name: 'cpu', peak: 4500, recordBytes: 200, shards: 6, job: { cpuMsPerRecord: 0.55, ioWaitMsPerRecord: 0.02, stateMb: 200, noise: 0.03 } },
-  { name: 'memory', peak: 7000, recordBytes: 500, shards: 8, job: { cpuMsPerRecord: 0.4, ioWaitMsPerRecord: 0.6, stateMb: 9000, noise: 0.03 } },
+  { name: 'memory', peak: 14000, recordBytes: 500, shards: 16, job: { cpuMsPerRecord: 0.4, ioWaitMsPerRecord: 0.6, stateMb: 9000, noise: 0.03 } },
 ];
 
 export interface Profile {

@@ -13,7 +13,7 @@ import { costOf } from '../../core/pricing';
 import { twinPorts } from '../adapters/twin-ports';
 import { DEFAULT_STEP_SCALING, StepScalingPolicy } from '../baselines/step-scaling';
 import { priorModel, type JobModel } from '../autoscaler/job-model';
-import { autoscalerOptions, type AutoscalerOptions } from '../autoscaler/options';
+import { autoscalerOptions, DEFAULT_AUTOSCALER_OPTIONS, type AutoscalerOptions } from '../autoscaler/options';
 import { autoscaleTick, MemoryAutoscalerStore, type AutoscalerSettings, type DecisionNotice } from '../autoscaler/tick';
 
 export const AUTOSCALE_POLICIES = ['kpufit', 'builtin', 'step'] as const;
@@ -63,6 +63,10 @@ export async function simulateAutoscaling(scenario: Scenario, run: AutoscaleSimu
   const startMs = ports.clock.now();
 
   const options = autoscalerOptions({
+    targetUtilization: scenario.slo.targetUtilization,
+    scaleUpUtilization: Math.max(DEFAULT_AUTOSCALER_OPTIONS.scaleUpUtilization, scenario.slo.targetUtilization),
+    scaleDownUtilization: Math.min(DEFAULT_AUTOSCALER_OPTIONS.scaleDownUtilization, scenario.slo.targetUtilization / 2),
+    catchUpSeconds: scenario.slo.catchUpSeconds,
     maxKpus: scenario.limits.maxKpu,
     maxParallelism: scenario.limits.maxParallelism,
     maxHeapUtilization: Math.min(0.85, scenario.slo.maxHeapUtilization),

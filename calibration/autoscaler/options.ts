@@ -5,21 +5,23 @@
  */
 export interface AutoscalerOptions {
   /**
-   * Share of a configuration's capacity the steady input may use. Default 0.7: leaves room for the noise
-   * of a minute and for the input to grow while a scale-up restarts the job.
+   * Share of a configuration's capacity the steady input may use (the SLO's targetUtilization). Default
+   * 0.8, as the calibrator's: room for the noise of a minute and for the input to grow while a scale-up
+   * restarts the job.
    */
   targetUtilization: number;
   /**
-   * Scale up when the input needs more than this share of the current capacity. Default 0.85: above the
-   * target, so noise around the target does not trigger a restart (hysteresis with scaleDownUtilization).
+   * Scale up when the input needs more than this share of the current capacity; a forecast peak is sized
+   * at it. Default 0.9: above the target, so noise around the target does not trigger a restart
+   * (hysteresis with scaleDownUtilization).
    */
   scaleUpUtilization: number;
   /**
    * Scale down only when the input, over the stabilisation window and the forecast horizon, uses less
-   * than this share of the current capacity. Default 0.45.
+   * than this share of the current capacity. Default 0.5.
    */
   scaleDownUtilization: number;
-  /** Seconds within which a backlog (and a restart's own backlog) must be drained. Default 300. */
+  /** Seconds within which a backlog (and a restart's own backlog) must be drained (the SLO's catchUpSeconds). Default 600. */
   catchUpSeconds: number;
   /**
    * Lag (ms) above which the job counts as behind even at a modest utilization: a backlog that should be
@@ -101,10 +103,10 @@ export interface AutoscalerOptions {
 }
 
 export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.freeze({
-  targetUtilization: 0.7,
-  scaleUpUtilization: 0.85,
-  scaleDownUtilization: 0.45,
-  catchUpSeconds: 300,
+  targetUtilization: 0.8,
+  scaleUpUtilization: 0.9,
+  scaleDownUtilization: 0.5,
+  catchUpSeconds: 600,
   backlogLagMs: 15000,
   scaleUpCooldownMinutes: 3,
   scaleDownStabilizationMinutes: 60,
@@ -134,6 +136,18 @@ export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.fr
   priorBaseHeapMb: 600,
 });
 
+/** The defaults with overrides, checked: the hysteresis band must be ordered, the limits consistent. */
 export function autoscalerOptions(overrides: Partial<AutoscalerOptions> = {}): AutoscalerOptions {
-  return { ...DEFAULT_AUTOSCALER_OPTIONS, ...overrides };
+  const o = { ...DEFAULT_AUTOSCALER_OPTIONS, ...overrides };
+  const problems: string[] = [];
+  if (!(o.scaleDownUtilization > 0 && o.scaleDownUtilization < o.targetUtilization && o.targetUtilization <= o.scaleUpUtilization && o.scaleUpUtilization <= 1)) {
+    problems.push(`utilizations must satisfy 0 < scaleDown (${o.scaleDownUtilization}) < target (${o.targetUtilization}) <= scaleUp (${o.scaleUpUtilization}) <= 1`);
+  }
+  if (!(Number.isInteger(o.minKpus) && Number.isInteger(o.maxKpus) && o.minKpus >= 1 && o.minKpus <= o.maxKpus)) {
+    problems.push(`KPU limits must be integers with 1 <= minKpus (${o.minKpus}) <= maxKpus (${o.maxKpus})`);
+  }
+  if (!(o.catchUpSeconds > 0)) problems.push(`catchUpSeconds must be > 0, got ${o.catchUpSeconds}`);
+  if (o.maxCostPerHourUsd !== null && !(o.maxCostPerHourUsd > 0)) problems.push(`maxCostPerHourUsd must be > 0 or null, got ${o.maxCostPerHourUsd}`);
+  if (problems.length > 0) throw new RangeError(`autoscaler options: ${problems.join('; ')}`);
+  return o;
 }

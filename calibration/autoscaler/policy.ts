@@ -3,9 +3,11 @@
  * the scaling history in; keep or a target (Parallelism, ParallelismPerKPU) with its reason out, plus the
  * refined model and history. The Lambda and `kpufit autoscale simulate` run this same function.
  *
- * One-step sizing from the model, as the Flink Kubernetes autoscaler:
- *   required = input / targetUtilization + backlog / catchUp + input · restartSeconds / catchUp
- * and the cheapest (fewest KPUs) configuration whose predicted capacity meets it, within the KPU, heap
+ * One-step sizing from the model, as the Flink Kubernetes autoscaler (backlog drained within the catch-up
+ * time, the restart's own backlog, the input at the target utilization):
+ *   required = max(input / targetUtilization, peak / scaleUpUtilization, input (1 + restartSeconds / catchUp))
+ *              + backlog / catchUp
+ * (the utilization headroom drains the restart's backlog too, so those two terms are not added), and the cheapest (fewest KPUs) configuration whose predicted capacity meets it, within the KPU, heap
  * and cost limits. Scale-up at once when the input (or its trend, or the daily forecast) nears the
  * capacity or a backlog grows; scale-down only after a stabilisation window, below a hysteresis band,
  * and only when the KPU-hours saved over the next hours outweigh what a restart costs.
@@ -112,8 +114,13 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
 
   const lastEvent = state.events[state.events.length - 1];
   const minutesSince = lastEvent ? (ctx.nowMs - lastEvent.atMs) / 60000 : Infinity;
-  const required = (rate: number, backlogRecords: number) =>
-    rate / options.targetUtilization + backlogRecords / options.catchUpSeconds + (rate * restartSeconds) / options.catchUpSeconds;
+  // The steady input at the target utilization, or a forecast peak at the scale-up threshold (a peak
+  // needs no further headroom for growth); at least enough to drain the restart's own backlog within the
+  // catch-up time; plus the current backlog drained within it. The headroom of the utilization target
+  // drains the restart's backlog too, so the two are not added (the calibrator's requiredCapacity).
+  const required = (rate: number, backlogRecords: number, peak = 0) =>
+    Math.max(rate / options.targetUtilization, peak / options.scaleUpUtilization, Math.max(rate, peak) * (1 + restartSeconds / options.catchUpSeconds)) +
+    backlogRecords / options.catchUpSeconds;
   const choose = (need: number) => cheapestConfiguration(model, need, Math.max(options.minKpus, minKpusForHeap), options, pricing);
   const scale = (kind: ScalingKind, need: number, reason: string, target: Candidate) => {
     const event: ScalingEvent = {
@@ -149,8 +156,9 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
         : null;
   if (upWhy !== null && minutesSince >= options.scaleUpCooldownMinutes) {
     const ahead = seasonalPeak(state.input, ctx.nowMs, options.scaleUpLookaheadMinutes * 60000, options);
-    const sizeFor = Math.max(input, input + slope * options.trendHorizonMinutes, ahead ?? 0, forecastSoon ?? 0);
-    const need = required(sizeFor, backlog);
+    const projected = Math.max(input + slope * options.trendHorizonMinutes, ahead ?? 0, forecastSoon ?? 0);
+    const sizeFor = Math.max(input, projected);
+    const need = required(input, backlog, projected);
     const target = choose(need);
     if (state.blockedUntilMs !== null && ctx.nowMs < state.blockedUntilMs) {
       return keep(`scale-up blocked: ${state.blockedReason}`, { ...base, requiredRecordsPerSecond: need });
@@ -174,7 +182,7 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   const forecast = seasonalPeak(state.input, ctx.nowMs, horizonMs, options);
   const needRate = Math.max(windowPeak, input + slope * options.trendHorizonMinutes, forecast ?? 0);
   if (needRate >= options.scaleDownUtilization * capCurrent) return keep(`input ${round(needRate)} rec/s within the band (capacity ${round(capCurrent)} rec/s)`, base);
-  const need = required(needRate, 0);
+  const need = required(windowPeak, 0, needRate);
   const target = choose(need);
   if (!target) return keep('no smaller configuration within the limits', base);
   const nTarget = kpusFor(target.config.parallelism, target.config.parallelismPerKpu);
