@@ -31,6 +31,12 @@ export interface AutoscalerOptions {
   /** Minutes after a reconfiguration before another scale-up is considered. Default 3 (the restart's catch-up). */
   scaleUpCooldownMinutes: number;
   /**
+   * Whole running minutes the new configuration must show before any further decision: a slow restart
+   * (large state) must not be mistaken for a configuration that cannot keep up. Default 2; waiting ends
+   * after 30 minutes whatever happened (e.g. the application was changed by someone else).
+   */
+  settleMinutes: number;
+  /**
    * Minutes of stable metrics after any reconfiguration before a scale-down is considered, and the window
    * whose peak input a scale-down must still cover. Default 60 (the Flink operator's scale-down interval).
    */
@@ -109,6 +115,7 @@ export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.fr
   catchUpSeconds: 600,
   backlogLagMs: 15000,
   scaleUpCooldownMinutes: 3,
+  settleMinutes: 2,
   scaleDownStabilizationMinutes: 60,
   scaleDownHorizonHours: 3,
   restartCostKpuHours: 1.5,

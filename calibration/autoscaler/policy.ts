@@ -143,6 +143,15 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
     }
   }
 
+  // After a reconfiguration, nothing until the new configuration has run whole minutes: the restart's
+  // downtime and backlog are its own, not evidence that it is too small.
+  if (lastEvent && minutesSince < 30 && lastEvent.to.parallelism === current.parallelism && lastEvent.to.parallelismPerKpu === current.parallelismPerKpu) {
+    const settled = complete.filter((m) => m.startMs >= lastEvent.atMs && m.kpus === nCurrent + 1 && m.uptimeMinMs !== null && m.uptimeMinMs >= 60000).length;
+    if (settled < options.settleMinutes) {
+      return keep(`waiting for P=${current.parallelism} K=${current.parallelismPerKpu} to run ${options.settleMinutes} whole minutes (${settled} so far)`, base);
+    }
+  }
+
   // Scale up: input near the capacity (now, on its trend or by the daily forecast), or a growing backlog.
   const backlog = lagMs !== null ? (input * lagMs) / 1000 : 0;
   const soon = input + slope * (restartSeconds / 60 + 5);

@@ -43,6 +43,11 @@ export interface AutoscalerSettings {
   /** The model to start from when the store holds none (model.json, or the priors). */
   initialModel: JobModel;
   pricing?: Pricing;
+  /**
+   * Seconds CloudWatch takes to publish a minute completely: the policy decides as of this long ago, so
+   * it never learns from a half-published minute. Default 0 (the twin); the Lambda uses 120.
+   */
+  metricsDelaySeconds?: number;
 }
 
 /** kept: no change; updated: UpdateApplication accepted; conflict: someone else changed the application first. */
@@ -58,7 +63,7 @@ export interface TickResult {
 const RETRY_NEXT_MINUTE = new Set(['ConcurrentModificationException', 'ResourceInUseException']);
 
 export async function autoscaleTick(ports: AutoscalerPorts, settings: AutoscalerSettings): Promise<TickResult> {
-  const nowMs = ports.clock.now();
+  const nowMs = ports.clock.now() - (settings.metricsDelaySeconds ?? 0) * 1000;
   const app = await ports.control.describe();
   const previous = (await ports.store.load()) ?? initialState(settings.initialModel);
   const windowMinutes = settings.options.scaleDownStabilizationMinutes + 5;
