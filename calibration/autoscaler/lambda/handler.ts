@@ -101,8 +101,38 @@ export function createAutoscalerHandler(deps: AutoscalerHandlerDeps, env: NodeJS
     const summary: AutoscalerRunSummary = {
       application: settings.application, action: result.decision.action, outcome: result.outcome, target: result.decision.target, reason: result.decision.reason,
     };
-    writeLine(JSON.stringify(summary));
+    writeLine(JSON.stringify({ ...summary, ...decisionMetrics(settings.application, result, deps.clock.now()) }));
     return summary;
+  };
+}
+
+/** Namespace of the decision metrics (the stack's dashboard panel reads it). */
+export const AUTOSCALER_METRICS_NAMESPACE = 'kpufit/Autoscaler';
+
+/**
+ * The decision as CloudWatch embedded-metric-format fields of the run's log line: Lambda's log group turns
+ * them into metrics without a PutMetricData call (ScaleUp, ScaleDown, Conflict: counts; TargetKpus).
+ */
+export function decisionMetrics(application: string, result: TickResult, nowMs: number): Record<string, unknown> {
+  const d = result.decision;
+  const applied = result.outcome === 'updated';
+  const metrics: Record<string, number> = {
+    ScaleUp: applied && (d.kind === 'scale-up' || d.kind === 'memory') ? 1 : 0,
+    ScaleDown: applied && d.kind === 'scale-down' ? 1 : 0,
+    Conflict: result.outcome === 'conflict' ? 1 : 0,
+  };
+  if (applied && d.target) metrics.TargetKpus = Math.ceil(d.target.parallelism / d.target.parallelismPerKpu);
+  return {
+    _aws: {
+      Timestamp: nowMs,
+      CloudWatchMetrics: [{
+        Namespace: AUTOSCALER_METRICS_NAMESPACE,
+        Dimensions: [['Application']],
+        Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: Name === 'TargetKpus' ? 'None' : 'Count' })),
+      }],
+    },
+    Application: application,
+    ...metrics,
   };
 }
 
