@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 import { parseOrThrow } from '../../core/validation';
-import type { JobModel } from './job-model';
+import { fitModel } from '../algorithm/model-fitter';
+import { algorithmOptions, type AlgorithmOptions } from '../algorithm/options';
+import type { TrialObservation } from '../algorithm/observation';
+import { modelFromFit, type JobModel } from './job-model';
+import { autoscalerOptions } from './options';
 
 const nonNegative = () => z.number({ error: 'must be a number' }).min(0, { message: 'must be >= 0' });
 const positive = () => z.number({ error: 'must be a number' }).gt(0, { message: 'must be > 0' });
@@ -32,4 +36,9 @@ export function parseJobModel(json: unknown, source?: string): JobModel {
 
 export function renderJobModel(model: JobModel): string {
   return `${JSON.stringify(model, null, 2)}\n`;
+}
+
+/** model.json of a calibration: the calibrator's fit of every trial's evidence, as the autoscaler's model. */
+export function modelFromObservations(observations: TrialObservation[], algorithm: Partial<AlgorithmOptions> = {}): JobModel {
+  return modelFromFit(fitModel(observations, algorithmOptions(algorithm)), autoscalerOptions());
 }
