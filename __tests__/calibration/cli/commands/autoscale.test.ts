@@ -69,8 +69,8 @@ describe('kpufit autoscale simulate: results', () => {
       ]));
       expect(printed.map((p: { policy: string }) => p.policy)).toEqual(['kpufit', 'builtin']);
       // taxi-io-bound starts at P=1 (about 475 rec/s) under 5200 rec/s: kpufit scales up in one step. From
-      // priors it has seen one ParallelismPerKPU only, so its slot contention is the pessimistic prior (0.05,
-      // the job's is 0.02) and it takes 3 KPUs; from model.json (below) the right size, 2.
+      // priors it first watches two minutes, so it also sizes for their backlog, at the pessimistic prior slot
+      // contention (0.05; the job's is 0.02): 3 KPUs. From model.json (below) it acts at once: 2.
       expect(printed[0]).toMatchObject({ days: 0.25, reconfigurations: 1, finalParallelism: 24, finalParallelismPerKpu: 8 });
       expect(printed[1].sloViolationMinutes).toBeGreaterThan(300); // I/O-bound at ~5% CPU: built-in never scales
       const html = readFileSync(join(dir, 'autoscale.html'), 'utf8');
