@@ -27,6 +27,8 @@ export interface JobModel {
   hotKeyShare: number;
   /** Seconds one update keeps the job down. */
   downtimeSeconds: number;
+  /** The downtime was seen (a restart happened while the policy watched, or the calibration measured it). */
+  downtimeMeasured: boolean;
   baseHeapMb: number;
   stateMb: number;
   /** c_k measured online per ParallelismPerKPU k ("1".."8"): the evidence γ is fitted from. */
@@ -42,7 +44,7 @@ export interface JobModel {
 export function priorModel(options: AutoscalerOptions): JobModel {
   return {
     schemaVersion: 1, origin: 'prior', cpuMsPerRecord: options.priorCpuMsPerRecord, slotContention: options.priorSlotContention,
-    ioWaitMsPerRecord: 0, hotKeyShare: 0, downtimeSeconds: options.priorDowntimeSeconds, baseHeapMb: options.priorBaseHeapMb,
+    ioWaitMsPerRecord: 0, hotKeyShare: 0, downtimeSeconds: options.priorDowntimeSeconds, downtimeMeasured: false, baseHeapMb: options.priorBaseHeapMb,
     stateMb: 0, cpuByK: {}, heapByKpus: {}, throughputCeiling: null, learnedMinutes: 0,
   };
 }
@@ -57,6 +59,7 @@ export function modelFromFit(fit: ModelFit, options: AutoscalerOptions): JobMode
     ioWaitMsPerRecord: fit.ioWait.mid,
     hotKeyShare: fit.hotKeyShare.mid,
     downtimeSeconds: fit.downtimeSeconds.mid,
+    downtimeMeasured: fit.measured.downtime,
     baseHeapMb: fit.baseHeapMb ?? options.priorBaseHeapMb,
     stateMb: fit.stateMb ?? 0,
   };
@@ -74,6 +77,12 @@ export function jobEstimate(model: JobModel): JobEstimate {
 export function predictCapacity(model: JobModel, parallelism: number, parallelismPerKpu: number): CapacityEstimate {
   const source = model.throughputCeiling ?? Infinity;
   return capacity(jobEstimate(model), parallelism, parallelismPerKpu, source);
+}
+
+/** What one restart costs in downtime: measured, else the larger of the prior and the state's snapshot/restore. */
+export function expectedDowntimeSeconds(model: JobModel, options: AutoscalerOptions): number {
+  if (model.downtimeMeasured) return model.downtimeSeconds;
+  return Math.max(model.downtimeSeconds, options.priorRestartSeconds + model.stateMb / options.priorSnapshotMbPerSecond);
 }
 
 /** Heap utilization (0..1) per KPU with n KPUs. */

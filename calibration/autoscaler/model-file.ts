@@ -22,6 +22,7 @@ const jobModelSchema = z.strictObject({
   ioWaitMsPerRecord: nonNegative(),
   hotKeyShare: nonNegative().max(1, { message: 'must be <= 1' }),
   downtimeSeconds: nonNegative(),
+  downtimeMeasured: z.boolean({ error: 'must be true or false' }).default(false),
   baseHeapMb: nonNegative(),
   stateMb: nonNegative(),
   cpuByK: z.record(z.string().regex(/^[1-8]$/, { message: 'must be a ParallelismPerKPU 1..8' }), positive()).default({}),

@@ -53,9 +53,16 @@ export interface AutoscalerOptions {
   restartCostKpuHours: number;
   /**
    * KPU-hours charged per minute a restart is predicted to spend above the SLO's lag: a slow-restarting
-   * (large-state) job scales down only for a large saving. Default 4.
+   * (large-state) job scales down only for a large saving. Default 10 (an SLO minute is worth more than
+   * an hour of a large configuration).
    */
   sloMinutePenaltyKpuHours: number;
+  /**
+   * When a restart alone keeps the job down longer than the SLO's lag allows (large state), the new
+   * configuration must bring the lag back under the SLO within this many minutes of the restart's end,
+   * so each restart costs few violation minutes. Default 3.
+   */
+  restartRecoveryMinutes: number;
   /** Fewest and most KPUs the policy may choose. Defaults 1 and 64 (the default quota). */
   minKpus: number;
   maxKpus: number;
@@ -106,6 +113,13 @@ export interface AutoscalerOptions {
   priorSlotContention: number;
   priorDowntimeSeconds: number;
   priorBaseHeapMb: number;
+  /**
+   * Before a restart was measured, its downtime is taken as priorRestartSeconds + state / this (the state
+   * the heap shows is snapshotted and restored), if that is longer than priorDowntimeSeconds. Defaults 30 s
+   * and 50 MB/s (twin.md's Managed Flink restart model).
+   */
+  priorRestartSeconds: number;
+  priorSnapshotMbPerSecond: number;
 }
 
 export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.freeze({
@@ -119,7 +133,8 @@ export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.fr
   scaleDownStabilizationMinutes: 60,
   scaleDownHorizonHours: 3,
   restartCostKpuHours: 1.5,
-  sloMinutePenaltyKpuHours: 4,
+  sloMinutePenaltyKpuHours: 10,
+  restartRecoveryMinutes: 3,
   minKpus: 1,
   maxKpus: 64,
   maxParallelism: 256,
@@ -141,6 +156,8 @@ export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.fr
   priorSlotContention: 0.05,
   priorDowntimeSeconds: 60,
   priorBaseHeapMb: 600,
+  priorRestartSeconds: 30,
+  priorSnapshotMbPerSecond: 50,
 });
 
 /** The defaults with overrides, checked: the hysteresis band must be ordered, the limits consistent. */

@@ -16,7 +16,7 @@ import { costOf, DEFAULT_PRICING, type Pricing } from '../../core/pricing';
 import { kpusFor, type ApplicationStatus } from '../../core/managed-flink';
 import type { MetricPeriod } from '../ports';
 import { recordInput, risingTrend, seasonalPeak, type InputHistory } from './forecast';
-import { heapSafeKpus, learnMinute, PARALLELISM_PER_KPU_VALUES, predictCapacity, type JobModel } from './job-model';
+import { expectedDowntimeSeconds, heapSafeKpus, learnMinute, PARALLELISM_PER_KPU_VALUES, predictCapacity, type JobModel } from './job-model';
 import type { AutoscalerOptions } from './options';
 
 export interface Configuration {
@@ -104,7 +104,7 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   const input = latest.incomingRecords! / 60;
   const lagReadings = complete.filter((m) => m.lagMaxMs !== null);
   const lagMs = lagReadings.length > 0 && lagReadings[lagReadings.length - 1].startMs >= latest.startMs - 60000 ? lagReadings[lagReadings.length - 1].lagMaxMs : null;
-  const restartSeconds = model.downtimeSeconds;
+  const restartSeconds = expectedDowntimeSeconds(model, options);
   const base = { inputRecordsPerSecond: input, lagMs, capacityRecordsPerSecond: capCurrent };
 
   const trendSamples = withInput.filter((m) => m.startMs > latest.startMs - options.trendMinutes * 60000);
@@ -118,9 +118,15 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   // needs no further headroom for growth); at least enough to drain the restart's own backlog within the
   // catch-up time; plus the current backlog drained within it. The headroom of the utilization target
   // drains the restart's backlog too, so the two are not added (the calibrator's requiredCapacity).
+  // A restart longer than the SLO's lag breaches it whatever the size; then the size must also bring the
+  // lag back under the SLO within restartRecoveryMinutes: μ ≥ λ (1 + (D - L) / recovery).
+  const overSlo = Math.max(0, restartSeconds - ctx.slo.maxLagMs / 1000);
   const required = (rate: number, backlogRecords: number, peak = 0) =>
-    Math.max(rate / options.targetUtilization, peak / options.scaleUpUtilization, Math.max(rate, peak) * (1 + restartSeconds / options.catchUpSeconds)) +
-    backlogRecords / options.catchUpSeconds;
+    Math.max(
+      rate / options.targetUtilization, peak / options.scaleUpUtilization,
+      Math.max(rate, peak) * (1 + restartSeconds / options.catchUpSeconds),
+      Math.max(rate, peak) * (1 + overSlo / (60 * options.restartRecoveryMinutes)),
+    ) + backlogRecords / options.catchUpSeconds;
   const choose = (need: number) => cheapestConfiguration(model, need, Math.max(options.minKpus, minKpusForHeap), options, pricing);
   const scale = (kind: ScalingKind, need: number, reason: string, target: Candidate) => {
     const event: ScalingEvent = {
@@ -272,7 +278,7 @@ function learn(ctx: PolicyContext, previous: AutoscalerState, options: Autoscale
     if (m.consumed !== null && outage === 0) ended = true;
     if (m.downtimeMaxMs !== null && m.downtimeMaxMs > 0 && ended) outage = Math.max(outage, m.downtimeMaxMs / 1000);
   }
-  if (outage > 0) model = { ...model, downtimeSeconds: outage };
+  if (outage > 0) model = { ...model, downtimeSeconds: outage, downtimeMeasured: true };
 
   let { blockedUntilMs, blockedReason } = previous;
   if (blockedUntilMs !== null && ctx.nowMs >= blockedUntilMs) {

@@ -11,7 +11,7 @@ import { runningMinute, T0, type JobTruth } from './minutes';
 const options = autoscalerOptions();
 const io: JobTruth = { cpuMsPerRecord: 0.1, slotContention: 0.02, ioWaitMsPerRecord: 2 };
 /** The job as `kpufit calibrate` fitted it: capacity 1000 / (c_k + w) per subtask. */
-const fitted: JobModel = { ...priorModel(options), origin: 'calibration', cpuMsPerRecord: 0.1, slotContention: 0.02, ioWaitMsPerRecord: 2, downtimeSeconds: 60 };
+const fitted: JobModel = { ...priorModel(options), origin: 'calibration', cpuMsPerRecord: 0.1, slotContention: 0.02, ioWaitMsPerRecord: 2, downtimeSeconds: 60, downtimeMeasured: true };
 const at84 = { parallelism: 8, parallelismPerKpu: 4 };
 
 function context(metrics: MetricPeriod[], config = at84, status: PolicyContext['application']['status'] = 'RUNNING'): PolicyContext {
@@ -87,8 +87,8 @@ describe('decide: scale-down only when stable and worth a restart', () => {
     const three = { parallelism: 24, parallelismPerKpu: 8 };
     const { decision } = decide(context(minutes(61, () => 3000, three), three), initialState({ ...fitted, downtimeSeconds: 200 }), options);
     // 3 KPUs -> 2 saves 3 KPU-hours; a 200 s restart spends ceil(140 x 7568 / 4568 / 60) = 4 minutes above the
-    // 60 s SLO: 1.5 + 4 x 4 = 17.5 KPU-hours.
-    expect(decision.reason).toBe('a scale-down to 2 KPUs saves 3 KPU-hours over 3 h, not worth a restart (17.5)');
+    // 60 s SLO: 1.5 + 4 x 10 = 41.5 KPU-hours.
+    expect(decision.reason).toBe('a scale-down to 2 KPUs saves 3 KPU-hours over 3 h, not worth a restart (41.5)');
   });
 
   it('stays within the stabilisation window after any change', () => {
@@ -138,6 +138,16 @@ describe('decide: effectiveness', () => {
     expect(next.model.throughputCeiling).toBeCloseTo(3978, 6);
     expect(decision.action).toBe('keep');
     expect(decision.reason).toBe('scale-up blocked: the scale-up to P=16 K=8 did not raise the throughput (3900 rec/s, 7568 expected): stream-bound or a downstream limit (the subtasks are not busy)');
+  });
+});
+
+describe('restart downtime before it was measured', () => {
+  it('is the snapshot and restore of the state the heap shows, when longer than the prior', () => {
+    const big = { parallelism: 64, parallelismPerKpu: 8 };
+    const heavy: JobModel = { ...fitted, downtimeMeasured: false, baseHeapMb: 600, stateMb: 9000 };
+    // 30 + 9000 / 50 = 210 s: a scale-down to 5 KPUs would breach the 60 s SLO for minutes.
+    const { decision } = decide(context(minutes(61, () => 3000, big), big), initialState(heavy), options);
+    expect(decision.reason).toBe('a scale-down to 5 KPUs saves 9 KPU-hours over 3 h, not worth a restart (31.5)'); // ceil(150 x 18920 / 15920 / 60) = 3 minutes over the SLO
   });
 });
 
