@@ -4,7 +4,8 @@
  */
 import { AUTOSCALER_METRICS_NAMESPACE as HANDLER_NAMESPACE } from '../../calibration/autoscaler/lambda/handler';
 import { Autoscaler, AUTOSCALER_METRICS_NAMESPACE, AutoscalerMetrics } from '../../stacks/autoscaler';
-import { parseConfig } from '../../stacks/config';
+import { loadConfig, parseConfig } from '../../stacks/config';
+import { projectRoot, synthPipeline } from './helpers';
 import { ARNS, env, identityPolicy, resourcesOf, single, synth } from './consumers/consumer-stack';
 
 const APP_ARN = 'arn:aws:kinesisanalytics:eu-west-1:123456789012:application/kpufit-test-analytics';
@@ -94,5 +95,24 @@ describe('config autoscaler', () => {
       'c.json: application.autoScalingEnabled: must be false when autoscaler.enabled (the autoscaler replaces built-in autoscaling)\n' +
       'c.json: application.ignoreParallelismChanges: must be true when autoscaler.enabled (else every deploy reverts its changes)',
     );
+  });
+});
+
+describe('the dev stack with autoscaler.enabled', () => {
+  const tf = synthPipeline(loadConfig('dev', projectRoot) as unknown as Record<string, any>, { environment: 'dev' }).tf;
+  const fn = Object.values(tf.resource.aws_lambda_function as Record<string, any>).find((f) => f.function_name === 'kpufit-dev-autoscaler');
+
+  it('scales the application it deploys, with built-in autoscaling off and parallelism left to it', () => {
+    expect(fn.environment.variables).toMatchObject({ APPLICATION_NAME: 'kpufit-dev-analytics', SLO_MAX_LAG_MS: '60000', AUTOSCALER_OPTIONS: '{"minKpus":1,"maxKpus":4,"maxParallelism":256,"targetUtilization":0.8,"catchUpSeconds":600,"predictDaily":true}' });
+    const app = Object.values(tf.resource.aws_kinesisanalyticsv2_application as Record<string, any>)[0];
+    expect(app.application_configuration.flink_application_configuration.parallelism_configuration.auto_scaling_enabled).toBe(false);
+    expect(app.lifecycle.ignore_changes).toEqual(expect.arrayContaining([expect.stringMatching(/parallelism/)]));
+  });
+
+  it('lets CloudWatch Logs encrypt its log group with the pipeline key and draws its panel', () => {
+    const key = Object.values(tf.resource.aws_kms_key as Record<string, any>)[0];
+    expect(JSON.parse(key.policy).Statement.map((s: { Sid: string }) => s.Sid)).toContain('CloudWatchLogsEncryptAutoscalerLogGroup');
+    const dashboard = Object.values(tf.resource.aws_cloudwatch_dashboard as Record<string, any>)[0];
+    expect(dashboard.dashboard_body).toContain('Autoscaler: decisions');
   });
 });
