@@ -37,7 +37,7 @@ describe('seasonalPeak', () => {
   });
 
   it("reads the coming window off yesterday's same hours", () => {
-    // At 1.2 days, the next 2 hours yesterday (0.2 to 0.283 days) peaked at sin(2π 0.2833) = 0.976.
+    // At 1.2 days, the next 2 hours yesterday (0.2 to 0.283 days) hold the day's maximum (0.25 days): 2000.
     const peak = seasonalPeak(history, 1.2 * DAY, 2 * 3600000, options)!;
     expect(peak).toBeGreaterThan(1970);
     expect(peak).toBeLessThanOrEqual(2000 + 1e-9);
