@@ -17,6 +17,12 @@ export interface AutoscalerOptions {
    */
   scaleUpUtilization: number;
   /**
+   * The scale-up threshold instead, when a restart alone breaches the SLO's lag (large state): a
+   * preventive restart would cost more SLO minutes than running hot, so scale up only when the input
+   * (soon) nears the capacity itself, or the lag grows. Default 0.97.
+   */
+  slowRestartScaleUpUtilization: number;
+  /**
    * Scale down only when the input, over the stabilisation window and the forecast horizon, uses less
    * than this share of the current capacity. Default 0.5.
    */
@@ -125,6 +131,7 @@ export interface AutoscalerOptions {
 export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.freeze({
   targetUtilization: 0.8,
   scaleUpUtilization: 0.9,
+  slowRestartScaleUpUtilization: 0.97,
   scaleDownUtilization: 0.5,
   catchUpSeconds: 600,
   backlogLagMs: 15000,

@@ -164,10 +164,11 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   const forecastSoon = seasonalPeak(state.input, ctx.nowMs, (restartSeconds + 15 * 60) * 1000, options);
   const lagGrowing = lagMs !== null && lagMs > options.backlogLagMs && lagReadings.length >= 2 &&
     lagMs >= 0.95 * lagReadings[lagReadings.length - 2].lagMaxMs!;
-  const threshold = options.scaleUpUtilization * capCurrent;
+  const upUtilization = overSlo > 0 ? Math.max(options.scaleUpUtilization, options.slowRestartScaleUpUtilization) : options.scaleUpUtilization;
+  const threshold = upUtilization * capCurrent;
   const upWhy = lagGrowing ? `lag ${Math.round(lagMs!)} ms and growing`
-    : soon > threshold ? `input ${round(soon)} rec/s ${soon > input ? 'soon ' : ''}above ${pct(options.scaleUpUtilization)} of capacity ${round(capCurrent)} rec/s`
-      : forecastSoon !== null && forecastSoon > threshold ? `daily forecast ${round(forecastSoon)} rec/s within ${Math.round(restartSeconds / 60 + 15)} min above ${pct(options.scaleUpUtilization)} of capacity ${round(capCurrent)} rec/s`
+    : soon > threshold ? `input ${round(soon)} rec/s ${soon > input ? 'soon ' : ''}above ${pct(upUtilization)} of capacity ${round(capCurrent)} rec/s`
+      : forecastSoon !== null && forecastSoon > threshold ? `daily forecast ${round(forecastSoon)} rec/s within ${Math.round(restartSeconds / 60 + 15)} min above ${pct(upUtilization)} of capacity ${round(capCurrent)} rec/s`
         : null;
   if (upWhy !== null && minutesSince >= options.scaleUpCooldownMinutes) {
     const ahead = seasonalPeak(state.input, ctx.nowMs, options.scaleUpLookaheadMinutes * 60000, options);
