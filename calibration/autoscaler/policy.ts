@@ -162,7 +162,9 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   const backlog = lagMs !== null ? (input * lagMs) / 1000 : 0;
   const soon = input + slope * (restartSeconds / 60 + 5);
   const forecastSoon = seasonalPeak(state.input, ctx.nowMs, (restartSeconds + 15 * 60) * 1000, options);
-  const lagGrowing = lagMs !== null && lagMs > options.backlogLagMs && lagReadings.length >= 2 &&
+  // A slow restart adds more lag than it removes unless the backlog is real: then act only past half the SLO.
+  const lagTrigger = overSlo > 0 ? Math.max(options.backlogLagMs, ctx.slo.maxLagMs / 2) : options.backlogLagMs;
+  const lagGrowing = lagMs !== null && lagMs > lagTrigger && lagReadings.length >= 2 &&
     lagMs >= 0.95 * lagReadings[lagReadings.length - 2].lagMaxMs!;
   const upUtilization = overSlo > 0 ? Math.max(options.scaleUpUtilization, options.slowRestartScaleUpUtilization) : options.scaleUpUtilization;
   const threshold = upUtilization * capCurrent;

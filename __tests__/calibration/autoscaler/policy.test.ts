@@ -63,6 +63,13 @@ describe('decide: scale-up in one step', () => {
     expect(decision.reason).toMatch(/^lag 60000 ms and growing: sized for 3000 rec\/s and a backlog of 180000 records/);
   });
 
+  it('leaves a lag under half the SLO alone when a restart alone would breach the SLO', () => {
+    const lagging = minutes(5, () => 3000, at84, (i) => ({ lagMaxMs: 16000 + 2000 * i, lagMinMs: 10000 + 2000 * i }));
+    const slow = initialState({ ...fitted, downtimeSeconds: 210 });
+    expect(decide(context(lagging), slow, options).decision.action).toBe('keep');
+    expect(decide(context(lagging), initialState(fitted), options).decision).toMatchObject({ action: 'scale', kind: 'scale-up' });
+  });
+
   it('waits for a new configuration to run whole minutes before judging it', () => {
     const state: AutoscalerState = {
       ...initialState(fitted),
