@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^(simulator|stacks)/|^calibration/(adapters|aws|cli|report|baselines|local)/' },
     },
     {
+      name: 'autoscaler-policy-only-core-and-ports',
+      severity: 'error',
+      comment: 'The autoscaling policy is pure and shared by the Lambda and the simulator: it sees the world through the calibrator\'s ports and its own port types, and reuses the algorithm\'s capacity model. Only its lambda/ entry wires adapters.',
+      from: { path: '^calibration/autoscaler/', pathNot: '^calibration/autoscaler/lambda/' },
+      to: { path: '^(simulator|stacks)/|^node_modules/@aws-sdk/|^calibration/(adapters|aws|cli|report|baselines|local|autoscale-sim)/|^calibration/(calibrate|trial-runner|twin-calibration)\\.ts$' },
+    },
+    {
       name: 'loop-not-on-sdk',
       severity: 'error',
       comment: 'The calibrator loop, its ports and the algorithm never touch an SDK, the twin or Flink REST.',

@@ -190,6 +190,27 @@ export const consumersSchema = z.strictObject({
   }, sectionError).prefault({}),
 }, sectionError);
 
+/**
+ * The kpufit autoscaler (stacks/autoscaler.ts): off by default. When on, it replaces Managed Flink's
+ * built-in autoscaling and changes Parallelism itself, so the application must have autoScalingEnabled
+ * false and ignoreParallelismChanges true (or every deploy would revert its changes with a restart).
+ */
+export const autoscalerSchema = z.strictObject({
+  enabled: bool().default(false),
+  /** The SLO's lag; default: monitoring.millisBehindLatestThresholdMs. */
+  maxLagMs: int(1000).optional(),
+  minKpus: int(1, 1024).default(1),
+  /** Default: application.maxKpus. */
+  maxKpus: int(1, 1024).optional(),
+  maxCostPerHourUsd: z.number({ error: 'must be a number' }).gt(0, { message: 'must be > 0' }).optional(),
+  targetUtilization: z.number({ error: 'must be a number' }).min(0.55, { message: 'must be >= 0.55' }).max(0.9, { message: 'must be <= 0.9' }).default(0.8),
+  catchUpSeconds: int(1, 86400).default(600),
+  predictDaily: bool().default(true),
+  /** model.json written by `kpufit calibrate`, relative to the project root; absent: learn from priors. */
+  modelPath: z.string({ error: 'must be a string' }).min(1, { message: 'must not be empty' }).optional(),
+  metricsDelaySeconds: int(0, 900).default(120),
+}, sectionError);
+
 export const pipelineConfigSchema = z.strictObject({
   /** Stack name and prefix of every resource name; short, because S3 names are capped at 63. */
   name: text(/^[a-z][a-z0-9-]{2,23}$/, '3-24 characters of a-z 0-9 -, starting with a letter'),
@@ -203,7 +224,21 @@ export const pipelineConfigSchema = z.strictObject({
   monitoring: monitoringSchema.prefault({}),
   storage: storageSchema.prefault({}),
   consumers: consumersSchema.prefault({}),
+  autoscaler: autoscalerSchema.prefault({}),
 }).superRefine((c, ctx) => {
+  if (c.autoscaler?.enabled === true) {
+    if (c.application?.autoScalingEnabled === true) {
+      ctx.addIssue({ code: 'custom', path: ['application', 'autoScalingEnabled'], message: 'must be false when autoscaler.enabled (the autoscaler replaces built-in autoscaling)' });
+    }
+    if (c.application?.ignoreParallelismChanges === false) {
+      ctx.addIssue({ code: 'custom', path: ['application', 'ignoreParallelismChanges'], message: 'must be true when autoscaler.enabled (else every deploy reverts its changes)' });
+    }
+    const a = c.autoscaler;
+    const maxKpus = a.maxKpus ?? c.application?.maxKpus;
+    if (maxKpus !== undefined && a.minKpus > maxKpus) {
+      ctx.addIssue({ code: 'custom', path: ['autoscaler', 'minKpus'], message: `must be <= the autoscaler's maxKpus ${maxKpus}` });
+    }
+  }
   if (c.consumers?.alerts?.enabled === true && c.alertsStream?.enabled === false) {
     ctx.addIssue({
       code: 'custom', path: ['consumers', 'alerts', 'enabled'],

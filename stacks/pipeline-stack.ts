@@ -3,21 +3,33 @@
  * with its key, buckets, role, alarms and dashboard, and the outputs `kpufit calibrate --from-outputs`
  * reads. Pieces are public so consumers (issue 7) can attach to them.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { AwsContext, awsContext } from './aws-context';
+import { AwsContext, arnFor, awsContext } from './aws-context';
 import { ApplicationRole } from './application-role';
 import { Buckets, RESULT_PREFIXES } from './buckets';
 import { Consumers, consumerPanels } from './consumers';
-import { EnvironmentName, PipelineConfig } from './config';
+import { Autoscaler, AutoscalerMetrics, autoscalerNames } from './autoscaler';
+import { ConfigError, EnvironmentName, FLINK_APP_MAX_PARALLELISM, PipelineConfig } from './config';
 import { ApplicationCode, FlinkApplication, Runtime } from './flink-application';
 import { IngestStream } from './ingest-stream';
 import { Monitoring } from './monitoring';
 import { PipelineKey } from './pipeline-key';
 import { runtimeProperties } from './runtime-properties';
+
+/** autoscaler.modelPath, relative to the project root (cdktf runs there): the text of model.json. */
+function readModelFile(modelPath: string): string {
+  try {
+    return fs.readFileSync(path.resolve(modelPath), 'utf8');
+  } catch (e) {
+    throw new ConfigError([`autoscaler.modelPath: cannot read ${modelPath}: ${(e as Error).message}`]);
+  }
+}
 
 /** CloudWatch namespace the job may publish its own metrics to. */
 export const CUSTOM_METRICS_NAMESPACE = 'kpufit';
@@ -44,6 +56,8 @@ export class PipelineStack extends TerraformStack {
   readonly dashboard: CloudwatchDashboard;
   /** The alerts Lambda, raw archive and analytics catalog, as config `consumers` switches them on. */
   readonly consumers: Consumers;
+  /** The kpufit autoscaler; absent unless config `autoscaler.enabled`. */
+  readonly autoscaler?: Autoscaler;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id);
@@ -130,7 +144,10 @@ export class PipelineStack extends TerraformStack {
       millisBehindLatestThresholdMs: mon.millisBehindLatestThresholdMs, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
       heapMemoryUtilizationThresholdPercent: mon.heapMemoryUtilizationThresholdPercent, maxKpus: app.maxKpus,
       periodSeconds: mon.periodSeconds, evaluationPeriods: mon.evaluationPeriods,
-      extraPanels: consumerPanels(prefix, config.consumers),
+      extraPanels: [
+        ...consumerPanels(prefix, config.consumers),
+        ...(config.autoscaler.enabled ? AutoscalerMetrics.forPrefix(prefix, app.name).panels() : []),
+      ],
     });
     this.topic = this.monitoring.topic;
     this.dashboard = this.monitoring.dashboard;
@@ -140,6 +157,24 @@ export class PipelineStack extends TerraformStack {
       alertsStream: this.alertsStream, resultsBucket: this.buckets.resultsBucket, topicArn: this.topic.arn,
       evaluationPeriods: mon.evaluationPeriods, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
     });
+
+    const auto = config.autoscaler;
+    if (auto.enabled) {
+      this.kmsKey.allowLogGroups('CloudWatchLogsEncryptAutoscalerLogGroup', arnFor(env, 'logs', `log-group:${autoscalerNames(prefix).logGroupName}`));
+      this.autoscaler = new Autoscaler(this, 'autoscaler', {
+        env, namePrefix: prefix, applicationName: app.name, applicationArn: this.application.applicationArn,
+        streamName: this.ingestStream.streamName, topicArn: this.topic.arn, encryptionKeyArn: this.kmsKey.arn,
+        maxLagMs: auto.maxLagMs ?? mon.millisBehindLatestThresholdMs,
+        policy: {
+          minKpus: auto.minKpus, maxKpus: auto.maxKpus ?? app.maxKpus, maxParallelism: FLINK_APP_MAX_PARALLELISM,
+          maxCostPerHourUsd: auto.maxCostPerHourUsd, targetUtilization: auto.targetUtilization, catchUpSeconds: auto.catchUpSeconds,
+          predictDaily: auto.predictDaily,
+        },
+        modelJson: auto.modelPath !== undefined ? readModelFile(auto.modelPath) : undefined,
+        metricsDelaySeconds: auto.metricsDelaySeconds, logRetentionDays: config.consumers.logRetentionDays,
+        alarms: { topicArn: this.topic.arn, alarmNamePrefix: `${prefix}-`, evaluationPeriods: mon.evaluationPeriods },
+      });
+    }
 
     this.declareOutputs();
   }

@@ -16,6 +16,8 @@ function starIsRequired(policy: FoundPolicy, s: Statement): boolean {
   if (policy.kind === 'key') return true;
   const actions = asArray<string>(s.Action);
   if (actions.length > 0 && actions.every((a) => XRAY_WRITES.includes(a))) return true;
+  // GetMetricData has no resource-level permissions (the autoscaler reads its metrics with it).
+  if (actions.length === 1 && actions[0] === 'cloudwatch:GetMetricData') return true;
   return actions.length === 1 && actions[0] === 'cloudwatch:PutMetricData' && s.Condition?.StringEquals?.['cloudwatch:namespace'] !== undefined;
 }
 

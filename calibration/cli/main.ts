@@ -3,6 +3,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { autoscaleCommand } from './commands/autoscale';
 import { calibrateCommand } from './commands/calibrate';
 import { loadCommand } from './commands/load';
 import { reportCommand } from './commands/report';
@@ -15,6 +16,7 @@ export function buildCli(argv: string[]) {
     .command(loadCommand)
     .command(twinCommand)
     .command(reportCommand)
+    .command(autoscaleCommand)
     .demandCommand(1, 'name a command: calibrate, load, twin or report')
     .strict()
     .recommendCommands()

@@ -19,12 +19,17 @@ export function renderReportJson(report: CalibrationReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** Writes DIR/report.json, report.md, report.html and trials.csv; returns their paths. */
-export async function writeReportFiles(dir: string, report: CalibrationReport): Promise<string[]> {
+/**
+ * Writes DIR/report.json, report.md, report.html and trials.csv, and model.json when a fitted model is
+ * given (the autoscaler starts from it: `kpufit autoscale simulate --model`, config autoscaler.modelPath);
+ * returns their paths.
+ */
+export async function writeReportFiles(dir: string, report: CalibrationReport, extra: { modelJson?: string } = {}): Promise<string[]> {
   return writeFilesAtomically([
     { path: join(dir, 'report.json'), content: renderReportJson(report) },
     { path: join(dir, 'report.md'), content: renderMarkdown(report) },
     { path: join(dir, 'report.html'), content: renderHtml(report) },
     { path: join(dir, 'trials.csv'), content: renderTrialsCsv(report) },
+    ...(extra.modelJson !== undefined ? [{ path: join(dir, 'model.json'), content: extra.modelJson }] : []),
   ]);
 }

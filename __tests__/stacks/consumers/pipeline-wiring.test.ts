@@ -16,8 +16,8 @@ describe.each([['dev', false], ['prod', true]] as const)('the %s stack', (env, r
   const prefix = `kpufit-${env}`;
 
   it('runs the alerts Lambda on the alerts stream, notifying the alarm topic', () => {
-    const [fn] = values(tf, 'aws_lambda_function');
-    expect(fn.function_name).toBe(`${prefix}-alerts`);
+    const fn = values(tf, 'aws_lambda_function').find((f) => f.function_name === `${prefix}-alerts`)!;
+    expect(fn).toBeDefined();
     expect(fn.environment.variables.ALERTS_TOPIC_ARN).toEqual(refTo('aws_sns_topic', 'arn'));
     const [esm] = values(tf, 'aws_lambda_event_source_mapping');
     const alertsStreamId = Object.entries(tf.resource.aws_kinesis_stream as Json).find(([, s]) => s.name === `${prefix}-alerts`)![0];

@@ -9,6 +9,8 @@ import { loadScenario } from '../../../simulator/twin';
 import { runAwsCalibration, type AwsCalibrationArgs } from '../../aws/run';
 import { CalibrationAbortedError } from '../../calibrate';
 import { writeReportFiles } from '../../report';
+import type { TrialObservation } from '../../algorithm/observation';
+import { modelFromObservations, renderJobModel } from '../../autoscaler/model-file';
 import { summary } from '../../report/summary';
 import type { CalibrationReport } from '../../report-types';
 import { calibrateOnTwin } from '../../twin-calibration';
@@ -51,6 +53,8 @@ export async function runTwinCalibrate(
   const scenario = loadScenario(args.scenario!);
   const progress = new Progress(`calibrate ${scenario.name}`, { stream: err });
   let report: CalibrationReport;
+  // The trials' evidence, for model.json (the autoscaler's starting model).
+  let observations: TrialObservation[] = [];
   try {
     report = await calibrateOnTwin(scenario, {
       scenarioPath: args.scenario,
@@ -60,7 +64,10 @@ export async function runTwinCalibrate(
           const lag = e.lagMs !== undefined && e.lagMs !== null ? ` lag ${Math.round(e.lagMs)} ms` : '';
           progress.update(e.trial ?? 0, `${e.phase}${e.trial ? ` trial ${e.trial}` : ''}${config} t=${Math.round(e.elapsedSeconds)}s${lag}${e.message ? ` (${e.message})` : ''}`);
         },
-        onTrial: (t, state) => progress.log(`trial ${state.trials.length}: P=${t.parallelism} K=${t.parallelismPerKpu} (${t.kpus} KPU) ${t.verdict}: ${t.reason}`),
+        onTrial: (t, state) => {
+          observations = state.observations;
+          progress.log(`trial ${state.trials.length}: P=${t.parallelism} K=${t.parallelismPerKpu} (${t.kpus} KPU) ${t.verdict}: ${t.reason}`);
+        },
       },
     });
   } catch (e) {
@@ -68,7 +75,8 @@ export async function runTwinCalibrate(
     throw e;
   }
   progress.done();
-  const files = args.out ? await writeReportFiles(args.out, report) : [];
+  const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations)) : undefined;
+  const files = args.out ? await writeReportFiles(args.out, report, { modelJson }) : [];
   if (args.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
   else out.write(`${summary(report, args.out).join('\n')}\n`);
   return { report, files };
