@@ -20,6 +20,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AwsContext, arnFor } from './aws-context';
 import { ConsumerAlarmOptions, ConsumerPanel, createConsumerAlarms } from './consumer-alarms';
 import { bundleLambda } from './lambda/bundle';
+import { integerIn } from './private/prop-checks';
 import { MetricSpec, metricSpec } from './metric';
 import { PolicyDocument, PolicyStatement, denyInsecureTransport } from './policy-document';
 
@@ -136,12 +137,7 @@ const DEFAULTS = {
   dlqRetentionSeconds: 1_209_600,
 } as const;
 
-function check(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`AlertsConsumer: ${name} must be an integer in ${min}..${max} (got ${value})`);
-  }
-  return value;
-}
+const check = (prop: string, value: number, min: number, max: number) => integerIn('AlertsConsumer', prop, value, min, max);
 
 export class AlertsConsumer extends Construct {
   readonly function: LambdaFunction;

@@ -1,18 +1,20 @@
 /**
  * The per-environment configuration (config/<env>.json): one strict zod sub-schema per section, composed
- * into `pipelineConfigSchema`. Every default lives here, so a config file states only what differs.
+ * into `pipelineConfigSchema`. A config file states only what differs: defaults of the fields that exist only
+ * in config live here; fields a construct takes as a prop default in that construct (see applicationSchema).
  * Errors come out as `config/prod.json: stream.shards: must be >= 1`, one line per problem.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from '../core/validation';
+import { DEFAULT_MAX_PARALLELISM, MAX_PARALLELISM_PER_KPU, MIN_PARALLELISM_PER_KPU } from '../core/aws-facts';
+import {
+  APPLICATION_NAME_PATTERN, FLINK_APPLICATION_DEFAULTS, LOG_LEVELS, LOG_RETENTION_DAYS, METRICS_LEVELS,
+} from './private/flink-application-validation';
 
 export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
-
-/** setMaxParallelism of the flink-app job: no subtask count above it can run or restore. */
-export const FLINK_APP_MAX_PARALLELISM = 256;
 
 /** Where `npm run build:flink` puts the shaded jar; relative to the project root. */
 export const DEFAULT_FLINK_JAR = 'flink-app/target/kpufit-flink-app.jar';
@@ -31,9 +33,7 @@ const bool = () => z.boolean({ error: 'must be true or false' });
 const text = (pattern: RegExp, allowed: string) =>
   z.string({ error: 'must be a string' }).regex(pattern, { message: `must be ${allowed}` });
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-  2557, 2922, 3288, 3653];
-const logRetentionDays = () => int(1).refine((d) => LOG_RETENTION_DAYS.includes(d), {
+const logRetentionDays = () => int(1).refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
   message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
 });
 
@@ -61,7 +61,8 @@ export const streamSchema = z.strictObject({
   /**
    * Enhanced fan-out for the Flink source. Refused for now: the flink-app job's connector
    * (flink-connector-kinesis 4.3.0-1.19) polls only and fails on start when asked for EFO, and a
-   * registered consumer nobody reads from still costs money. ApplicationRole already grants EFO.
+   * registered consumer nobody reads from still costs money. Nothing downstream builds EFO grants or
+   * source properties, so lifting this refusal needs those too.
    */
   enhancedFanOut: bool().default(false),
 }, sectionError).superRefine(requireShardsForProvisioned).superRefine((s, ctx) => {
@@ -80,15 +81,20 @@ export const alertsStreamSchema = z.strictObject({
   mode: streamFields.mode.default('ON_DEMAND'),
 }).superRefine(requireShardsForProvisioned);
 
+/**
+ * The Managed Flink application. Fields FlinkApplication takes as props have no default here: left out,
+ * they stay undefined and the construct's documented defaults apply (stacks/private/flink-application-validation.ts),
+ * so each default lives in one place. The ranges are checked here too, so a config error names the file.
+ */
 export const applicationSchema = z.strictObject({
-  name: text(/^[a-zA-Z0-9_.-]{1,128}$/, '1-128 characters of a-z A-Z 0-9 _ . -'),
-  runtime: oneOf(['FLINK-1_20'] as const).default('FLINK-1_20'),
+  name: text(APPLICATION_NAME_PATTERN, '1-128 characters of a-z A-Z 0-9 _ . -'),
+  runtime: oneOf(['FLINK-1_20'] as const).optional(),
   /** Up to the job's max parallelism (flink-app fixes its key groups at 256 so snapshots stay restorable). */
-  parallelism: int(1).max(FLINK_APP_MAX_PARALLELISM, {
-    message: `must be <= ${FLINK_APP_MAX_PARALLELISM} (the flink-app job's max parallelism)`,
-  }).default(1),
-  parallelismPerKpu: int(1, 8).default(1),
-  autoScalingEnabled: bool().default(false),
+  parallelism: int(1).max(DEFAULT_MAX_PARALLELISM, {
+    message: `must be <= ${DEFAULT_MAX_PARALLELISM} (the flink-app job's max parallelism)`,
+  }).optional(),
+  parallelismPerKpu: int(MIN_PARALLELISM_PER_KPU, MAX_PARALLELISM_PER_KPU).optional(),
+  autoScalingEnabled: bool().optional(),
   /** Upper bound on KPUs (cost guard): checked against parallelism here, alarmed on at run time. */
   maxKpus: int(1, 1024).default(8),
   /** The shaded job jar, relative to the project root; KPUFIT_FLINK_JAR overrides it. */
@@ -97,14 +103,14 @@ export const applicationSchema = z.strictObject({
    * Leave Parallelism/ParallelismPerKPU to whoever changes them outside Terraform (kpufit calibrate,
    * built-in autoscaling), so `cdktf deploy` does not revert them.
    */
-  ignoreParallelismChanges: bool().default(false),
-  checkpointIntervalMs: int(1000).default(60000),
-  minPauseBetweenCheckpointsMs: int(0).default(5000),
-  snapshotsEnabled: bool().default(true),
-  logLevel: oneOf(['INFO', 'WARN', 'ERROR', 'DEBUG'] as const).default('INFO'),
-  metricsLevel: oneOf(['APPLICATION', 'TASK', 'OPERATOR', 'PARALLELISM'] as const).default('OPERATOR'),
+  ignoreParallelismChanges: bool().optional(),
+  checkpointIntervalMs: int(1000).optional(),
+  minPauseBetweenCheckpointsMs: int(0).optional(),
+  snapshotsEnabled: bool().optional(),
+  logLevel: oneOf(LOG_LEVELS).optional(),
+  metricsLevel: oneOf(METRICS_LEVELS).optional(),
   /** CloudWatch Logs accepts only these retention values; checkov's gate wants >= 365. */
-  logRetentionDays: logRetentionDays().default(365),
+  logRetentionDays: logRetentionDays().optional(),
 }, sectionError);
 
 /** What the Java job computes; becomes the `Job` runtime property group. */
@@ -210,9 +216,11 @@ export const pipelineConfigSchema = z.strictObject({
       message: 'needs alertsStream.enabled true (the Lambda reads the alerts stream)',
     });
   }
-  const { parallelism, parallelismPerKpu, maxKpus } = c.application;
+  const { maxKpus } = c.application;
+  const parallelism = c.application.parallelism ?? FLINK_APPLICATION_DEFAULTS.parallelism;
+  const parallelismPerKpu = c.application.parallelismPerKpu ?? FLINK_APPLICATION_DEFAULTS.parallelismPerKpu;
   // zod still runs this when a field failed its own check; that failure is already reported.
-  if (!(parallelism >= 1 && parallelismPerKpu >= 1 && parallelismPerKpu <= 8 && maxKpus >= 1)) return;
+  if (!(parallelism >= 1 && parallelismPerKpu >= MIN_PARALLELISM_PER_KPU && parallelismPerKpu <= MAX_PARALLELISM_PER_KPU && maxKpus >= 1)) return;
   const kpus = Math.ceil(parallelism / parallelismPerKpu);
   if (kpus > maxKpus) {
     ctx.addIssue({

@@ -88,7 +88,7 @@ export class PipelineStack extends TerraformStack {
 
     const app = config.application;
     this.role = new ApplicationRole(this, 'role', { env, roleName: `${prefix}-flink`, applicationName: app.name });
-    this.role.allowReadStream(this.ingestStream.streamArn, stream.enhancedFanOut);
+    this.role.allowReadStream(this.ingestStream.streamArn);
     if (this.alertsStream) this.role.allowWriteStream('WriteAlertsStream', this.alertsStream.streamArn);
     this.role.allowWritePrefixes('WriteResults', this.buckets.resultsBucket.bucketArn,
       [RESULT_PREFIXES.analyticsResults, RESULT_PREFIXES.errors]);
@@ -98,7 +98,7 @@ export class PipelineStack extends TerraformStack {
     this.application = new FlinkApplication(this, 'flink', {
       env,
       applicationName: app.name,
-      runtime: Runtime.FLINK_1_20,
+      runtime: app.runtime === undefined ? undefined : Runtime.of(app.runtime),
       code: ApplicationCode.fromJar(props.flinkJarPath, this.buckets.artifactsBucket),
       role: this.role,
       encryptionKey: this.kmsKey,
@@ -108,8 +108,6 @@ export class PipelineStack extends TerraformStack {
         inputStreamArn: this.ingestStream.streamArn,
         resultsBucketName: this.buckets.resultsBucket.bucketName,
         alertsStreamArn: this.alertsStream?.streamArn,
-        enhancedFanOut: stream.enhancedFanOut,
-        efoConsumerName: `${app.name}-source`,
       }),
       parallelism: app.parallelism,
       parallelismPerKpu: app.parallelismPerKpu,

@@ -1,5 +1,4 @@
 import { loadConfig } from '../../stacks/config';
-import { runtimeProperties } from '../../stacks/runtime-properties';
 import { bucketRef, minimalConfig, projectRoot, refOf, single, synthPipeline, withPatch } from './helpers';
 
 function groupsOf(tf: Record<string, any>): Record<string, Record<string, string>> {
@@ -52,12 +51,5 @@ describe('runtime property groups (the contract with flink-app)', () => {
     const { tf: off } = synthPipeline(withPatch(minimalConfig(), { alertsStream: { enabled: false } }));
     expect(Object.keys(groupsOf(off).Output).sort()).toEqual(['aws.region', 'errors.path', 'results.path']);
     expect(Object.values(off.resource.aws_kinesis_stream)).toHaveLength(1);
-  });
-
-  it('InputStream: names the EFO reader and consumer when enhanced fan-out is on', () => {
-    const props = runtimeProperties(loadConfig('dev', projectRoot).job, {
-      region: 'eu-west-1', inputStreamName: 's', inputStreamArn: 'arn', resultsBucketName: 'b', enhancedFanOut: true, efoConsumerName: 'app-source',
-    });
-    expect(props.InputStream).toMatchObject({ 'source.reader.type': 'EFO', 'source.efo.consumer.name': 'app-source' });
   });
 });
