@@ -12,6 +12,7 @@ import { DEFAULT_MAX_PARALLELISM, MAX_PARALLELISM_PER_KPU, MIN_PARALLELISM_PER_K
 import {
   APPLICATION_NAME_PATTERN, FLINK_APPLICATION_DEFAULTS, LOG_LEVELS, LOG_RETENTION_DAYS, METRICS_LEVELS,
 } from './private/flink-application-validation';
+import { STREAM_LAMBDA_DEFAULTS } from './private/stream-lambda-defaults';
 
 export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -166,8 +167,8 @@ export const backendSchema = z.strictObject({
 });
 
 /**
- * The consumers (stacks/consumers.ts): the alerts Lambda, the raw archive (Firehose to raw-data/) and the
- * Glue/Athena catalog. Each is off unless `enabled`, so a config states only what it runs.
+ * The consumers (stacks/consumers.ts): the alerts Lambda, the stream processor Lambda (input stream to
+ * processed-data/), the raw archive (Firehose to raw-data/) and the Glue/Athena catalog. Each is off unless `enabled`, so a config states only what it runs.
  */
 export const consumersSchema = z.strictObject({
   /** Retention of the consumers' log groups; checkov's gate wants >= 365. */
@@ -187,6 +188,25 @@ export const consumersSchema = z.strictObject({
     enabled: bool().default(false),
     bufferingSizeMb: int(1, 128).default(64),
     bufferingIntervalSeconds: int(0, 900).default(300),
+  }, sectionError).prefault({}),
+  /**
+   * The stream processor Lambda on the input stream (stacks/stream-processor.ts). Unset fields take the
+   * construct's defaults; it always starts at LATEST.
+   */
+  streamProcessor: z.strictObject({
+    enabled: bool().default(false),
+    /** Records per invocation, and per object written to processed-data/. */
+    batchSize: int(1, 10000).optional(),
+    /** Seconds Lambda gathers records before invoking (0..300). */
+    maximumBatchingWindowSeconds: int(0, 300).optional(),
+    /** Never -1 (infinite): a poison batch must reach the on-failure queue. */
+    maximumRetryAttempts: int(0, 10000).optional(),
+    maximumRecordAgeSeconds: int(60, 604800).optional(),
+    parallelizationFactor: int(1, 10).optional(),
+    /** Must be >= shards x parallelizationFactor of the input stream, or reads are throttled. */
+    reservedConcurrency: int(1, 1000).optional(),
+    memorySizeMb: int(128, 10240).optional(),
+    timeoutSeconds: int(1, 900).optional(),
   }, sectionError).prefault({}),
   analyticsCatalog: z.strictObject({
     enabled: bool().default(false),
@@ -215,6 +235,17 @@ export const pipelineConfigSchema = z.strictObject({
       code: 'custom', path: ['consumers', 'alerts', 'enabled'],
       message: 'needs alertsStream.enabled true (the Lambda reads the alerts stream)',
     });
+  }
+  const processor = c.consumers?.streamProcessor;
+  if (processor?.enabled && c.stream?.mode === 'PROVISIONED' && c.stream.shards !== undefined) {
+    const concurrency = processor.reservedConcurrency ?? STREAM_LAMBDA_DEFAULTS.reservedConcurrency;
+    const factor = processor.parallelizationFactor ?? STREAM_LAMBDA_DEFAULTS.parallelizationFactor;
+    if (concurrency < c.stream.shards * factor) {
+      ctx.addIssue({
+        code: 'custom', path: ['consumers', 'streamProcessor', 'reservedConcurrency'],
+        message: `must be >= stream.shards x parallelizationFactor (${c.stream.shards} x ${factor} = ${c.stream.shards * factor}), got ${concurrency}`,
+      });
+    }
   }
   const { maxKpus } = c.application;
   const parallelism = c.application.parallelism ?? FLINK_APPLICATION_DEFAULTS.parallelism;

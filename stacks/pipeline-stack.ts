@@ -128,14 +128,14 @@ export class PipelineStack extends TerraformStack {
       millisBehindLatestThresholdMs: mon.millisBehindLatestThresholdMs, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
       heapMemoryUtilizationThresholdPercent: mon.heapMemoryUtilizationThresholdPercent, maxKpus: app.maxKpus,
       periodSeconds: mon.periodSeconds, evaluationPeriods: mon.evaluationPeriods,
-      extraPanels: consumerPanels(prefix, config.consumers),
+      extraPanels: consumerPanels(prefix, config.consumers, config.job.workload),
     });
     this.topic = this.monitoring.topic;
     this.dashboard = this.monitoring.dashboard;
 
     this.consumers = new Consumers(this, 'consumers', {
       env, namePrefix: prefix, settings: config.consumers, encryptionKey: this.kmsKey, inputStream: this.ingestStream,
-      alertsStream: this.alertsStream, resultsBucket: this.buckets.resultsBucket, topicArn: this.topic.arn,
+      alertsStream: this.alertsStream, resultsBucket: this.buckets.resultsBucket, workload: config.job.workload, topicArn: this.topic.arn,
       evaluationPeriods: mon.evaluationPeriods, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
     });
 

@@ -25,15 +25,15 @@ describe('prod stack', () => {
   it('has exactly this inventory of resources', () => {
     const counts = Object.fromEntries(Object.entries(tf.resource as Json).map(([type, rs]) => [type, Object.keys(rs).length]));
     expect(counts).toEqual({
-      aws_athena_named_query: 7, aws_athena_workgroup: 1, aws_cloudwatch_dashboard: 1, aws_cloudwatch_log_group: 3,
-      aws_cloudwatch_log_stream: 2, aws_cloudwatch_metric_alarm: 15, aws_glue_catalog_database: 1, aws_glue_catalog_table: 3,
-      aws_iam_role: 3, aws_iam_role_policy: 3, aws_kinesis_firehose_delivery_stream: 1, aws_kinesis_stream: 2,
-      aws_kinesisanalyticsv2_application: 1, aws_kms_alias: 1, aws_kms_key: 1, aws_lambda_event_source_mapping: 1,
-      aws_lambda_function: 1, aws_s3_bucket: 3, aws_s3_bucket_lifecycle_configuration: 3, aws_s3_bucket_logging: 2,
+      aws_athena_named_query: 7, aws_athena_workgroup: 1, aws_cloudwatch_dashboard: 1, aws_cloudwatch_log_group: 4,
+      aws_cloudwatch_log_stream: 2, aws_cloudwatch_metric_alarm: 21, aws_glue_catalog_database: 1, aws_glue_catalog_table: 3,
+      aws_iam_role: 4, aws_iam_role_policy: 4, aws_kinesis_firehose_delivery_stream: 1, aws_kinesis_stream: 2,
+      aws_kinesisanalyticsv2_application: 1, aws_kms_alias: 1, aws_kms_key: 1, aws_lambda_event_source_mapping: 2,
+      aws_lambda_function: 2, aws_s3_bucket: 3, aws_s3_bucket_lifecycle_configuration: 3, aws_s3_bucket_logging: 2,
       aws_s3_bucket_notification: 3, aws_s3_bucket_ownership_controls: 3, aws_s3_bucket_policy: 3,
       aws_s3_bucket_public_access_block: 3, aws_s3_bucket_server_side_encryption_configuration: 3,
       aws_s3_bucket_versioning: 3, aws_s3_object: 7, aws_sns_topic: 1, aws_sns_topic_policy: 1,
-      aws_sns_topic_subscription: 1, aws_sqs_queue: 1, aws_sqs_queue_policy: 1,
+      aws_sns_topic_subscription: 1, aws_sqs_queue: 2, aws_sqs_queue_policy: 2,
     });
   });
 
@@ -134,6 +134,7 @@ describe('prod stack', () => {
     it('keeps the job\'s logs 731 days and the consumers\' 365', () => {
       expect(all('aws_cloudwatch_log_group').map((g) => [g.name, g.retention_in_days])).toEqual([
         ['/aws/lambda/kpufit-prod-alerts', 365],
+        ['/aws/lambda/kpufit-prod-processor', 365],
         ['/aws/kinesisfirehose/kpufit-prod-raw-archive', 365],
         ['/aws/kinesis-analytics/kpufit-prod-analytics', 731],
       ]);
@@ -146,7 +147,9 @@ describe('prod stack', () => {
         'kpufit-prod-alerts-dlq-depth', 'kpufit-prod-alerts-iterator-age', 'kpufit-prod-alerts-lambda-errors',
         'kpufit-prod-alerts-lambda-throttles', 'kpufit-prod-alerts-notifications-failed', 'kpufit-prod-downtime',
         'kpufit-prod-failed-checkpoints', 'kpufit-prod-full-restarts', 'kpufit-prod-heap-memory', 'kpufit-prod-iterator-age',
-        'kpufit-prod-kpus-above-max', 'kpufit-prod-millis-behind-latest', 'kpufit-prod-raw-archive-data-freshness',
+        'kpufit-prod-kpus-above-max', 'kpufit-prod-millis-behind-latest', 'kpufit-prod-processor-dlq-depth',
+        'kpufit-prod-processor-iterator-age', 'kpufit-prod-processor-lambda-errors', 'kpufit-prod-processor-lambda-throttles',
+        'kpufit-prod-processor-no-records', 'kpufit-prod-processor-write-failures', 'kpufit-prod-raw-archive-data-freshness',
         'kpufit-prod-raw-archive-delivery-failures', 'kpufit-prod-write-throttles',
       ]);
     });
@@ -161,28 +164,37 @@ describe('prod stack', () => {
     });
   });
 
-  describe('alerts consumer', () => {
-    const dlqArn = refOf(tf, 'aws_sqs_queue', () => true, 'arn');
-    it('dead-letters to a KMS-encrypted queue kept 14 days that refuses requests without TLS', () => {
-      expect(single(tf, 'aws_sqs_queue')).toEqual({
-        name: 'kpufit-prod-alerts-dlq', kms_master_key_id: keyArn, kms_data_key_reuse_period_seconds: 300, message_retention_seconds: 1209600,
-      });
-      expect(deniesInsecureTransport(policiesOf('aws_sqs_queue_policy')[0])).toBe(true);
-    });
-    it('runs the function traced, capped at 5 concurrent, its environment encrypted', () => {
-      expect(single(tf, 'aws_lambda_function')).toMatchObject({
-        function_name: 'kpufit-prod-alerts', runtime: 'nodejs22.x', architectures: ['arm64'], kms_key_arn: keyArn,
-        tracing_config: { mode: 'Active' }, reserved_concurrent_executions: 5, dead_letter_config: { target_arn: dlqArn },
+  describe.each([
+    ['alerts', 5, 'kpufit-prod-alerts', { batch_size: 100, maximum_batching_window_in_seconds: 5 }],
+    ['processor', 8, 'kpufit-prod-input', { batch_size: 500, maximum_batching_window_in_seconds: 10 }],
+  ] as const)('%s consumer', (name, concurrency, stream, batching) => {
+    const dlqArn = refOf(tf, 'aws_sqs_queue', (q) => q.name === `kpufit-prod-${name}-dlq`, 'arn');
+    const fnRef = refOf(tf, 'aws_lambda_function', (f) => f.function_name === `kpufit-prod-${name}`, 'arn');
+    it('dead-letters to a KMS-encrypted queue kept 14 days', () => {
+      expect(named('aws_sqs_queue', 'name', `kpufit-prod-${name}-dlq`)).toEqual({
+        name: `kpufit-prod-${name}-dlq`, kms_master_key_id: keyArn, kms_data_key_reuse_period_seconds: 300, message_retention_seconds: 1209600,
       });
     });
-    it('reads the alerts stream with partial batch failures, bisecting, bounded retries and age', () => {
-      expect(single(tf, 'aws_lambda_event_source_mapping')).toMatchObject({
-        event_source_arn: refOf(tf, 'aws_kinesis_stream', (s) => s.name === 'kpufit-prod-alerts', 'arn'),
-        starting_position: 'LATEST', batch_size: 100, function_response_types: ['ReportBatchItemFailures'],
+    it(`runs the function traced, capped at ${concurrency} concurrent, its environment encrypted`, () => {
+      expect(named('aws_lambda_function', 'function_name', `kpufit-prod-${name}`)).toMatchObject({
+        runtime: 'nodejs22.x', architectures: ['arm64'], kms_key_arn: keyArn,
+        tracing_config: { mode: 'Active' }, reserved_concurrent_executions: concurrency, dead_letter_config: { target_arn: dlqArn },
+      });
+    });
+    it(`reads ${stream} from LATEST with partial batch failures, bisecting, bounded retries and age`, () => {
+      expect(named('aws_lambda_event_source_mapping', 'function_name', fnRef)).toMatchObject({
+        event_source_arn: refOf(tf, 'aws_kinesis_stream', (s) => s.name === stream, 'arn'),
+        starting_position: 'LATEST', ...batching, function_response_types: ['ReportBatchItemFailures'],
         bisect_batch_on_function_error: true, maximum_retry_attempts: 3, maximum_record_age_in_seconds: 3600,
         destination_config: { on_failure: { destination_arn: dlqArn } },
       });
     });
+  });
+
+  it('refuses requests without TLS on every queue', () => {
+    const policies = policiesOf('aws_sqs_queue_policy');
+    expect(policies).toHaveLength(2);
+    for (const p of policies) expect(deniesInsecureTransport(p)).toBe(true);
   });
 
   describe('raw archive', () => {
@@ -212,7 +224,7 @@ describe('prod stack', () => {
   describe('IAM', () => {
     it('lets each role be assumed only on behalf of this account', () => {
       const trust = policiesOf('aws_iam_role');
-      expect(trust).toHaveLength(3);
+      expect(trust).toHaveLength(4);
       for (const p of trust) {
         for (const s of p.doc.Statement) {
           const condition = JSON.stringify(s.Condition);
@@ -227,7 +239,8 @@ describe('prod stack', () => {
     expect(Object.keys(tf.output).sort()).toEqual([
       'alerts_dlq_url', 'alerts_function_name', 'alerts_stream_arn', 'alerts_stream_name', 'alerts_topic_arn', 'application_arn',
       'application_name', 'artifacts_bucket', 'athena_workgroup', 'dashboard_url', 'glue_database', 'max_kpus',
-      'raw_archive_delivery_stream', 'region', 'results_bucket', 'stream_arn', 'stream_name',
+      'processor_dlq_url', 'processor_function_name', 'raw_archive_delivery_stream', 'region', 'results_bucket', 'stream_arn',
+      'stream_name',
     ]);
   });
 });
