@@ -114,10 +114,22 @@ export const applicationSchema = z.strictObject({
   logRetentionDays: logRetentionDays().optional(),
 }, sectionError);
 
+/**
+ * Tumbling window length per workload, seconds, when job.windowSizeSeconds is unset: the recipes' own
+ * (the IoT recipe aggregates over 5 minutes). flink-app's WorkloadKind has the same values for local runs
+ * (a test keeps them equal); the stack always sends the window, so this is the one that applies on AWS.
+ */
+export const DEFAULT_WINDOW_SECONDS = { taxi: 60, iot: 300, clickstream: 60 } as const;
+
+/** flink-app JobConfig's ranges for the async I/O operator (cost.io.async.*). */
+const ASYNC_CAPACITY_MAX = 10_000;
+const ASYNC_TIMEOUT_MAX_MS = 600_000;
+
 /** What the Java job computes; becomes the `Job` runtime property group. */
 export const jobSchema = z.strictObject({
   workload: oneOf(['taxi', 'iot', 'clickstream'] as const),
-  windowSizeSeconds: int(1, 86400).default(60),
+  /** Tumbling window length; unset: DEFAULT_WINDOW_SECONDS of the workload. */
+  windowSizeSeconds: int(1, 86400).optional(),
   watermarkMaxOutOfOrdernessSeconds: int(0, 3600).default(5),
   watermarkIdlenessSeconds: int(1, 3600).default(60),
   /** Synthetic per-record cost, so calibration has something CPU- or I/O-bound to right-size. */
@@ -125,8 +137,22 @@ export const jobSchema = z.strictObject({
     cpuSpinMicros: int(0, 1_000_000).optional(),
     ioMode: oneOf(['none', 'blocking', 'async'] as const).optional(),
     ioWaitMillis: int(0, 60_000).optional(),
+    /** Requests in flight per subtask in async mode (Flink AsyncDataStream capacity). */
+    asyncCapacity: int(1, ASYNC_CAPACITY_MAX).optional(),
+    /** How long one async request may take before it counts as a timeout (enrichmentTimeouts). */
+    asyncTimeoutMillis: int(1, ASYNC_TIMEOUT_MAX_MS).optional(),
+  }).superRefine((c, ctx) => {
+    for (const field of ['asyncCapacity', 'asyncTimeoutMillis'] as const) {
+      if (c[field] !== undefined && c.ioMode !== 'async') {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'needs ioMode "async" (only the async operator uses it)' });
+      }
+    }
+    if (c.asyncTimeoutMillis !== undefined && c.ioWaitMillis !== undefined && c.asyncTimeoutMillis <= c.ioWaitMillis) {
+      ctx.addIssue({ code: 'custom', path: ['asyncTimeoutMillis'],
+        message: `must be > ioWaitMillis (${c.ioWaitMillis}): otherwise every request times out` });
+    }
   }).optional(),
-}, sectionError);
+}, sectionError).transform((job) => ({ ...job, windowSizeSeconds: job.windowSizeSeconds ?? DEFAULT_WINDOW_SECONDS[job.workload] }));
 
 export const monitoringSchema = z.strictObject({
   /** Optional e-mail subscribed to the alarm topic (AWS sends a confirmation mail first). */
@@ -138,6 +164,21 @@ export const monitoringSchema = z.strictObject({
     .gt(0, { message: 'must be > 0' }).max(100, { message: 'must be <= 100' }).default(90),
   periodSeconds: int(60).refine((p) => p % 60 === 0, { message: 'must be a multiple of 60' }).default(60),
   evaluationPeriods: int(1, 100).default(5),
+  /**
+   * Records per period below which the input stream counts as stopped. Unset: the alarm uses an anomaly band
+   * (incomingRecordsAnomalyBandWidth standard deviations) learned from the stream's history instead.
+   */
+  incomingRecordsFloor: int(0).optional(),
+  incomingRecordsAnomalyBandWidth: z.number({ error: 'must be a number' }).gt(0, { message: 'must be > 0' })
+    .max(10, { message: 'must be <= 10' }).optional(),
+  /** Share of incoming records the job may refuse as malformed before the alarm fires, percent. */
+  malformedRatioThresholdPercent: z.number({ error: 'must be a number' }).gt(0, { message: 'must be > 0' })
+    .max(100, { message: 'must be <= 100' }).optional(),
+}).superRefine((m, ctx) => {
+  if (m.incomingRecordsFloor !== undefined && m.incomingRecordsAnomalyBandWidth !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['incomingRecordsAnomalyBandWidth'],
+      message: 'must be omitted when incomingRecordsFloor is set (the alarm uses one or the other)' });
+  }
 });
 
 export const storageSchema = z.strictObject({

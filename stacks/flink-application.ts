@@ -220,4 +220,8 @@ export class FlinkApplication extends Construct {
   /** ms per second a subtask waited on its downstream. */
   metricBackPressuredTimeMsPerSecond(): MetricSpec { return this.metric(METRICS.backPressuredTimeMsPerSecond); }
   metricIdleTimeMsPerSecond(): MetricSpec { return this.metric(METRICS.idleTimeMsPerSecond); }
+  /** The job's count of records its parser refused, since the job started. */
+  metricMalformedRecords(): MetricSpec { return this.metric(METRICS.malformedRecords); }
+  /** The job's count of records that arrived after their window closed, since the job started. */
+  metricLateRecords(): MetricSpec { return this.metric(METRICS.lateRecords); }
 }

@@ -128,6 +128,8 @@ export class PipelineStack extends TerraformStack {
       millisBehindLatestThresholdMs: mon.millisBehindLatestThresholdMs, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
       heapMemoryUtilizationThresholdPercent: mon.heapMemoryUtilizationThresholdPercent, maxKpus: app.maxKpus,
       periodSeconds: mon.periodSeconds, evaluationPeriods: mon.evaluationPeriods,
+      incomingRecordsFloor: mon.incomingRecordsFloor, incomingRecordsAnomalyBandWidth: mon.incomingRecordsAnomalyBandWidth,
+      malformedRatioThresholdPercent: mon.malformedRatioThresholdPercent,
       extraPanels: consumerPanels(prefix, config.consumers, config.job.workload),
     });
     this.topic = this.monitoring.topic;

@@ -41,6 +41,8 @@ export function runtimeProperties(job: PipelineConfig['job'], inputs: RuntimePro
   if (cost.cpuSpinMicros !== undefined) jobGroup['cost.cpu.spin.micros'] = String(cost.cpuSpinMicros);
   if (cost.ioMode !== undefined) jobGroup['cost.io.mode'] = cost.ioMode;
   if (cost.ioWaitMillis !== undefined) jobGroup['cost.io.wait.millis'] = String(cost.ioWaitMillis);
+  if (cost.asyncCapacity !== undefined) jobGroup['cost.io.async.capacity'] = String(cost.asyncCapacity);
+  if (cost.asyncTimeoutMillis !== undefined) jobGroup['cost.io.async.timeout.millis'] = String(cost.asyncTimeoutMillis);
 
   return { InputStream: inputStream, Output: output, Job: jobGroup };
 }

@@ -26,7 +26,7 @@ describe('prod stack', () => {
     const counts = Object.fromEntries(Object.entries(tf.resource as Json).map(([type, rs]) => [type, Object.keys(rs).length]));
     expect(counts).toEqual({
       aws_athena_named_query: 7, aws_athena_workgroup: 1, aws_cloudwatch_dashboard: 1, aws_cloudwatch_log_group: 4,
-      aws_cloudwatch_log_stream: 2, aws_cloudwatch_metric_alarm: 21, aws_glue_catalog_database: 1, aws_glue_catalog_table: 3,
+      aws_cloudwatch_log_stream: 2, aws_cloudwatch_metric_alarm: 23, aws_glue_catalog_database: 1, aws_glue_catalog_table: 3,
       aws_iam_role: 4, aws_iam_role_policy: 4, aws_kinesis_firehose_delivery_stream: 1, aws_kinesis_stream: 2,
       aws_kinesisanalyticsv2_application: 1, aws_kms_alias: 1, aws_kms_key: 1, aws_lambda_event_source_mapping: 2,
       aws_lambda_function: 2, aws_s3_bucket: 3, aws_s3_bucket_lifecycle_configuration: 3, aws_s3_bucket_logging: 2,
@@ -146,8 +146,8 @@ describe('prod stack', () => {
       expect(all('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).sort()).toEqual([
         'kpufit-prod-alerts-dlq-depth', 'kpufit-prod-alerts-iterator-age', 'kpufit-prod-alerts-lambda-errors',
         'kpufit-prod-alerts-lambda-throttles', 'kpufit-prod-alerts-notifications-failed', 'kpufit-prod-downtime',
-        'kpufit-prod-failed-checkpoints', 'kpufit-prod-full-restarts', 'kpufit-prod-heap-memory', 'kpufit-prod-iterator-age',
-        'kpufit-prod-kpus-above-max', 'kpufit-prod-millis-behind-latest', 'kpufit-prod-processor-dlq-depth',
+        'kpufit-prod-failed-checkpoints', 'kpufit-prod-full-restarts', 'kpufit-prod-heap-memory', 'kpufit-prod-incoming-records-low',
+        'kpufit-prod-iterator-age', 'kpufit-prod-kpus-above-max', 'kpufit-prod-malformed-ratio', 'kpufit-prod-millis-behind-latest', 'kpufit-prod-processor-dlq-depth',
         'kpufit-prod-processor-iterator-age', 'kpufit-prod-processor-lambda-errors', 'kpufit-prod-processor-lambda-throttles',
         'kpufit-prod-processor-no-records', 'kpufit-prod-processor-write-failures', 'kpufit-prod-raw-archive-data-freshness',
         'kpufit-prod-raw-archive-delivery-failures', 'kpufit-prod-write-throttles',

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { loadConfig } from '../../stacks/config';
 import { bucketRef, minimalConfig, projectRoot, refOf, single, synthPipeline, withPatch } from './helpers';
 
@@ -42,9 +44,25 @@ describe('runtime property groups (the contract with flink-app)', () => {
   it('Job: adds the synthetic cost keys that are set', () => {
     const { tf: withCost } = synthPipeline(withPatch(minimalConfig(), { job: { cost: { cpuSpinMicros: 250, ioMode: 'blocking', ioWaitMillis: 3 } } }));
     expect(groupsOf(withCost).Job).toEqual({
-      workload: 'iot', 'window.size.seconds': '60', 'watermark.max.out.of.orderness.seconds': '5', 'watermark.idleness.seconds': '60',
+      workload: 'iot', 'window.size.seconds': '300', 'watermark.max.out.of.orderness.seconds': '5', 'watermark.idleness.seconds': '60',
       'cost.cpu.spin.micros': '250', 'cost.io.mode': 'blocking', 'cost.io.wait.millis': '3',
     });
+  });
+
+  it('Job: sends the async I/O capacity and timeout under the names flink-app JobConfig reads', () => {
+    const { tf: asyncCost } = synthPipeline(withPatch(minimalConfig(), {
+      job: { cost: { ioMode: 'async', ioWaitMillis: 5, asyncCapacity: 250, asyncTimeoutMillis: 2000 } },
+    }));
+    expect(groupsOf(asyncCost).Job).toMatchObject({
+      'cost.io.mode': 'async', 'cost.io.wait.millis': '5', 'cost.io.async.capacity': '250', 'cost.io.async.timeout.millis': '2000',
+    });
+    const java = fs.readFileSync(path.join(projectRoot, 'flink-app/src/main/java/dev/kpufit/flink/config/JobConfig.java'), 'utf8');
+    expect(java).toContain('r.intInRange(JOB, "cost.io.async.capacity", 100, 1, 10_000)');
+    expect(java).toContain('r.intInRange(JOB, "cost.io.async.timeout.millis", 1_000, 1, 600_000)');
+  });
+
+  it('Job: windows the iot workload over 5 minutes by default', () => {
+    expect(groupsOf(synthPipeline(minimalConfig()).tf).Job['window.size.seconds']).toBe('300');
   });
 
   it('Output: no alerts.stream.arn when the alerts stream is disabled', () => {
