@@ -249,6 +249,18 @@ export const consumersSchema = z.strictObject({
     memorySizeMb: int(128, 10240).optional(),
     timeoutSeconds: int(1, 900).optional(),
   }, sectionError).prefault({}),
+  /**
+   * QuickSight over the catalog (stacks/quicksight-datasets.ts): off by default because it needs a QuickSight
+   * subscription in the account. Needs analyticsCatalog.
+   */
+  quickSight: z.strictObject({
+    enabled: bool().default(false),
+    /** The IAM role QuickSight reads AWS sources with; it gets the Athena/Glue/S3/KMS grants. */
+    serviceRoleName: text(/^[\w+=,.@-]{1,64}$/, 'an IAM role name').optional(),
+    /** QuickSight user or group given owner rights on the data source and data sets. */
+    ownerArn: text(/^arn:[a-z-]+:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/.+$/, 'a QuickSight user or group ARN').optional(),
+    refreshInterval: oneOf(['MINUTE15', 'MINUTE30', 'HOURLY', 'DAILY'] as const).optional(),
+  }, sectionError).prefault({}),
   analyticsCatalog: z.strictObject({
     enabled: bool().default(false),
     /** Athena's minimum is 10 MB; the default cancels queries scanning more than 10 GiB. */
@@ -275,6 +287,12 @@ export const pipelineConfigSchema = z.strictObject({
     ctx.addIssue({
       code: 'custom', path: ['consumers', 'alerts', 'enabled'],
       message: 'needs alertsStream.enabled true (the Lambda reads the alerts stream)',
+    });
+  }
+  if (c.consumers?.quickSight?.enabled === true && c.consumers?.analyticsCatalog?.enabled !== true) {
+    ctx.addIssue({
+      code: 'custom', path: ['consumers', 'quickSight', 'enabled'],
+      message: 'needs consumers.analyticsCatalog.enabled true (QuickSight queries its Athena workgroup and Glue tables)',
     });
   }
   const processor = c.consumers?.streamProcessor;

@@ -8,12 +8,14 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AlertsConsumer, AlertsConsumerMetrics, alertsConsumerNames } from './alerts-consumer';
 import { AnalyticsCatalog } from './analytics-catalog';
+import { WORKLOADS } from './analytics-tables';
 import { AwsContext, arnFor } from './aws-context';
 import { RESULT_PREFIXES } from './buckets';
 import { ConsumerPanel } from './consumer-alarms';
 import { IngestStream } from './ingest-stream';
 import { PipelineKey } from './pipeline-key';
 import { RawArchive, RawArchiveMetrics, rawArchiveNames } from './raw-archive';
+import { QuickSightDatasets, QuickSightRefreshInterval } from './quicksight-datasets';
 import { SecureBucket } from './secure-bucket';
 import { ProcessorWorkload, StreamProcessor, StreamProcessorMetrics, streamProcessorNames } from './stream-processor';
 
@@ -45,6 +47,13 @@ export interface ConsumersSettings {
     readonly enabled: boolean;
     readonly bufferingSizeMb: number;
     readonly bufferingIntervalSeconds: number;
+  };
+  /** Unset fields take QuickSightDatasets' defaults. */
+  readonly quickSight: {
+    readonly enabled: boolean;
+    readonly serviceRoleName?: string;
+    readonly ownerArn?: string;
+    readonly refreshInterval?: QuickSightRefreshInterval;
   };
   readonly analyticsCatalog: {
     readonly enabled: boolean;
@@ -85,6 +94,7 @@ export class Consumers extends Construct {
   readonly alerts?: AlertsConsumer;
   readonly rawArchive?: RawArchive;
   readonly analyticsCatalog?: AnalyticsCatalog;
+  readonly quickSight?: QuickSightDatasets;
 
   constructor(scope: Construct, id: string, props: ConsumersProps) {
     super(scope, id);
@@ -137,6 +147,14 @@ export class Consumers extends Construct {
         bytesScannedCutoffPerQuery: settings.analyticsCatalog.bytesScannedCutoffPerQuery,
         projectionStartDate: settings.analyticsCatalog.projectionStartDate,
       });
+      if (settings.quickSight.enabled) {
+        const { enabled: _enabled, ...quickSight } = settings.quickSight;
+        this.quickSight = new QuickSightDatasets(this, 'quicksight', {
+          ...quickSight, env, namePrefix, workgroupName: this.analyticsCatalog.workgroup.name,
+          databaseName: this.analyticsCatalog.databaseName, workloads: WORKLOADS, resultsBucketArn: props.resultsBucket.bucketArn,
+          resultsPrefix: RESULT_PREFIXES.analyticsResults, encryptionKeyArn: key.arn,
+        });
+      }
     }
 
     this.declareOutputs();
@@ -154,6 +172,8 @@ export class Consumers extends Construct {
     out('raw_archive_delivery_stream', this.rawArchive?.deliveryStream.name ?? '',
       'Firehose writing raw-data/; empty when consumers.rawArchive is off');
     out('glue_database', this.analyticsCatalog?.databaseName ?? '', 'Glue database of the results tables; empty when off');
+    out('quicksight_data_source_id', this.quickSight?.dataSource.dataSourceId ?? '',
+      'QuickSight Athena data source; empty when consumers.quickSight is off');
     out('athena_workgroup', this.analyticsCatalog?.workgroup.name ?? '', 'Athena workgroup to query the results in; empty when off');
   }
 }

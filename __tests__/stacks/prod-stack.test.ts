@@ -239,7 +239,7 @@ describe('prod stack', () => {
     expect(Object.keys(tf.output).sort()).toEqual([
       'alerts_dlq_url', 'alerts_function_name', 'alerts_stream_arn', 'alerts_stream_name', 'alerts_topic_arn', 'application_arn',
       'application_name', 'artifacts_bucket', 'athena_workgroup', 'dashboard_url', 'glue_database', 'max_kpus',
-      'processor_dlq_url', 'processor_function_name', 'raw_archive_delivery_stream', 'region', 'results_bucket', 'stream_arn',
+      'processor_dlq_url', 'processor_function_name', 'quicksight_data_source_id', 'raw_archive_delivery_stream', 'region', 'results_bucket', 'stream_arn',
       'stream_name',
     ]);
   });

@@ -17,6 +17,7 @@ describe('config: consumers', () => {
       logRetentionDays: 365,
       // The processor's tunables stay undefined: StreamProcessor's own defaults apply.
       streamProcessor: { enabled: false },
+      quickSight: { enabled: false },
       alerts: { enabled: false, batchSize: 100, maximumRetryAttempts: 3, maximumRecordAgeSeconds: 3600,
         parallelizationFactor: 1, reservedConcurrency: 5, startingPosition: 'LATEST' },
       rawArchive: { enabled: false, bufferingSizeMb: 64, bufferingIntervalSeconds: 300 },
@@ -58,6 +59,10 @@ describe('config: consumers', () => {
     ['infinite processor retries (-1)', { streamProcessor: { maximumRetryAttempts: -1 } }, 'consumers.streamProcessor.maximumRetryAttempts: must be >= 0'],
     ['a processor starting position (always LATEST)', { streamProcessor: { startingPosition: 'TRIM_HORIZON' } },
       'consumers.streamProcessor.startingPosition: unknown key'],
+    ['a QuickSight owner that is not a QuickSight principal', { analyticsCatalog: { enabled: true }, quickSight: { enabled: true, ownerArn: 'arn:aws:iam::123456789012:user/x' } },
+      'consumers.quickSight.ownerArn: must be a QuickSight user or group ARN'],
+    ['an unknown QuickSight refresh interval', { analyticsCatalog: { enabled: true }, quickSight: { enabled: true, refreshInterval: 'WEEKLY' } },
+      'consumers.quickSight.refreshInterval: must be one of MINUTE15, MINUTE30, HOURLY, DAILY'],
     ['a flag that is not a boolean', { rawArchive: { enabled: 'yes' } }, 'consumers.rawArchive.enabled: must be true or false'],
     ['a buffer above 128 MiB', { rawArchive: { bufferingSizeMb: 256 } }, 'consumers.rawArchive.bufferingSizeMb: must be <= 128'],
     ['a buffer interval above 900 s', { rawArchive: { bufferingIntervalSeconds: 901 } },
@@ -76,6 +81,16 @@ describe('config: consumers', () => {
   it('rejects an unknown key, naming it', () => {
     expect(problemsOf(withPatch(minimalConfig(), { consumers: { alerts: { enabled: true, batchsize: 10 } } })).join('\n'))
       .toContain('consumers.alerts');
+  });
+
+  it('refuses QuickSight without the catalog it queries', () => {
+    expect(problemsOf(withPatch(minimalConfig(), { consumers: { quickSight: { enabled: true } } })))
+      .toEqual(['config/prod.json: consumers.quickSight.enabled: needs consumers.analyticsCatalog.enabled true (QuickSight queries its Athena workgroup and Glue tables)']);
+  });
+
+  it('keeps QuickSight off in both environments (it needs an account subscription)', () => {
+    expect(loadConfig('dev', projectRoot).consumers.quickSight).toEqual({ enabled: false });
+    expect(loadConfig('prod', projectRoot).consumers.quickSight).toEqual({ enabled: false });
   });
 
   it('refuses alerts without the alerts stream they read', () => {

@@ -5,7 +5,7 @@ import { Consumers, ConsumersSettings, consumerPanels } from '../../../stacks/co
 import { IngestStream } from '../../../stacks/ingest-stream';
 import { PipelineKey } from '../../../stacks/pipeline-key';
 import { SecureBucket } from '../../../stacks/secure-bucket';
-import { ARNS, env, resourcesOf, single } from './consumer-stack';
+import { ARNS, env, ref, resourcesOf, single } from './consumer-stack';
 
 const ALL_ON: ConsumersSettings = {
   logRetentionDays: 731,
@@ -13,11 +13,13 @@ const ALL_ON: ConsumersSettings = {
   alerts: { enabled: true, batchSize: 200, maximumRetryAttempts: 2, maximumRecordAgeSeconds: 900, parallelizationFactor: 1,
     reservedConcurrency: 8, startingPosition: 'LATEST' },
   rawArchive: { enabled: true, bufferingSizeMb: 32, bufferingIntervalSeconds: 120 },
+  quickSight: { enabled: true, refreshInterval: 'DAILY' },
   analyticsCatalog: { enabled: true, bytesScannedCutoffPerQuery: 1073741824, projectionStartDate: '2026-01-01' },
 };
 const ALL_OFF: ConsumersSettings = {
   ...ALL_ON,
   streamProcessor: { enabled: false },
+  quickSight: { enabled: false },
   alerts: { ...ALL_ON.alerts, enabled: false },
   rawArchive: { ...ALL_ON.rawArchive, enabled: false },
   analyticsCatalog: { ...ALL_ON.analyticsCatalog, enabled: false },
@@ -112,9 +114,17 @@ describe('Consumers: wired into a pipeline', () => {
     expect(alarms.find((a) => a.alarm_name === 'kpufit-test-alerts-iterator-age')?.threshold).toBe(30000);
   });
 
+  it('puts QuickSight on the catalog\'s workgroup, one data set per workload table', () => {
+    expect(single(tf, 'aws_quicksight_data_source').parameters).toEqual({ athena: { work_group: ref(tf, 'aws_athena_workgroup', 'name') } });
+    expect(Object.values(resourcesOf(tf, 'aws_quicksight_data_set')).map((d) => d.physical_table_map[0].relational_table.schema))
+      .toEqual(['kpufit_test_analytics', 'kpufit_test_analytics', 'kpufit_test_analytics']);
+    expect(Object.values(resourcesOf(tf, 'aws_quicksight_refresh_schedule')).map((r) => r.schedule[0].schedule_frequency[0].interval))
+      .toEqual(['DAILY', 'DAILY', 'DAILY']);
+  });
+
   it('declares its outputs under fixed names', () => {
     expect(Object.keys(tf.output).sort()).toEqual(['alerts_dlq_url', 'alerts_function_name', 'athena_workgroup', 'glue_database',
-      'processor_dlq_url', 'processor_function_name', 'raw_archive_delivery_stream']);
+      'processor_dlq_url', 'processor_function_name', 'quicksight_data_source_id', 'raw_archive_delivery_stream']);
     expect(tf.output.glue_database.value).toBe('kpufit_test_analytics');
   });
 });
@@ -127,7 +137,7 @@ describe('Consumers: switched off', () => {
       'aws_athena_workgroup', 'aws_cloudwatch_metric_alarm']) {
       expect(resourcesOf(tf, type)).toEqual({});
     }
-    expect(Object.values(tf.output).map((o: any) => o.value)).toEqual(['', '', '', '', '', '', '']);
+    expect(Object.values(tf.output).map((o: any) => o.value)).toEqual(['', '', '', '', '', '', '', '']);
   });
 
   it('draws no consumer panels', () => {
