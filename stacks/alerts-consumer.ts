@@ -8,23 +8,21 @@
  */
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
-import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AwsContext } from './aws-context';
 import { ConsumerAlarmOptions, ConsumerPanel, createConsumerAlarms } from './consumer-alarms';
 import { MetricSpec } from './metric';
-import { PolicyDocument, PolicyStatement } from './policy-document';
-import { StreamLambdaMetrics, StreamLambdaNames, createStreamLambda, streamLambdaNames } from './private/stream-lambda';
+import { PolicyStatement } from './policy-document';
+import {
+  StreamLambdaConsumer, StreamLambdaMetrics, StreamLambdaNames, StreamLambdaSettings, streamLambdaNames,
+} from './private/stream-lambda';
 
 export const ALERTS_HANDLER_ENTRY = path.join(__dirname, 'lambda', 'alerts', 'handler.ts');
 /** Namespace of the handler's EMF metrics (MalformedRecords, NotificationsFailed, ...). */
 export const DEFAULT_ALERTS_METRICS_NAMESPACE = 'kpufit/Alerts';
 
-export interface AlertsConsumerProps {
+/** The Lambda tunables (batchSize, retries, concurrency, ...) are StreamLambdaSettings'. */
+export interface AlertsConsumerProps extends StreamLambdaSettings {
   readonly env: AwsContext;
   /** Prefix of every name: function `<prefix>-alerts`, queue `<prefix>-alerts-dlq`. */
   readonly namePrefix: string;
@@ -41,35 +39,6 @@ export interface AlertsConsumerProps {
    * CloudWatch Logs use it for `/aws/lambda/<prefix>-alerts` (PipelineKey.allowLogGroups).
    */
   readonly encryptionKeyArn: string;
-  /** Records per invocation. @default 100 */
-  readonly batchSize?: number;
-  /** Seconds Lambda gathers records before invoking (the recipes' 5 s). @default 5 */
-  readonly maximumBatchingWindowSeconds?: number;
-  /** Retries of a failing batch (after bisecting) before it goes to the DLQ. @default 3 */
-  readonly maximumRetryAttempts?: number;
-  /** Records older than this are sent to the DLQ instead of being retried; alerts go stale. @default 3600 */
-  readonly maximumRecordAgeSeconds?: number;
-  /** Split a failing batch in two and retry each half, isolating a poison record. @default true */
-  readonly bisectBatchOnFunctionError?: boolean;
-  /** Concurrent batches per shard, 1..10. @default 1 (keeps per-device order) */
-  readonly parallelizationFactor?: number;
-  /** Where a new mapping starts reading. @default 'LATEST' (no flood of old alerts on first deploy) */
-  readonly startingPosition?: 'LATEST' | 'TRIM_HORIZON';
-  /**
-   * Reserved concurrency: caps what a flood of alerts can cost. Must be >= shards x parallelizationFactor
-   * of the alerts stream (an on-demand stream starts with 4 shards) or reads are throttled. @default 5
-   */
-  readonly reservedConcurrency?: number;
-  /** @default 256 */
-  readonly memorySizeMb?: number;
-  /** @default 60 */
-  readonly timeoutSeconds?: number;
-  /** One of CloudWatch Logs' retention values. @default 365 */
-  readonly logRetentionDays?: number;
-  /** How long dead-lettered batch descriptions are kept (SQS maximum: 14 days). @default 1209600 */
-  readonly dlqRetentionSeconds?: number;
-  /** @default 'arm64' (cheaper per GB-second) */
-  readonly architecture?: 'arm64' | 'x86_64';
   /** @default DEFAULT_ALERTS_METRICS_NAMESPACE */
   readonly metricsNamespace?: string;
   /** Alarms on errors, throttles, iterator age, DLQ depth and failed notifications. @default no alarms */
@@ -111,43 +80,23 @@ export class AlertsConsumerMetrics extends StreamLambdaMetrics {
   }
 }
 
-export class AlertsConsumer extends Construct {
-  readonly function: LambdaFunction;
-  readonly eventSourceMapping: LambdaEventSourceMapping;
-  readonly deadLetterQueue: SqsQueue;
-  readonly logGroup: CloudwatchLogGroup;
-  readonly role: IamRole;
-  /** The execution role's permissions, parsed back by the IAM tests. */
-  readonly policy: PolicyDocument;
-  readonly queuePolicy: PolicyDocument;
+export class AlertsConsumer extends StreamLambdaConsumer {
   readonly metrics: AlertsConsumerMetrics;
   readonly alarms: Record<string, CloudwatchMetricAlarm> = {};
-  /** Bytes of the esbuild bundle shipped to Lambda. */
-  readonly bundleBytes: number;
 
   constructor(scope: Construct, id: string, props: AlertsConsumerProps) {
-    super(scope, id);
     const names = alertsConsumerNames(props.namePrefix);
     const namespace = props.metricsNamespace ?? DEFAULT_ALERTS_METRICS_NAMESPACE;
-    this.metrics = new AlertsConsumerMetrics(names.functionName, names.queueName, namespace);
-
-    const parts = createStreamLambda(this, {
+    super(scope, id, {
       ...props, construct: 'AlertsConsumer', names, streamArn: props.alertsStreamArn, streamKeyArn: props.streamKeyArn,
-      streamSid: 'AlertsStream', encryptionKeyArn: props.encryptionKeyArn, statements: this.permissions(props),
+      streamSid: 'AlertsStream', encryptionKeyArn: props.encryptionKeyArn, statements: AlertsConsumer.permissions(props),
       entry: ALERTS_HANDLER_ENTRY, bundleName: 'alerts',
       functionDescription: 'kpufit: alerts stream -> grouped SNS notifications',
       roleDescription: 'kpufit alerts consumer: reads the alerts stream, notifies SNS, dead-letters to SQS',
       policyName: 'alerts-consumer', environment: { ALERTS_TOPIC_ARN: props.topicArn, METRICS_NAMESPACE: namespace },
       mappingId: 'alerts_stream',
     });
-    this.function = parts.function;
-    this.eventSourceMapping = parts.eventSourceMapping;
-    this.deadLetterQueue = parts.deadLetterQueue;
-    this.logGroup = parts.logGroup;
-    this.role = parts.role;
-    this.policy = parts.policy;
-    this.queuePolicy = parts.queuePolicy;
-    this.bundleBytes = parts.bundleBytes;
+    this.metrics = new AlertsConsumerMetrics(names.functionName, names.queueName, namespace);
 
     if (props.alarms) {
       const m = this.metrics;
@@ -161,7 +110,7 @@ export class AlertsConsumer extends Construct {
   }
 
   /** The alerts consumer's own grants: publishing, and the topic's key when it is encrypted. */
-  private permissions(props: AlertsConsumerProps): PolicyStatement[] {
+  private static permissions(props: AlertsConsumerProps): PolicyStatement[] {
     const statements: PolicyStatement[] = [
       { Sid: 'PublishNotifications', Effect: 'Allow', Action: 'sns:Publish', Resource: props.topicArn },
     ];

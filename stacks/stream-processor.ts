@@ -9,17 +9,13 @@
 import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
-import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AwsContext } from './aws-context';
 import { ConsumerAlarmOptions, ConsumerPanel, createConsumerAlarms } from './consumer-alarms';
 import { MetricSpec } from './metric';
-import { PolicyDocument, PolicyStatement } from './policy-document';
+import { PolicyStatement } from './policy-document';
 import { invalidProp, keyPrefix } from './private/prop-checks';
 import {
-  StreamLambdaMetrics, StreamLambdaNames, StreamLambdaSettings, createStreamLambda, streamLambdaNames,
+  StreamLambdaConsumer, StreamLambdaMetrics, StreamLambdaNames, StreamLambdaSettings, streamLambdaNames,
 } from './private/stream-lambda';
 
 export const PROCESSOR_HANDLER_ENTRY = path.join(__dirname, 'lambda', 'processor', 'handler.ts');
@@ -39,6 +35,7 @@ const BUSINESS_PANELS: Record<ProcessorWorkload, Array<[string, string]>> = {
 /** Reasons the handler refuses a record (stacks/lambda/shared/kinesis-json.ts, processor/enrich.ts). */
 export const REFUSAL_REASONS = ['NotBase64', 'NotUtf8', 'NotJson', 'InvalidFields'] as const;
 
+/** The Lambda tunables (batchSize, retries, concurrency, ...) are StreamLambdaSettings'; it always starts at LATEST in the pipeline. */
 export interface StreamProcessorProps extends StreamLambdaSettings {
   readonly env: AwsContext;
   /** Prefix of every name: function `<prefix>-processor`, queue `<prefix>-processor-dlq`. */
@@ -59,35 +56,6 @@ export interface StreamProcessorProps extends StreamLambdaSettings {
   readonly encryptionKeyArn: string;
   /** @default DEFAULT_PROCESSOR_METRICS_NAMESPACE */
   readonly metricsNamespace?: string;
-  /**
-   * Records per invocation; one object is written per batch, so larger batches mean fewer, larger objects.
-   * @default 100
-   */
-  readonly batchSize?: number;
-  /** Seconds Lambda gathers records before invoking. @default 5 */
-  readonly maximumBatchingWindowSeconds?: number;
-  /** Retries of a failing batch (after bisecting) before it goes to the on-failure queue. @default 3 */
-  readonly maximumRetryAttempts?: number;
-  /** Records older than this are sent to the on-failure queue instead of being retried. @default 3600 */
-  readonly maximumRecordAgeSeconds?: number;
-  /** Split a failing batch in two and retry each half. @default true */
-  readonly bisectBatchOnFunctionError?: boolean;
-  /** Concurrent batches per shard, 1..10. @default 1 */
-  readonly parallelizationFactor?: number;
-  /** @default 'LATEST' (a first deploy does not reprocess the stream's retention) */
-  readonly startingPosition?: 'LATEST' | 'TRIM_HORIZON';
-  /** Must be >= shards x parallelizationFactor of the input stream. @default 5 */
-  readonly reservedConcurrency?: number;
-  /** @default 256 */
-  readonly memorySizeMb?: number;
-  /** @default 60 */
-  readonly timeoutSeconds?: number;
-  /** @default 365 */
-  readonly logRetentionDays?: number;
-  /** @default 1209600 (14 days, the SQS maximum) */
-  readonly dlqRetentionSeconds?: number;
-  /** @default 'arm64' */
-  readonly architecture?: 'arm64' | 'x86_64';
   /**
    * Alarms on errors, throttles, iterator age, on-failure queue depth, failed object writes and batches
    * that processed nothing. @default no alarms
@@ -138,31 +106,21 @@ export class StreamProcessorMetrics extends StreamLambdaMetrics {
   }
 }
 
-export class StreamProcessor extends Construct {
-  readonly function: LambdaFunction;
-  readonly eventSourceMapping: LambdaEventSourceMapping;
-  readonly deadLetterQueue: SqsQueue;
-  readonly role: IamRole;
-  /** The execution role's permissions, parsed back by the IAM tests. */
-  readonly policy: PolicyDocument;
+export class StreamProcessor extends StreamLambdaConsumer {
   readonly metrics: StreamProcessorMetrics;
   readonly alarms: Record<string, CloudwatchMetricAlarm> = {};
   readonly prefix: string;
-  readonly bundleBytes: number;
 
   constructor(scope: Construct, id: string, props: StreamProcessorProps) {
-    super(scope, id);
     if (!(PROCESSOR_WORKLOADS as readonly string[]).includes(props.workload)) {
       invalidProp('StreamProcessor', 'workload', `one of ${PROCESSOR_WORKLOADS.join(', ')}`, props.workload);
     }
-    const prefix = (this.prefix = keyPrefix('StreamProcessor', 'prefix', props.prefix ?? 'processed-data/'));
+    const prefix = keyPrefix('StreamProcessor', 'prefix', props.prefix ?? 'processed-data/');
     const names = streamProcessorNames(props.namePrefix);
     const namespace = props.metricsNamespace ?? DEFAULT_PROCESSOR_METRICS_NAMESPACE;
-    this.metrics = new StreamProcessorMetrics(names.functionName, names.queueName, props.workload, namespace);
-
-    const parts = createStreamLambda(this, {
+    super(scope, id, {
       ...props, construct: 'StreamProcessor', names, streamArn: props.inputStreamArn, streamSid: 'InputStream',
-      statements: this.permissions(props, prefix), entry: PROCESSOR_HANDLER_ENTRY, bundleName: 'processor',
+      statements: StreamProcessor.permissions(props, prefix), entry: PROCESSOR_HANDLER_ENTRY, bundleName: 'processor',
       functionDescription: `kpufit: input stream -> enriched ${props.workload} records in s3 ${prefix}, business metrics`,
       roleDescription: 'kpufit stream processor: reads the input stream, writes processed-data/, dead-letters to SQS',
       policyName: 'stream-processor',
@@ -172,12 +130,8 @@ export class StreamProcessor extends Construct {
       },
       mappingId: 'input_stream',
     });
-    this.function = parts.function;
-    this.eventSourceMapping = parts.eventSourceMapping;
-    this.deadLetterQueue = parts.deadLetterQueue;
-    this.role = parts.role;
-    this.policy = parts.policy;
-    this.bundleBytes = parts.bundleBytes;
+    this.prefix = prefix;
+    this.metrics = new StreamProcessorMetrics(names.functionName, names.queueName, props.workload, namespace);
 
     if (props.alarms) {
       const m = this.metrics;
@@ -193,7 +147,7 @@ export class StreamProcessor extends Construct {
     }
   }
 
-  private permissions(props: StreamProcessorProps, prefix: string): PolicyStatement[] {
+  private static permissions(props: StreamProcessorProps, prefix: string): PolicyStatement[] {
     return [
       { Sid: 'WriteProcessedData', Effect: 'Allow', Action: 's3:PutObject', Resource: `${props.bucketArn}/${prefix}*` },
       {

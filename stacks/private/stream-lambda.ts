@@ -36,23 +36,41 @@ export function streamLambdaNames(functionName: string): StreamLambdaNames {
   return { functionName, queueName: `${functionName}-dlq`, roleName: `${functionName}-lambda`, logGroupName: `/aws/lambda/${functionName}` };
 }
 
-/** The tunables both consumers expose as props, each documented with its default there. */
+/**
+ * The tunables every stream Lambda exposes as props (AlertsConsumerProps and StreamProcessorProps extend
+ * this), documented once; the defaults are STREAM_LAMBDA_DEFAULTS.
+ */
 export interface StreamLambdaSettings {
+  /** Records per invocation (the processor writes one object per batch). @default 100 */
   readonly batchSize?: number;
+  /** Seconds Lambda gathers records before invoking (the recipes' 5 s), 0..300. @default 5 */
   readonly maximumBatchingWindowSeconds?: number;
+  /** Retries of a failing batch (after bisecting) before it goes to the on-failure queue; never -1. @default 3 */
   readonly maximumRetryAttempts?: number;
+  /** Records older than this go to the on-failure queue instead of being retried. @default 3600 */
   readonly maximumRecordAgeSeconds?: number;
+  /** Split a failing batch in two and retry each half, isolating a poison record. @default true */
   readonly bisectBatchOnFunctionError?: boolean;
+  /** Concurrent batches per shard, 1..10. @default 1 (keeps per-key order) */
   readonly parallelizationFactor?: number;
+  /** Where a new mapping starts reading. @default 'LATEST' (no flood of old records on first deploy) */
   readonly startingPosition?: 'LATEST' | 'TRIM_HORIZON';
+  /**
+   * Reserved concurrency: caps what a flood costs. Must be >= shards x parallelizationFactor of the stream
+   * (an on-demand stream starts with 4 shards) or reads are throttled. @default 5
+   */
   readonly reservedConcurrency?: number;
+  /** @default 256 */
   readonly memorySizeMb?: number;
+  /** @default 60 */
   readonly timeoutSeconds?: number;
+  /** One of CloudWatch Logs' retention values. @default 365 */
   readonly logRetentionDays?: number;
+  /** How long descriptions of batches given up on are kept (SQS maximum: 14 days). @default 1209600 */
   readonly dlqRetentionSeconds?: number;
+  /** @default 'arm64' (cheaper per GB-second) */
   readonly architecture?: 'arm64' | 'x86_64';
 }
-
 
 export interface StreamLambdaSpec extends StreamLambdaSettings {
   /** Construct name in validation errors, e.g. `AlertsConsumer`. */
@@ -87,6 +105,37 @@ export interface StreamLambdaParts {
   readonly policy: PolicyDocument;
   readonly queuePolicy: PolicyDocument;
   readonly bundleBytes: number;
+}
+
+/**
+ * A consumer built on createStreamLambda: the parts as public fields, created in the consumer's own scope
+ * (so each keeps its construct ids). Subclasses build the spec before calling super, so a bad prop fails
+ * before any resource exists.
+ */
+export abstract class StreamLambdaConsumer extends Construct implements StreamLambdaParts {
+  readonly function: LambdaFunction;
+  readonly eventSourceMapping: LambdaEventSourceMapping;
+  readonly deadLetterQueue: SqsQueue;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly role: IamRole;
+  /** The execution role's permissions, parsed back by the IAM tests. */
+  readonly policy: PolicyDocument;
+  readonly queuePolicy: PolicyDocument;
+  /** Bytes of the esbuild bundle shipped to Lambda. */
+  readonly bundleBytes: number;
+
+  protected constructor(scope: Construct, id: string, spec: StreamLambdaSpec) {
+    super(scope, id);
+    const parts = createStreamLambda(this, spec);
+    this.function = parts.function;
+    this.eventSourceMapping = parts.eventSourceMapping;
+    this.deadLetterQueue = parts.deadLetterQueue;
+    this.logGroup = parts.logGroup;
+    this.role = parts.role;
+    this.policy = parts.policy;
+    this.queuePolicy = parts.queuePolicy;
+    this.bundleBytes = parts.bundleBytes;
+  }
 }
 
 /** Checks the settings before anything exists; returns them with defaults applied. */
