@@ -71,7 +71,16 @@ export const METRICS = {
   numberOfFailedCheckpoints: flink('numberOfFailedCheckpoints', 'Maximum', 'Count', 'Failed checkpoints'),
   lastCheckpointDuration: flink('lastCheckpointDuration', 'Maximum', 'Milliseconds', 'Last checkpoint duration (ms)'),
   lastCheckpointSize: flink('lastCheckpointSize', 'Maximum', 'Bytes', 'Last checkpoint size (bytes)'),
+  /**
+   * The job's own counters (flink-app JobMetrics, group kinesisanalytics): records refused by the parser and
+   * records behind the watermark whose window had closed. Cumulative since the job started, so alarms
+   * evaluate their increase (DIFF).
+   */
+  malformedRecords: flink('malformedRecords', 'Maximum', 'Count', 'Malformed records (since start)'),
+  lateRecords: flink('lateRecords', 'Maximum', 'Count', 'Late records (since start)'),
   IncomingRecords: stream('IncomingRecords', 'Sum', 'Count', 'Incoming records'),
+  /** Records read from the stream by all its consumers (the Flink source, the processor, the archive). */
+  OutgoingRecords: stream('OutgoingRecords', 'Sum', 'Count', 'Outgoing records'),
   IncomingBytes: stream('IncomingBytes', 'Sum', 'Bytes', 'Incoming bytes'),
   WriteProvisionedThroughputExceeded: stream('WriteProvisionedThroughputExceeded', 'Sum', 'Count', 'Write throttles'),
   ReadProvisionedThroughputExceeded: stream('ReadProvisionedThroughputExceeded', 'Sum', 'Count', 'Read throttles'),

@@ -43,5 +43,7 @@ set -e
 rm -rf "$OUT"
 KPUFIT_ENV=all KPUFIT_FLINK_JAR="${KPUFIT_FLINK_JAR:-$FIXTURE_JAR}" CDKTF_OUTDIR="$OUT" \
   node_modules/.bin/tsx main.ts >&2
+# And the opt-in consumers no committed config turns on (QuickSight), so they are scanned too.
+KPUFIT_FLINK_JAR="${KPUFIT_FLINK_JAR:-$FIXTURE_JAR}" CDKTF_OUTDIR="$OUT" node_modules/.bin/tsx scripts/synth-opt-in.ts >&2
 
 "$VENV/bin/checkov" --quiet --compact --framework terraform_json --config-file .checkov.yaml -d "$OUT"

@@ -3,7 +3,7 @@
  * must-reject (bad JSON, missing field, wrong type, unknown enum value, unparsable timestamp).
  */
 import type { Prng } from '../core/prng';
-import { EVENT_TIME_FIELDS } from './event-schemas';
+import { EVENT_TIME_FIELDS } from '../core/event-schemas';
 import type { WorkloadName } from './workloads';
 
 export const MALFORMED_KINDS = ['bad-json', 'missing-field', 'wrong-type', 'unknown-enum', 'bad-timestamp'] as const;

@@ -47,16 +47,3 @@ export class OrderedSleepClock implements Clock {
     if (this.timers.length > 0) this.schedule();
   }
 }
-
-/** A bare simulated clock: sleep(ms) moves time forward by ms, nothing else. */
-export class ManualClock implements Clock {
-  constructor(private t: number) {}
-
-  now(): number {
-    return this.t;
-  }
-
-  async sleep(ms: number): Promise<void> {
-    this.t += Math.max(0, ms);
-  }
-}

@@ -46,14 +46,14 @@ ORDER BY window_start DESC
 LIMIT 100`,
   },
   {
-    id: 'sensor-stats', workload: 'iot', description: 'Per device and sensor: readings, average, min and max over the last hour',
-    sql: (db) => `SELECT device_id, sensor_type, SUM("count") AS readings,
+    id: 'sensor-stats', workload: 'iot', description: 'Per device, sensor and location: readings, average, min and max over the last hour',
+    sql: (db) => `SELECT device_id, sensor_type, location, SUM("count") AS readings,
   ROUND(SUM("avg" * "count") / SUM("count"), 2) AS avg, MIN("min") AS min, MAX("max") AS max
 FROM "${db}"."iot"
 WHERE category = 'sensor_stats' AND ${sinceDays(1)}
   AND from_iso8601_timestamp(window_start) > current_timestamp - INTERVAL '1' HOUR
-GROUP BY device_id, sensor_type
-ORDER BY device_id, sensor_type`,
+GROUP BY device_id, sensor_type, location
+ORDER BY device_id, sensor_type, location`,
   },
   {
     id: 'anomalies', workload: 'iot', description: 'Anomaly alerts per device and sensor over the last 24 hours',

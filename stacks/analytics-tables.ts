@@ -66,7 +66,7 @@ export const WORKLOAD_TABLES: Record<Workload, WorkloadTable> = {
       col('avg', 'double', 'average reading in the window'),
       col('min', 'double', 'lowest reading in the window'),
       col('max', 'double', 'highest reading in the window'),
-      col('location', 'string', 'where the device is (alerts)'),
+      col('location', 'string', 'where the device is: a grouping key of sensor_stats, and on alerts'),
       ...ALERT_COLUMNS,
     ],
   },

@@ -49,21 +49,13 @@ export class ApplicationRole extends Construct {
     });
   }
 
-  /** Read a stream with the polling source; with enhanced fan-out, also register and use a consumer. */
-  allowReadStream(streamArn: string, enhancedFanOut: boolean): void {
+  /** Read a stream with the polling source (the only one the job has; the config refuses enhanced fan-out). */
+  allowReadStream(streamArn: string): void {
     this.policy.add({
       Sid: 'ReadInputStream',
       Effect: 'Allow',
       Action: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:GetShardIterator', 'kinesis:GetRecords'],
       Resource: streamArn,
-    });
-    if (!enhancedFanOut) return;
-    this.policy.add({
-      Sid: 'EnhancedFanOutConsumer',
-      Effect: 'Allow',
-      Action: ['kinesis:RegisterStreamConsumer', 'kinesis:DeregisterStreamConsumer', 'kinesis:DescribeStreamConsumer',
-        'kinesis:SubscribeToShard'],
-      Resource: [streamArn, `${streamArn}/consumer/*`],
     });
   }
 

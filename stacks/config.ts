@@ -1,18 +1,21 @@
 /**
  * The per-environment configuration (config/<env>.json): one strict zod sub-schema per section, composed
- * into `pipelineConfigSchema`. Every default lives here, so a config file states only what differs.
+ * into `pipelineConfigSchema`. A config file states only what differs: defaults of the fields that exist only
+ * in config live here; fields a construct takes as a prop default in that construct (see applicationSchema).
  * Errors come out as `config/prod.json: stream.shards: must be >= 1`, one line per problem.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from '../core/validation';
+import { DEFAULT_MAX_PARALLELISM, MAX_PARALLELISM_PER_KPU, MIN_PARALLELISM_PER_KPU } from '../core/aws-facts';
+import {
+  APPLICATION_NAME_PATTERN, FLINK_APPLICATION_DEFAULTS, LOG_LEVELS, LOG_RETENTION_DAYS, METRICS_LEVELS,
+} from './private/flink-application-validation';
+import { STREAM_LAMBDA_DEFAULTS } from './private/stream-lambda-defaults';
 
 export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
-
-/** setMaxParallelism of the flink-app job: no subtask count above it can run or restore. */
-export const FLINK_APP_MAX_PARALLELISM = 256;
 
 /** Where `npm run build:flink` puts the shaded jar; relative to the project root. */
 export const DEFAULT_FLINK_JAR = 'flink-app/target/kpufit-flink-app.jar';
@@ -31,9 +34,7 @@ const bool = () => z.boolean({ error: 'must be true or false' });
 const text = (pattern: RegExp, allowed: string) =>
   z.string({ error: 'must be a string' }).regex(pattern, { message: `must be ${allowed}` });
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-  2557, 2922, 3288, 3653];
-const logRetentionDays = () => int(1).refine((d) => LOG_RETENTION_DAYS.includes(d), {
+const logRetentionDays = () => int(1).refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
   message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
 });
 
@@ -61,7 +62,8 @@ export const streamSchema = z.strictObject({
   /**
    * Enhanced fan-out for the Flink source. Refused for now: the flink-app job's connector
    * (flink-connector-kinesis 4.3.0-1.19) polls only and fails on start when asked for EFO, and a
-   * registered consumer nobody reads from still costs money. ApplicationRole already grants EFO.
+   * registered consumer nobody reads from still costs money. Nothing downstream builds EFO grants or
+   * source properties, so lifting this refusal needs those too.
    */
   enhancedFanOut: bool().default(false),
 }, sectionError).superRefine(requireShardsForProvisioned).superRefine((s, ctx) => {
@@ -80,15 +82,20 @@ export const alertsStreamSchema = z.strictObject({
   mode: streamFields.mode.default('ON_DEMAND'),
 }).superRefine(requireShardsForProvisioned);
 
+/**
+ * The Managed Flink application. Fields FlinkApplication takes as props have no default here: left out,
+ * they stay undefined and the construct's documented defaults apply (stacks/private/flink-application-validation.ts),
+ * so each default lives in one place. The ranges are checked here too, so a config error names the file.
+ */
 export const applicationSchema = z.strictObject({
-  name: text(/^[a-zA-Z0-9_.-]{1,128}$/, '1-128 characters of a-z A-Z 0-9 _ . -'),
-  runtime: oneOf(['FLINK-1_20'] as const).default('FLINK-1_20'),
+  name: text(APPLICATION_NAME_PATTERN, '1-128 characters of a-z A-Z 0-9 _ . -'),
+  runtime: oneOf(['FLINK-1_20'] as const).optional(),
   /** Up to the job's max parallelism (flink-app fixes its key groups at 256 so snapshots stay restorable). */
-  parallelism: int(1).max(FLINK_APP_MAX_PARALLELISM, {
-    message: `must be <= ${FLINK_APP_MAX_PARALLELISM} (the flink-app job's max parallelism)`,
-  }).default(1),
-  parallelismPerKpu: int(1, 8).default(1),
-  autoScalingEnabled: bool().default(false),
+  parallelism: int(1).max(DEFAULT_MAX_PARALLELISM, {
+    message: `must be <= ${DEFAULT_MAX_PARALLELISM} (the flink-app job's max parallelism)`,
+  }).optional(),
+  parallelismPerKpu: int(MIN_PARALLELISM_PER_KPU, MAX_PARALLELISM_PER_KPU).optional(),
+  autoScalingEnabled: bool().optional(),
   /** Upper bound on KPUs (cost guard): checked against parallelism here, alarmed on at run time. */
   maxKpus: int(1, 1024).default(8),
   /** The shaded job jar, relative to the project root; KPUFIT_FLINK_JAR overrides it. */
@@ -97,20 +104,32 @@ export const applicationSchema = z.strictObject({
    * Leave Parallelism/ParallelismPerKPU to whoever changes them outside Terraform (kpufit calibrate,
    * built-in autoscaling), so `cdktf deploy` does not revert them.
    */
-  ignoreParallelismChanges: bool().default(false),
-  checkpointIntervalMs: int(1000).default(60000),
-  minPauseBetweenCheckpointsMs: int(0).default(5000),
-  snapshotsEnabled: bool().default(true),
-  logLevel: oneOf(['INFO', 'WARN', 'ERROR', 'DEBUG'] as const).default('INFO'),
-  metricsLevel: oneOf(['APPLICATION', 'TASK', 'OPERATOR', 'PARALLELISM'] as const).default('OPERATOR'),
+  ignoreParallelismChanges: bool().optional(),
+  checkpointIntervalMs: int(1000).optional(),
+  minPauseBetweenCheckpointsMs: int(0).optional(),
+  snapshotsEnabled: bool().optional(),
+  logLevel: oneOf(LOG_LEVELS).optional(),
+  metricsLevel: oneOf(METRICS_LEVELS).optional(),
   /** CloudWatch Logs accepts only these retention values; checkov's gate wants >= 365. */
-  logRetentionDays: logRetentionDays().default(365),
+  logRetentionDays: logRetentionDays().optional(),
 }, sectionError);
+
+/**
+ * Tumbling window length per workload, seconds, when job.windowSizeSeconds is unset: the recipes' own
+ * (the IoT recipe aggregates over 5 minutes). flink-app's WorkloadKind has the same values for local runs
+ * (a test keeps them equal); the stack always sends the window, so this is the one that applies on AWS.
+ */
+export const DEFAULT_WINDOW_SECONDS = { taxi: 60, iot: 300, clickstream: 60 } as const;
+
+/** flink-app JobConfig's ranges for the async I/O operator (cost.io.async.*). */
+const ASYNC_CAPACITY_MAX = 10_000;
+const ASYNC_TIMEOUT_MAX_MS = 600_000;
 
 /** What the Java job computes; becomes the `Job` runtime property group. */
 export const jobSchema = z.strictObject({
   workload: oneOf(['taxi', 'iot', 'clickstream'] as const),
-  windowSizeSeconds: int(1, 86400).default(60),
+  /** Tumbling window length; unset: DEFAULT_WINDOW_SECONDS of the workload. */
+  windowSizeSeconds: int(1, 86400).optional(),
   watermarkMaxOutOfOrdernessSeconds: int(0, 3600).default(5),
   watermarkIdlenessSeconds: int(1, 3600).default(60),
   /** Synthetic per-record cost, so calibration has something CPU- or I/O-bound to right-size. */
@@ -118,8 +137,22 @@ export const jobSchema = z.strictObject({
     cpuSpinMicros: int(0, 1_000_000).optional(),
     ioMode: oneOf(['none', 'blocking', 'async'] as const).optional(),
     ioWaitMillis: int(0, 60_000).optional(),
+    /** Requests in flight per subtask in async mode (Flink AsyncDataStream capacity). */
+    asyncCapacity: int(1, ASYNC_CAPACITY_MAX).optional(),
+    /** How long one async request may take before it counts as a timeout (enrichmentTimeouts). */
+    asyncTimeoutMillis: int(1, ASYNC_TIMEOUT_MAX_MS).optional(),
+  }).superRefine((c, ctx) => {
+    for (const field of ['asyncCapacity', 'asyncTimeoutMillis'] as const) {
+      if (c[field] !== undefined && c.ioMode !== 'async') {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'needs ioMode "async" (only the async operator uses it)' });
+      }
+    }
+    if (c.asyncTimeoutMillis !== undefined && c.ioWaitMillis !== undefined && c.asyncTimeoutMillis <= c.ioWaitMillis) {
+      ctx.addIssue({ code: 'custom', path: ['asyncTimeoutMillis'],
+        message: `must be > ioWaitMillis (${c.ioWaitMillis}): otherwise every request times out` });
+    }
   }).optional(),
-}, sectionError);
+}, sectionError).transform((job) => ({ ...job, windowSizeSeconds: job.windowSizeSeconds ?? DEFAULT_WINDOW_SECONDS[job.workload] }));
 
 export const monitoringSchema = z.strictObject({
   /** Optional e-mail subscribed to the alarm topic (AWS sends a confirmation mail first). */
@@ -131,6 +164,21 @@ export const monitoringSchema = z.strictObject({
     .gt(0, { message: 'must be > 0' }).max(100, { message: 'must be <= 100' }).default(90),
   periodSeconds: int(60).refine((p) => p % 60 === 0, { message: 'must be a multiple of 60' }).default(60),
   evaluationPeriods: int(1, 100).default(5),
+  /**
+   * Records per period below which the input stream counts as stopped. Unset: the alarm uses an anomaly band
+   * (incomingRecordsAnomalyBandWidth standard deviations) learned from the stream's history instead.
+   */
+  incomingRecordsFloor: int(0).optional(),
+  incomingRecordsAnomalyBandWidth: z.number({ error: 'must be a number' }).gt(0, { message: 'must be > 0' })
+    .max(10, { message: 'must be <= 10' }).optional(),
+  /** Share of incoming records the job may refuse as malformed before the alarm fires, percent. */
+  malformedRatioThresholdPercent: z.number({ error: 'must be a number' }).gt(0, { message: 'must be > 0' })
+    .max(100, { message: 'must be <= 100' }).optional(),
+}).superRefine((m, ctx) => {
+  if (m.incomingRecordsFloor !== undefined && m.incomingRecordsAnomalyBandWidth !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['incomingRecordsAnomalyBandWidth'],
+      message: 'must be omitted when incomingRecordsFloor is set (the alarm uses one or the other)' });
+  }
 });
 
 export const storageSchema = z.strictObject({
@@ -160,8 +208,8 @@ export const backendSchema = z.strictObject({
 });
 
 /**
- * The consumers (stacks/consumers.ts): the alerts Lambda, the raw archive (Firehose to raw-data/) and the
- * Glue/Athena catalog. Each is off unless `enabled`, so a config states only what it runs.
+ * The consumers (stacks/consumers.ts): the alerts Lambda, the stream processor Lambda (input stream to
+ * processed-data/), the raw archive (Firehose to raw-data/) and the Glue/Athena catalog. Each is off unless `enabled`, so a config states only what it runs.
  */
 export const consumersSchema = z.strictObject({
   /** Retention of the consumers' log groups; checkov's gate wants >= 365. */
@@ -181,6 +229,37 @@ export const consumersSchema = z.strictObject({
     enabled: bool().default(false),
     bufferingSizeMb: int(1, 128).default(64),
     bufferingIntervalSeconds: int(0, 900).default(300),
+  }, sectionError).prefault({}),
+  /**
+   * The stream processor Lambda on the input stream (stacks/stream-processor.ts). Unset fields take the
+   * construct's defaults; it always starts at LATEST.
+   */
+  streamProcessor: z.strictObject({
+    enabled: bool().default(false),
+    /** Records per invocation, and per object written to processed-data/. */
+    batchSize: int(1, 10000).optional(),
+    /** Seconds Lambda gathers records before invoking (0..300). */
+    maximumBatchingWindowSeconds: int(0, 300).optional(),
+    /** Never -1 (infinite): a poison batch must reach the on-failure queue. */
+    maximumRetryAttempts: int(0, 10000).optional(),
+    maximumRecordAgeSeconds: int(60, 604800).optional(),
+    parallelizationFactor: int(1, 10).optional(),
+    /** Must be >= shards x parallelizationFactor of the input stream, or reads are throttled. */
+    reservedConcurrency: int(1, 1000).optional(),
+    memorySizeMb: int(128, 10240).optional(),
+    timeoutSeconds: int(1, 900).optional(),
+  }, sectionError).prefault({}),
+  /**
+   * QuickSight over the catalog (stacks/quicksight-datasets.ts): off by default because it needs a QuickSight
+   * subscription in the account. Needs analyticsCatalog.
+   */
+  quickSight: z.strictObject({
+    enabled: bool().default(false),
+    /** The IAM role QuickSight reads AWS sources with; it gets the Athena/Glue/S3/KMS grants. */
+    serviceRoleName: text(/^[\w+=,.@-]{1,64}$/, 'an IAM role name').optional(),
+    /** QuickSight user or group given owner rights on the data source and data sets. */
+    ownerArn: text(/^arn:[a-z-]+:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/.+$/, 'a QuickSight user or group ARN').optional(),
+    refreshInterval: oneOf(['MINUTE15', 'MINUTE30', 'HOURLY', 'DAILY'] as const).optional(),
   }, sectionError).prefault({}),
   analyticsCatalog: z.strictObject({
     enabled: bool().default(false),
@@ -245,9 +324,28 @@ export const pipelineConfigSchema = z.strictObject({
       message: 'needs alertsStream.enabled true (the Lambda reads the alerts stream)',
     });
   }
-  const { parallelism, parallelismPerKpu, maxKpus } = c.application;
+  if (c.consumers?.quickSight?.enabled === true && c.consumers?.analyticsCatalog?.enabled !== true) {
+    ctx.addIssue({
+      code: 'custom', path: ['consumers', 'quickSight', 'enabled'],
+      message: 'needs consumers.analyticsCatalog.enabled true (QuickSight queries its Athena workgroup and Glue tables)',
+    });
+  }
+  const processor = c.consumers?.streamProcessor;
+  if (processor?.enabled && c.stream?.mode === 'PROVISIONED' && c.stream.shards !== undefined) {
+    const concurrency = processor.reservedConcurrency ?? STREAM_LAMBDA_DEFAULTS.reservedConcurrency;
+    const factor = processor.parallelizationFactor ?? STREAM_LAMBDA_DEFAULTS.parallelizationFactor;
+    if (concurrency < c.stream.shards * factor) {
+      ctx.addIssue({
+        code: 'custom', path: ['consumers', 'streamProcessor', 'reservedConcurrency'],
+        message: `must be >= stream.shards x parallelizationFactor (${c.stream.shards} x ${factor} = ${c.stream.shards * factor}), got ${concurrency}`,
+      });
+    }
+  }
+  const { maxKpus } = c.application;
+  const parallelism = c.application.parallelism ?? FLINK_APPLICATION_DEFAULTS.parallelism;
+  const parallelismPerKpu = c.application.parallelismPerKpu ?? FLINK_APPLICATION_DEFAULTS.parallelismPerKpu;
   // zod still runs this when a field failed its own check; that failure is already reported.
-  if (!(parallelism >= 1 && parallelismPerKpu >= 1 && parallelismPerKpu <= 8 && maxKpus >= 1)) return;
+  if (!(parallelism >= 1 && parallelismPerKpu >= MIN_PARALLELISM_PER_KPU && parallelismPerKpu <= MAX_PARALLELISM_PER_KPU && maxKpus >= 1)) return;
   const kpus = Math.ceil(parallelism / parallelismPerKpu);
   if (kpus > maxKpus) {
     ctx.addIssue({

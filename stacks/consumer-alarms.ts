@@ -27,6 +27,11 @@ export interface ConsumerAlarmDef {
    * false: all evaluation periods must breach (a sustained condition such as lag). @default true
    */
   readonly firesOnFirstBreach?: boolean;
+  /**
+   * 'breaching' for a metric whose absence is the problem (records processed: nothing published means
+   * nothing ran). @default 'notBreaching' (consumers emit nothing while idle: silence is health)
+   */
+  readonly treatMissingData?: 'breaching' | 'notBreaching';
 }
 
 export interface ConsumerAlarmOptions {
@@ -59,8 +64,7 @@ export function createConsumerAlarms(scope: Construct, defs: readonly ConsumerAl
       threshold: def.threshold,
       evaluationPeriods,
       datapointsToAlarm: def.firesOnFirstBreach === false ? evaluationPeriods : 1,
-      // Consumers emit nothing while idle: silence is health, not a breach.
-      treatMissingData: 'notBreaching',
+      treatMissingData: def.treatMissingData ?? 'notBreaching',
       alarmActions: [options.topicArn],
       okActions: [options.topicArn],
     });

@@ -17,10 +17,17 @@ import { MetricSpec, metricSpec } from './metric';
 import { METRICS, metricDimensions, type MetricDefinition } from '../core/metric-catalogue';
 import { PipelineKey } from './pipeline-key';
 import { SecureBucket } from './secure-bucket';
+import {
+  FLINK_APPLICATION_DEFAULTS as DEFAULTS, LOG_LEVELS, METRICS_LEVELS, validateFlinkApplicationProps,
+} from './private/flink-application-validation';
 
 /** Flink runtimes this project builds for. */
 export class Runtime {
   static readonly FLINK_1_20 = new Runtime('FLINK-1_20');
+  /** The runtime a config names (stacks/config.ts accepts only these values). */
+  static of(value: 'FLINK-1_20'): Runtime {
+    return { 'FLINK-1_20': Runtime.FLINK_1_20 }[value];
+  }
   private constructor(readonly value: string) {}
 }
 
@@ -32,8 +39,8 @@ export class ApplicationCode {
   private constructor(readonly jarPath: string, readonly bucket: SecureBucket, readonly keyPrefix: string) {}
 }
 
-export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
-export type MetricsLevel = 'APPLICATION' | 'TASK' | 'OPERATOR' | 'PARALLELISM';
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type MetricsLevel = (typeof METRICS_LEVELS)[number];
 /** Runtime properties: group id -> key -> value; the Java job reads them with KinesisAnalyticsRuntime. */
 export type PropertyGroups = Record<string, Record<string, string>>;
 
@@ -45,6 +52,7 @@ export const PARALLELISM_FIELDS = [
 
 export interface FlinkApplicationProps {
   readonly env: AwsContext;
+  /** 1-128 characters of a-z A-Z 0-9 _ . - (Managed Flink's ApplicationName). */
   readonly applicationName: string;
   readonly code: ApplicationCode;
   readonly role: ApplicationRole;
@@ -54,15 +62,15 @@ export interface FlinkApplicationProps {
   readonly runtime?: Runtime;
   /** @default {} */
   readonly propertyGroups?: PropertyGroups;
-  /** Parallel subtasks of the job. @default 1 */
+  /** Parallel subtasks of the job, 1..256 (the job's max parallelism). @default 1 */
   readonly parallelism?: number;
   /** Subtasks per KPU (1..8). @default 1 */
   readonly parallelismPerKpu?: number;
   /** Let the service scale parallelism on CPU. @default false (kpufit calibrates instead) */
   readonly autoScalingEnabled?: boolean;
-  /** @default 60000 */
+  /** Checkpoint interval, ms, >= 1. @default 60000 */
   readonly checkpointIntervalMs?: number;
-  /** @default 5000 */
+  /** Pause between checkpoints, ms, >= 0. @default 5000 */
   readonly minPauseBetweenCheckpointsMs?: number;
   /** Take a snapshot on update/stop and restore from the latest on start. @default true */
   readonly snapshotsEnabled?: boolean;
@@ -70,7 +78,7 @@ export interface FlinkApplicationProps {
   readonly logLevel?: LogLevel;
   /** OPERATOR so busy/back-pressured time exist per operator. @default 'OPERATOR' */
   readonly metricsLevel?: MetricsLevel;
-  /** @default 365 */
+  /** One of CloudWatch Logs' retention values (1, 3, 5, ... 3653). @default 365 */
   readonly logRetentionDays?: number;
   /**
    * Stop Terraform from reverting Parallelism/ParallelismPerKPU changed by kpufit calibrate or by
@@ -94,6 +102,8 @@ export class FlinkApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: FlinkApplicationProps) {
     super(scope, id);
+    // Before any resource exists: a bad prop fails synth with one error naming it.
+    const settings = validateFlinkApplicationProps(props);
     const { env, applicationName } = props;
     this.role = props.role;
     this.nameForMetrics = applicationName;
@@ -113,7 +123,7 @@ export class FlinkApplication extends Construct {
     props.encryptionKey.allowLogGroups('CloudWatchLogsEncryptFlinkLogGroup', arnFor(env, 'logs', `log-group:${logGroupName}`));
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
       name: logGroupName,
-      retentionInDays: props.logRetentionDays ?? 365,
+      retentionInDays: settings.logRetentionDays,
       kmsKeyId: props.encryptionKey.arn,
     });
     this.logStream = new CloudwatchLogStream(this, 'log_stream', {
@@ -124,13 +134,13 @@ export class FlinkApplication extends Construct {
     props.role.allowLogging(this.logGroup.arn, this.logStream.arn);
 
     const groups = props.propertyGroups ?? {};
-    const snapshots = props.snapshotsEnabled ?? true;
+    const snapshots = props.snapshotsEnabled ?? DEFAULTS.snapshotsEnabled;
     this.application = new Kinesisanalyticsv2Application(this, 'application', {
       name: applicationName,
       runtimeEnvironment: (props.runtime ?? Runtime.FLINK_1_20).value,
       serviceExecutionRole: props.role.roleArn,
       applicationMode: 'STREAMING',
-      startApplication: props.startApplication ?? true,
+      startApplication: props.startApplication ?? DEFAULTS.startApplication,
       applicationConfiguration: {
         applicationCodeConfiguration: {
           codeContentType: 'ZIPFILE', // what the API calls a jar in S3
@@ -150,19 +160,19 @@ export class FlinkApplication extends Construct {
           checkpointConfiguration: {
             configurationType: 'CUSTOM',
             checkpointingEnabled: true,
-            checkpointInterval: props.checkpointIntervalMs ?? 60000,
-            minPauseBetweenCheckpoints: props.minPauseBetweenCheckpointsMs ?? 5000,
+            checkpointInterval: settings.checkpointIntervalMs,
+            minPauseBetweenCheckpoints: settings.minPauseBetweenCheckpointsMs,
           },
           monitoringConfiguration: {
             configurationType: 'CUSTOM',
-            logLevel: props.logLevel ?? 'INFO',
-            metricsLevel: props.metricsLevel ?? 'OPERATOR',
+            logLevel: settings.logLevel,
+            metricsLevel: settings.metricsLevel,
           },
           parallelismConfiguration: {
             configurationType: 'CUSTOM',
-            parallelism: props.parallelism ?? 1,
-            parallelismPerKpu: props.parallelismPerKpu ?? 1,
-            autoScalingEnabled: props.autoScalingEnabled ?? false,
+            parallelism: settings.parallelism,
+            parallelismPerKpu: settings.parallelismPerKpu,
+            autoScalingEnabled: props.autoScalingEnabled ?? DEFAULTS.autoScalingEnabled,
           },
         },
         runConfiguration: {
@@ -173,7 +183,7 @@ export class FlinkApplication extends Construct {
         },
       },
       cloudwatchLoggingOptions: { logStreamArn: this.logStream.arn },
-      lifecycle: props.ignoreParallelismChanges ? { ignoreChanges: PARALLELISM_FIELDS } : undefined,
+      lifecycle: (props.ignoreParallelismChanges ?? DEFAULTS.ignoreParallelismChanges) ? { ignoreChanges: PARALLELISM_FIELDS } : undefined,
       // The service validates the role's access at create time: the grants must exist first.
       dependsOn: [props.role.inlinePolicy],
     });
@@ -210,4 +220,8 @@ export class FlinkApplication extends Construct {
   /** ms per second a subtask waited on its downstream. */
   metricBackPressuredTimeMsPerSecond(): MetricSpec { return this.metric(METRICS.backPressuredTimeMsPerSecond); }
   metricIdleTimeMsPerSecond(): MetricSpec { return this.metric(METRICS.idleTimeMsPerSecond); }
+  /** The job's count of records its parser refused, since the job started. */
+  metricMalformedRecords(): MetricSpec { return this.metric(METRICS.malformedRecords); }
+  /** The job's count of records that arrived after their window closed, since the job started. */
+  metricLateRecords(): MetricSpec { return this.metric(METRICS.lateRecords); }
 }

@@ -68,6 +68,8 @@ export class IngestStream extends Construct {
 
   metricIncomingRecords(): MetricSpec { return this.metric(METRICS.IncomingRecords); }
   metricIncomingBytes(): MetricSpec { return this.metric(METRICS.IncomingBytes); }
+  /** Records read by all consumers together; below IncomingRecords x consumers means someone fell behind. */
+  metricOutgoingRecords(): MetricSpec { return this.metric(METRICS.OutgoingRecords); }
   metricWriteThrottles(): MetricSpec { return this.metric(METRICS.WriteProvisionedThroughputExceeded); }
   metricReadThrottles(): MetricSpec { return this.metric(METRICS.ReadProvisionedThroughputExceeded); }
   /** Age of the oldest record a consumer has yet to read: the stream-side view of lag. */

@@ -39,6 +39,15 @@ export interface MonitoringProps {
   readonly periodSeconds?: number;
   /** Periods over threshold before an alarm fires. @default 5 */
   readonly evaluationPeriods?: number;
+  /**
+   * Traffic floor: alarm when IncomingRecords (Sum per period) drops below it, or stops. Unset: an anomaly
+   * band learned from the stream's own history instead (no fixed number to keep up to date). @default none
+   */
+  readonly incomingRecordsFloor?: number;
+  /** Width, in standard deviations, of the IncomingRecords anomaly band (used when no floor is set). @default 2 */
+  readonly incomingRecordsAnomalyBandWidth?: number;
+  /** Alarm when the job refuses more than this share of the incoming records, in percent. @default 1 */
+  readonly malformedRatioThresholdPercent?: number;
   /** Panels appended to the dashboard (the consumers', see stacks/consumers.ts). @default none */
   readonly extraPanels?: ReadonlyArray<{ readonly title: string; readonly metrics: MetricSpec[]; readonly threshold?: number }>;
 }
@@ -125,6 +134,8 @@ export class Monitoring extends Construct {
       },
     ];
     for (const def of defs) this.alarms[def.suffix] = this.alarm(alarmPrefix, def, period, evaluationPeriods);
+    this.alarms['incoming-records-low'] = this.volumeAlarm(alarmPrefix, props, period, evaluationPeriods);
+    this.alarms['malformed-ratio'] = this.malformedRatioAlarm(alarmPrefix, props, period, evaluationPeriods);
 
     const dashboardName = `${namePrefix}-pipeline`;
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
@@ -163,6 +174,63 @@ export class Monitoring extends Construct {
     return new CloudwatchMetricAlarm(this, def.suffix.replace(/-/g, '_'), config);
   }
 
+  /**
+   * Traffic stopped or collapsed: IncomingRecords below a floor, or below the lower edge of its anomaly band.
+   * No data counts as breaching: a stream nobody writes to reports nothing.
+   */
+  private volumeAlarm(prefix: string, props: MonitoringProps, period: number, evaluationPeriods: number): CloudwatchMetricAlarm {
+    const m = props.inputStream.metricIncomingRecords();
+    const metric = { namespace: m.namespace, metricName: m.metricName, dimensions: { ...m.dimensions }, stat: m.statistic, period };
+    const common = {
+      alarmName: `${prefix}incoming-records-low`,
+      evaluationPeriods, datapointsToAlarm: evaluationPeriods, treatMissingData: 'breaching',
+      alarmActions: [this.topic.arn], okActions: [this.topic.arn],
+    };
+    if (props.incomingRecordsFloor !== undefined) {
+      return new CloudwatchMetricAlarm(this, 'incoming_records_low', {
+        ...common,
+        alarmDescription: `Fewer than ${props.incomingRecordsFloor} records per period reach the input stream: producers stopped or collapsed.`,
+        comparisonOperator: 'LessThanThreshold', threshold: props.incomingRecordsFloor,
+        namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions, statistic: m.statistic, period,
+      });
+    }
+    const width = props.incomingRecordsAnomalyBandWidth ?? 2;
+    return new CloudwatchMetricAlarm(this, 'incoming_records_low', {
+      ...common,
+      alarmDescription: 'Records reaching the input stream fell below their usual band: producers stopped or collapsed.',
+      comparisonOperator: 'LessThanLowerThreshold', thresholdMetricId: 'band',
+      metricQuery: [
+        { id: 'm1', returnData: true, metric },
+        { id: 'band', expression: `ANOMALY_DETECTION_BAND(m1, ${width})`, label: `${m.label} (expected band)`, returnData: true },
+      ],
+    });
+  }
+
+  /** The job refuses more than the threshold share of what reaches the stream: a producer sends bad records. */
+  private malformedRatioAlarm(prefix: string, props: MonitoringProps, period: number, evaluationPeriods: number): CloudwatchMetricAlarm {
+    const query = (id: string, m: MetricSpec) => ({
+      id, returnData: false,
+      metric: { namespace: m.namespace, metricName: m.metricName, dimensions: { ...m.dimensions }, stat: m.statistic, period },
+    });
+    const threshold = props.malformedRatioThresholdPercent ?? 1;
+    return new CloudwatchMetricAlarm(this, 'malformed_ratio', {
+      alarmName: `${prefix}malformed-ratio`,
+      alarmDescription: `More than ${threshold}% of the incoming records are malformed: see errors/<workload>/malformed/ for what the job refused.`,
+      comparisonOperator: 'GreaterThanThreshold', threshold, evaluationPeriods, datapointsToAlarm: evaluationPeriods,
+      // No traffic, or a job without the counter yet, is not a malformed-record problem.
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        query('malformed', props.application.metricMalformedRecords()),
+        query('incoming', props.inputStream.metricIncomingRecords()),
+        // The counter is cumulative: its increase per period over the records that arrived in it (a restart
+        // resets the counter; that negative step is not counted).
+        { id: 'ratio', expression: 'IF(incoming > 0 AND DIFF(malformed) > 0, 100 * DIFF(malformed) / incoming, 0)',
+          label: 'Malformed records (%)', returnData: true },
+      ],
+      alarmActions: [this.topic.arn], okActions: [this.topic.arn],
+    });
+  }
+
   private dashboardBody(props: MonitoringProps, period: number): unknown {
     const { application: app, inputStream, alertsStream, env } = props;
     const line = (m: MetricSpec) => [m.namespace, m.metricName,
@@ -186,6 +254,12 @@ export class Monitoring extends Construct {
         metrics: [app.metricLastCheckpointDuration(), app.metricLastCheckpointSize(), app.metricNumberOfFailedCheckpoints()],
       },
       ...(alertsStream ? [{ title: 'Alerts stream: records written', metrics: [alertsStream.metricIncomingRecords()] }] : []),
+      {
+        title: 'Input stream: records written and read (all consumers)',
+        metrics: [inputStream.metricIncomingRecords(), inputStream.metricOutgoingRecords()],
+        ...(props.incomingRecordsFloor !== undefined ? { threshold: props.incomingRecordsFloor } : {}),
+      },
+      { title: 'Job: malformed and late records (since start)', metrics: [app.metricMalformedRecords(), app.metricLateRecords()] },
       ...(props.extraPanels ?? []),
     ];
     return {

@@ -15,7 +15,8 @@ import { ApplicationRole } from './application-role';
 import { Buckets, RESULT_PREFIXES } from './buckets';
 import { Consumers, consumerPanels } from './consumers';
 import { Autoscaler, AutoscalerMetrics, autoscalerNames } from './autoscaler';
-import { ConfigError, EnvironmentName, FLINK_APP_MAX_PARALLELISM, PipelineConfig } from './config';
+import { ConfigError, EnvironmentName, PipelineConfig } from './config';
+import { DEFAULT_MAX_PARALLELISM } from '../core/aws-facts';
 import { ApplicationCode, FlinkApplication, Runtime } from './flink-application';
 import { IngestStream } from './ingest-stream';
 import { Monitoring } from './monitoring';
@@ -102,7 +103,7 @@ export class PipelineStack extends TerraformStack {
 
     const app = config.application;
     this.role = new ApplicationRole(this, 'role', { env, roleName: `${prefix}-flink`, applicationName: app.name });
-    this.role.allowReadStream(this.ingestStream.streamArn, stream.enhancedFanOut);
+    this.role.allowReadStream(this.ingestStream.streamArn);
     if (this.alertsStream) this.role.allowWriteStream('WriteAlertsStream', this.alertsStream.streamArn);
     this.role.allowWritePrefixes('WriteResults', this.buckets.resultsBucket.bucketArn,
       [RESULT_PREFIXES.analyticsResults, RESULT_PREFIXES.errors]);
@@ -112,7 +113,7 @@ export class PipelineStack extends TerraformStack {
     this.application = new FlinkApplication(this, 'flink', {
       env,
       applicationName: app.name,
-      runtime: Runtime.FLINK_1_20,
+      runtime: app.runtime === undefined ? undefined : Runtime.of(app.runtime),
       code: ApplicationCode.fromJar(props.flinkJarPath, this.buckets.artifactsBucket),
       role: this.role,
       encryptionKey: this.kmsKey,
@@ -122,8 +123,6 @@ export class PipelineStack extends TerraformStack {
         inputStreamArn: this.ingestStream.streamArn,
         resultsBucketName: this.buckets.resultsBucket.bucketName,
         alertsStreamArn: this.alertsStream?.streamArn,
-        enhancedFanOut: stream.enhancedFanOut,
-        efoConsumerName: `${app.name}-source`,
       }),
       parallelism: app.parallelism,
       parallelismPerKpu: app.parallelismPerKpu,
@@ -144,8 +143,10 @@ export class PipelineStack extends TerraformStack {
       millisBehindLatestThresholdMs: mon.millisBehindLatestThresholdMs, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
       heapMemoryUtilizationThresholdPercent: mon.heapMemoryUtilizationThresholdPercent, maxKpus: app.maxKpus,
       periodSeconds: mon.periodSeconds, evaluationPeriods: mon.evaluationPeriods,
+      incomingRecordsFloor: mon.incomingRecordsFloor, incomingRecordsAnomalyBandWidth: mon.incomingRecordsAnomalyBandWidth,
+      malformedRatioThresholdPercent: mon.malformedRatioThresholdPercent,
       extraPanels: [
-        ...consumerPanels(prefix, config.consumers),
+        ...consumerPanels(prefix, config.consumers, config.job.workload),
         ...(config.autoscaler.enabled ? AutoscalerMetrics.forPrefix(prefix, app.name).panels() : []),
       ],
     });
@@ -154,7 +155,7 @@ export class PipelineStack extends TerraformStack {
 
     this.consumers = new Consumers(this, 'consumers', {
       env, namePrefix: prefix, settings: config.consumers, encryptionKey: this.kmsKey, inputStream: this.ingestStream,
-      alertsStream: this.alertsStream, resultsBucket: this.buckets.resultsBucket, topicArn: this.topic.arn,
+      alertsStream: this.alertsStream, resultsBucket: this.buckets.resultsBucket, workload: config.job.workload, topicArn: this.topic.arn,
       evaluationPeriods: mon.evaluationPeriods, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
     });
 
@@ -166,7 +167,7 @@ export class PipelineStack extends TerraformStack {
         streamName: this.ingestStream.streamName, topicArn: this.topic.arn, encryptionKeyArn: this.kmsKey.arn,
         maxLagMs: auto.maxLagMs ?? mon.millisBehindLatestThresholdMs,
         policy: {
-          minKpus: auto.minKpus, maxKpus: auto.maxKpus ?? app.maxKpus, maxParallelism: FLINK_APP_MAX_PARALLELISM,
+          minKpus: auto.minKpus, maxKpus: auto.maxKpus ?? app.maxKpus, maxParallelism: DEFAULT_MAX_PARALLELISM,
           maxCostPerHourUsd: auto.maxCostPerHourUsd, targetUtilization: auto.targetUtilization, catchUpSeconds: auto.catchUpSeconds,
           predictDaily: auto.predictDaily,
         },

@@ -15,6 +15,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
 import { AwsContext, arnFor } from './aws-context';
 import { ConsumerAlarmOptions, ConsumerPanel, createConsumerAlarms } from './consumer-alarms';
+import { integerIn, keyPrefix } from './private/prop-checks';
 import { MetricSpec, metricSpec } from './metric';
 import { PolicyDocument } from './policy-document';
 
@@ -91,19 +92,9 @@ export class RawArchiveMetrics {
   }
 }
 
-function check(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`RawArchive: ${name} must be an integer in ${min}..${max} (got ${value})`);
-  }
-  return value;
-}
+const check = (prop: string, value: number, min: number, max: number) => integerIn('RawArchive', prop, value, min, max);
 
-function checkPrefix(name: string, value: string): string {
-  if (!/^[a-zA-Z0-9!_.*'()/-]+\/$/.test(value) || value.startsWith('/')) {
-    throw new Error(`RawArchive: ${name} must be an S3 key prefix ending in "/" (got "${value}")`);
-  }
-  return value;
-}
+const checkPrefix = (prop: string, value: string) => keyPrefix('RawArchive', prop, value);
 
 export class RawArchive extends Construct {
   readonly deliveryStream: KinesisFirehoseDeliveryStream;

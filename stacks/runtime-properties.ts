@@ -13,22 +13,17 @@ export interface RuntimePropertyInputs {
   readonly resultsBucketName: string;
   /** Absent when the alerts stream is disabled: then the job writes no alerts. */
   readonly alertsStreamArn?: string;
-  readonly enhancedFanOut: boolean;
-  readonly efoConsumerName: string;
 }
 
 export function runtimeProperties(job: PipelineConfig['job'], inputs: RuntimePropertyInputs): PropertyGroups {
+  // Polling source only: the config refuses enhanced fan-out (stream.enhancedFanOut) while the job's
+  // connector has no EFO source.
   const inputStream: Record<string, string> = {
     'stream.arn': inputs.inputStreamArn,
     'stream.name': inputs.inputStreamName,
     'aws.region': inputs.region,
     'source.init.position': 'LATEST',
   };
-  if (inputs.enhancedFanOut) {
-    // Extra keys for the job's source; the IAM grant for EFO is added with them.
-    inputStream['source.reader.type'] = 'EFO';
-    inputStream['source.efo.consumer.name'] = inputs.efoConsumerName;
-  }
   const output: Record<string, string> = {
     'results.path': `s3://${inputs.resultsBucketName}/${RESULT_PREFIXES.analyticsResults}`,
     'errors.path': `s3://${inputs.resultsBucketName}/${RESULT_PREFIXES.errors}`,
@@ -46,6 +41,8 @@ export function runtimeProperties(job: PipelineConfig['job'], inputs: RuntimePro
   if (cost.cpuSpinMicros !== undefined) jobGroup['cost.cpu.spin.micros'] = String(cost.cpuSpinMicros);
   if (cost.ioMode !== undefined) jobGroup['cost.io.mode'] = cost.ioMode;
   if (cost.ioWaitMillis !== undefined) jobGroup['cost.io.wait.millis'] = String(cost.ioWaitMillis);
+  if (cost.asyncCapacity !== undefined) jobGroup['cost.io.async.capacity'] = String(cost.asyncCapacity);
+  if (cost.asyncTimeoutMillis !== undefined) jobGroup['cost.io.async.timeout.millis'] = String(cost.asyncTimeoutMillis);
 
   return { InputStream: inputStream, Output: output, Job: jobGroup };
 }

@@ -1,5 +1,5 @@
 /** The event schemas are the contract with the Flink job: the shared fixtures must agree with them. */
-import { EVENT_SCHEMAS } from '../../simulator/event-schemas';
+import { EVENT_SCHEMAS } from '../../core/event-schemas';
 import { WORKLOAD_NAMES } from '../../simulator/workloads';
 import { fixtureLines, parseLine } from './helpers/fixtures';
 

@@ -1,12 +1,8 @@
-import { Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { ApplicationRole } from '../../stacks/application-role';
-import { AwsContext } from '../../stacks/aws-context';
 import { RESULT_PREFIXES } from '../../stacks/buckets';
 import { CUSTOM_METRICS_NAMESPACE } from '../../stacks/pipeline-stack';
 import { bucketRef, minimalConfig, policyDocuments, refOf, single, statement, synthPipeline, withPatch } from './helpers';
 
-const env: AwsContext = { account: '123456789012', partition: 'aws', region: 'eu-west-1', dnsSuffix: 'amazonaws.com' };
 const account = '${data.aws_caller_identity.current_account.account_id}';
 const partition = '${data.aws_partition.current_partition.partition}';
 
@@ -48,20 +44,6 @@ describe('ApplicationRole', () => {
       Resource: streamArn,
     });
     expect(policy.Statement.map((s) => s.Sid)).not.toContain('EnhancedFanOutConsumer');
-  });
-
-  it('adds the consumer actions, on that stream and its consumers only, when enhanced fan-out is on', () => {
-    // Construct level: the config refuses EFO while the job's connector cannot use it.
-    const synth = Testing.synthScope((scope) => {
-      const role = new ApplicationRole(scope, 'role', { env, roleName: 'r', applicationName: 'app' });
-      role.allowReadStream('arn:aws:kinesis:eu-west-1:123456789012:stream/s', true);
-    });
-    const doc = JSON.parse((Object.values(JSON.parse(synth).resource.aws_iam_role_policy)[0] as { policy: string }).policy);
-    expect(statement(doc, 'EnhancedFanOutConsumer')).toEqual({
-      Sid: 'EnhancedFanOutConsumer', Effect: 'Allow',
-      Action: ['kinesis:RegisterStreamConsumer', 'kinesis:DeregisterStreamConsumer', 'kinesis:DescribeStreamConsumer', 'kinesis:SubscribeToShard'],
-      Resource: ['arn:aws:kinesis:eu-west-1:123456789012:stream/s', 'arn:aws:kinesis:eu-west-1:123456789012:stream/s/consumer/*'],
-    });
   });
 
   it('writes the alerts stream only', () => {

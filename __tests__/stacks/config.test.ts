@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  ConfigError, DEFAULT_FLINK_JAR, defaultEnvironment, loadConfig, parseConfig, resolveFlinkJar, selectEnvironments,
+  ConfigError, DEFAULT_FLINK_JAR, DEFAULT_WINDOW_SECONDS, defaultEnvironment, loadConfig, parseConfig, resolveFlinkJar, selectEnvironments,
 } from '../../stacks/config';
 import { planStacks } from '../../stacks/app-plan';
 import { fixtureJar, minimalConfig, projectRoot, withPatch } from './helpers';
@@ -26,17 +26,26 @@ describe('pipeline config defaults', () => {
   it('defaults the alerts stream to enabled, ON_DEMAND, 24 h', () => {
     expect(config.alertsStream).toEqual({ enabled: true, mode: 'ON_DEMAND', retentionHours: 24 });
   });
-  it('defaults the application to FLINK-1_20, parallelism 1/1, no autoscaling, 8 max KPUs, the built jar', () => {
-    expect(config.application).toEqual({
-      name: 'kpufit-test-analytics', runtime: 'FLINK-1_20', parallelism: 1, parallelismPerKpu: 1,
-      autoScalingEnabled: false, maxKpus: 8, jarPath: DEFAULT_FLINK_JAR, ignoreParallelismChanges: false,
-      checkpointIntervalMs: 60000, minPauseBetweenCheckpointsMs: 5000, snapshotsEnabled: true, logLevel: 'INFO',
-      metricsLevel: 'OPERATOR', logRetentionDays: 365,
-    });
+  it('defaults only the config-only application fields; the construct owns the rest', () => {
+    // runtime, parallelism, checkpoints, logging...: undefined here, FlinkApplication's defaults apply.
+    expect(config.application).toEqual({ name: 'kpufit-test-analytics', maxKpus: 8, jarPath: DEFAULT_FLINK_JAR });
     expect(DEFAULT_FLINK_JAR).toBe('flink-app/target/kpufit-flink-app.jar');
   });
   it('defaults the job windows and has no synthetic cost', () => {
-    expect(config.job).toEqual({ workload: 'iot', windowSizeSeconds: 60, watermarkMaxOutOfOrdernessSeconds: 5, watermarkIdlenessSeconds: 60 });
+    expect(config.job).toEqual({ workload: 'iot', windowSizeSeconds: 300, watermarkMaxOutOfOrdernessSeconds: 5, watermarkIdlenessSeconds: 60 });
+  });
+  it.each([['taxi', 60], ['iot', 300], ['clickstream', 60]] as const)('windows %s over %i s unless configured', (workload, seconds) => {
+    expect(parseConfig(withPatch(minimalConfig(), { job: { workload } }), 'test').job.windowSizeSeconds).toBe(seconds);
+    expect(DEFAULT_WINDOW_SECONDS[workload]).toBe(seconds);
+    expect(parseConfig(withPatch(minimalConfig(), { job: { workload, windowSizeSeconds: 120 } }), 'test').job.windowSizeSeconds).toBe(120);
+  });
+  it('keeps the window defaults equal to the Java job\'s (flink-app WorkloadKind)', () => {
+    const java = fs.readFileSync(path.join(projectRoot, 'flink-app/src/main/java/dev/kpufit/flink/config/WorkloadKind.java'), 'utf8');
+    const fromJava = Object.fromEntries([...java.matchAll(/^\s*(TAXI|IOT|CLICKSTREAM)\((\d+)\)/gm)].map((m) => [m[1].toLowerCase(), Number(m[2])]));
+    expect(fromJava).toEqual(DEFAULT_WINDOW_SECONDS);
+  });
+  it('sets async I/O capacity and timeout from config in dev', () => {
+    expect(loadConfig('dev', projectRoot).job.cost).toEqual({ cpuSpinMicros: 100, ioMode: 'async', ioWaitMillis: 2, asyncCapacity: 100, asyncTimeoutMillis: 1000 });
   });
   it('defaults the millisBehindLatest alarm to 60000 ms like the AWS KPU-calibration blog', () => {
     expect(config.monitoring).toEqual({
@@ -85,6 +94,18 @@ describe('config errors: one line naming the file and JSON path each', () => {
     ['more KPUs than maxKpus', { application: { parallelism: 9, parallelismPerKpu: 1, maxKpus: 8 } },
       'config/prod.json: application.parallelism: needs 9 KPUs at parallelismPerKpu 1, more than application.maxKpus 8'],
     ['empty jarPath', { application: { jarPath: '' } }, 'config/prod.json: application.jarPath: must not be empty'],
+    ['async capacity above the job\'s range', { job: { cost: { ioMode: 'async', asyncCapacity: 10001 } } },
+      'config/prod.json: job.cost.asyncCapacity: must be <= 10000'],
+    ['an async timeout of 0', { job: { cost: { ioMode: 'async', asyncTimeoutMillis: 0 } } },
+      'config/prod.json: job.cost.asyncTimeoutMillis: must be >= 1'],
+    ['async settings without async I/O', { job: { cost: { ioMode: 'blocking', asyncCapacity: 10 } } },
+      'config/prod.json: job.cost.asyncCapacity: needs ioMode "async" (only the async operator uses it)'],
+    ['an async timeout no longer than the I/O wait', { job: { cost: { ioMode: 'async', ioWaitMillis: 50, asyncTimeoutMillis: 50 } } },
+      'config/prod.json: job.cost.asyncTimeoutMillis: must be > ioWaitMillis (50): otherwise every request times out'],
+    ['both a traffic floor and an anomaly band', { monitoring: { incomingRecordsFloor: 10, incomingRecordsAnomalyBandWidth: 2 } },
+      'config/prod.json: monitoring.incomingRecordsAnomalyBandWidth: must be omitted when incomingRecordsFloor is set (the alarm uses one or the other)'],
+    ['a malformed ratio above 100%', { monitoring: { malformedRatioThresholdPercent: 101 } },
+      'config/prod.json: monitoring.malformedRatioThresholdPercent: must be <= 100'],
     ['unsupported log retention', { application: { logRetentionDays: 100 } },
       'config/prod.json: application.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
     ['unknown metrics level', { application: { metricsLevel: 'VERBOSE' } },

@@ -82,10 +82,44 @@ describe('Monitoring', () => {
     expect(alarm('full-restarts')).not.toHaveProperty('metric_name');
   });
 
-  it('has exactly these eight alarms', () => {
+  it('incoming-records-low: fires when traffic falls below its anomaly band for every period, silence included', () => {
+    expect(alarm('incoming-records-low')).toMatchObject({
+      comparison_operator: 'LessThanLowerThreshold', threshold_metric_id: 'band', evaluation_periods: 3, datapoints_to_alarm: 3,
+      treat_missing_data: 'breaching', alarm_actions: [topicArn], ok_actions: [topicArn],
+      metric_query: [
+        { id: 'm1', return_data: true, metric: { namespace: 'AWS/Kinesis', metric_name: 'IncomingRecords', dimensions: { StreamName: 'kpufit-test-input' }, stat: 'Sum', period: 300 } },
+        { id: 'band', expression: 'ANOMALY_DETECTION_BAND(m1, 2)', return_data: true },
+      ],
+    });
+    expect(alarm('incoming-records-low')).not.toHaveProperty('threshold');
+  });
+
+  it('incoming-records-low: uses a fixed floor instead when one is configured', () => {
+    const { tf: floored } = synthPipeline(withPatch(minimalConfig(), { monitoring: { incomingRecordsFloor: 1000 } }));
+    const low = Object.values(resourcesOf(floored, 'aws_cloudwatch_metric_alarm')).find((a) => a.alarm_name === 'kpufit-test-incoming-records-low')!;
+    expect(low).toMatchObject({
+      comparison_operator: 'LessThanThreshold', threshold: 1000, namespace: 'AWS/Kinesis', metric_name: 'IncomingRecords',
+      dimensions: { StreamName: 'kpufit-test-input' }, statistic: 'Sum', treat_missing_data: 'breaching',
+    });
+    expect(low).not.toHaveProperty('metric_query');
+  });
+
+  it('malformed-ratio: fires when more than 1% of the incoming records are refused by the job, per period', () => {
+    expect(alarm('malformed-ratio')).toMatchObject({
+      comparison_operator: 'GreaterThanThreshold', threshold: 1, evaluation_periods: 3, datapoints_to_alarm: 3,
+      treat_missing_data: 'notBreaching', alarm_actions: [topicArn],
+      metric_query: [
+        { id: 'malformed', return_data: false, metric: { namespace: 'AWS/KinesisAnalytics', metric_name: 'malformedRecords', dimensions: app, stat: 'Maximum', period: 300 } },
+        { id: 'incoming', return_data: false, metric: { namespace: 'AWS/Kinesis', metric_name: 'IncomingRecords', dimensions: { StreamName: 'kpufit-test-input' }, stat: 'Sum', period: 300 } },
+        { id: 'ratio', expression: 'IF(incoming > 0 AND DIFF(malformed) > 0, 100 * DIFF(malformed) / incoming, 0)', return_data: true },
+      ],
+    });
+  });
+
+  it('has exactly these ten alarms', () => {
     expect(Object.values(resourcesOf(tf, 'aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name).sort()).toEqual([
-      'downtime', 'failed-checkpoints', 'full-restarts', 'heap-memory', 'iterator-age', 'kpus-above-max', 'millis-behind-latest',
-      'write-throttles',
+      'downtime', 'failed-checkpoints', 'full-restarts', 'heap-memory', 'incoming-records-low', 'iterator-age', 'kpus-above-max',
+      'malformed-ratio', 'millis-behind-latest', 'write-throttles',
     ].map((s) => `kpufit-test-${s}`));
   });
 
@@ -111,6 +145,8 @@ describe('Monitoring', () => {
       ['Downtime and restarts', ['downtime', 'fullRestarts']],
       ['Checkpoints', ['lastCheckpointDuration', 'lastCheckpointSize', 'numberOfFailedCheckpoints']],
       ['Alerts stream', ['IncomingRecords']],
+      ['Input stream: records written and read', ['IncomingRecords', 'OutgoingRecords']],
+      ['Job: malformed and late records', ['malformedRecords', 'lateRecords']],
     ])('shows %s', (title, names) => {
       expect(metricNames(title)).toEqual(names);
     });

@@ -1,5 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { loadConfig } from '../../stacks/config';
-import { runtimeProperties } from '../../stacks/runtime-properties';
 import { bucketRef, minimalConfig, projectRoot, refOf, single, synthPipeline, withPatch } from './helpers';
 
 function groupsOf(tf: Record<string, any>): Record<string, Record<string, string>> {
@@ -43,21 +44,30 @@ describe('runtime property groups (the contract with flink-app)', () => {
   it('Job: adds the synthetic cost keys that are set', () => {
     const { tf: withCost } = synthPipeline(withPatch(minimalConfig(), { job: { cost: { cpuSpinMicros: 250, ioMode: 'blocking', ioWaitMillis: 3 } } }));
     expect(groupsOf(withCost).Job).toEqual({
-      workload: 'iot', 'window.size.seconds': '60', 'watermark.max.out.of.orderness.seconds': '5', 'watermark.idleness.seconds': '60',
+      workload: 'iot', 'window.size.seconds': '300', 'watermark.max.out.of.orderness.seconds': '5', 'watermark.idleness.seconds': '60',
       'cost.cpu.spin.micros': '250', 'cost.io.mode': 'blocking', 'cost.io.wait.millis': '3',
     });
+  });
+
+  it('Job: sends the async I/O capacity and timeout under the names flink-app JobConfig reads', () => {
+    const { tf: asyncCost } = synthPipeline(withPatch(minimalConfig(), {
+      job: { cost: { ioMode: 'async', ioWaitMillis: 5, asyncCapacity: 250, asyncTimeoutMillis: 2000 } },
+    }));
+    expect(groupsOf(asyncCost).Job).toMatchObject({
+      'cost.io.mode': 'async', 'cost.io.wait.millis': '5', 'cost.io.async.capacity': '250', 'cost.io.async.timeout.millis': '2000',
+    });
+    const java = fs.readFileSync(path.join(projectRoot, 'flink-app/src/main/java/dev/kpufit/flink/config/JobConfig.java'), 'utf8');
+    expect(java).toContain('r.intInRange(JOB, "cost.io.async.capacity", 100, 1, 10_000)');
+    expect(java).toContain('r.intInRange(JOB, "cost.io.async.timeout.millis", 1_000, 1, 600_000)');
+  });
+
+  it('Job: windows the iot workload over 5 minutes by default', () => {
+    expect(groupsOf(synthPipeline(minimalConfig()).tf).Job['window.size.seconds']).toBe('300');
   });
 
   it('Output: no alerts.stream.arn when the alerts stream is disabled', () => {
     const { tf: off } = synthPipeline(withPatch(minimalConfig(), { alertsStream: { enabled: false } }));
     expect(Object.keys(groupsOf(off).Output).sort()).toEqual(['aws.region', 'errors.path', 'results.path']);
     expect(Object.values(off.resource.aws_kinesis_stream)).toHaveLength(1);
-  });
-
-  it('InputStream: names the EFO reader and consumer when enhanced fan-out is on', () => {
-    const props = runtimeProperties(loadConfig('dev', projectRoot).job, {
-      region: 'eu-west-1', inputStreamName: 's', inputStreamArn: 'arn', resultsBucketName: 'b', enhancedFanOut: true, efoConsumerName: 'app-source',
-    });
-    expect(props.InputStream).toMatchObject({ 'source.reader.type': 'EFO', 'source.efo.consumer.name': 'app-source' });
   });
 });

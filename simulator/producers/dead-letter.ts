@@ -29,13 +29,3 @@ export class DeadLetterFile implements DeadLetterSink {
     this.written += letters.length;
   }
 }
-
-/** Keeps dead letters in memory (tests, the calibrator's driver where failures are only counted). */
-export class DeadLetterMemory implements DeadLetterSink {
-  readonly letters: DeadLetter[] = [];
-  constructor(private readonly limit = 10_000) {}
-
-  write(letters: DeadLetter[]): void {
-    for (const l of letters) if (this.letters.length < this.limit) this.letters.push(l);
-  }
-}

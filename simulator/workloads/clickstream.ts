@@ -3,7 +3,7 @@
  * search, add to cart, purchase) so that referrers, carts and purchases hang together like real sessions.
  */
 import { cumulativeWeights, Prng } from '../../core/prng';
-import { CLICK_EVENT_TYPES, DEVICE_TYPES, type ClickstreamEvent } from '../event-schemas';
+import { CLICK_EVENT_TYPES, DEVICE_TYPES, type ClickstreamEvent } from '../../core/event-schemas';
 import { IsoTimestamps, round, type GeneratedEvent, type Workload, type WorkloadOptions } from './workload';
 
 type EventType = (typeof CLICK_EVENT_TYPES)[number];

@@ -3,7 +3,7 @@
  * configurable share of readings crosses the alert threshold the Flink job watches for.
  */
 import { Prng } from '../../core/prng';
-import { ANOMALY_THRESHOLDS, SENSOR_TYPES, SENSOR_UNITS, type IotEvent } from '../event-schemas';
+import { ANOMALY_THRESHOLDS, SENSOR_TYPES, SENSOR_UNITS, type IotEvent } from '../../core/event-schemas';
 import { IsoTimestamps, round, type GeneratedEvent, type Workload, type WorkloadOptions } from './workload';
 
 type SensorType = (typeof SENSOR_TYPES)[number];

@@ -4,7 +4,7 @@
  * a share of trips go to JFK or LaGuardia with the flat fare and tolls those trips carry.
  */
 import { cumulativeWeights, Prng } from '../../core/prng';
-import type { TaxiEvent } from '../event-schemas';
+import type { TaxiEvent } from '../../core/event-schemas';
 import { clamp, IsoTimestamps, round, type GeneratedEvent, type Workload, type WorkloadOptions } from './workload';
 
 /** New York City's bounding box (TLC taxi zones). */

@@ -3,7 +3,7 @@
  * records are retried with backoff until acknowledged, and whatever is given up on is counted and filed.
  * sent = acknowledged + failed + inFlight holds at every step.
  */
-import { DeadLetterMemory } from '../../../simulator/producers/dead-letter';
+import { DeadLetterMemory } from '../helpers/dead-letter-memory';
 import {
   KinesisProducer, MAX_BYTES_PER_CALL, MAX_RECORD_BYTES, MAX_RECORDS_PER_CALL, type KinesisProducerOptions,
 } from '../../../simulator/producers/kinesis-producer';

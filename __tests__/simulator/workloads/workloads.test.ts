@@ -1,5 +1,5 @@
 /** Generated events keep the Flink contract, look like their domain, and repeat exactly for a seed. */
-import { ANOMALY_THRESHOLDS, EVENT_SCHEMAS, type ClickstreamEvent, type IotEvent, type TaxiEvent } from '../../../simulator/event-schemas';
+import { ANOMALY_THRESHOLDS, EVENT_SCHEMAS, type ClickstreamEvent, type IotEvent, type TaxiEvent } from '../../../core/event-schemas';
 import { GeneratedRecords } from '../../../simulator/records';
 import { AIRPORTS, NYC_BOUNDS } from '../../../simulator/workloads/taxi';
 import { createWorkload, WORKLOAD_NAMES } from '../../../simulator/workloads';

@@ -8,8 +8,9 @@
  */
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Alert } from './alert';
+import { compareSequenceNumbers } from '../shared/kinesis-json';
 import { decodeRecord } from './decode';
-import { emfLine, type EmfMetric } from './emf';
+import { emfLine, type EmfMetric } from '../shared/emf';
 import { type AlertGroup, groupAlerts } from './group';
 import { formatNotification, type NotificationPublisher } from './notify';
 
@@ -51,11 +52,6 @@ async function settleWithLimit<T, R>(items: readonly T[], limit: number, task: (
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-
-const compareSequenceNumbers = (a: string, b: string) => {
-  const d = BigInt(a) - BigInt(b);
-  return d < 0n ? -1 : d > 0n ? 1 : 0;
-};
 
 export function createAlertsConsumer(deps: AlertsConsumerDeps): AlertsBatchHandler {
   const limit = deps.maxConcurrentPublishes ?? 8;

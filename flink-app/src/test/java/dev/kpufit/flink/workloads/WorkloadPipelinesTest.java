@@ -141,7 +141,7 @@ class WorkloadPipelinesTest {
     @Nested
     class Iot {
         @Test
-        void reportsAvgMinMaxPerDeviceAndSensorPerFiveMinutesAndAlertsAnomalies() throws Exception {
+        void reportsAvgMinMaxPerDeviceSensorAndLocationPerFiveMinutesAndAlertsAnomalies() throws Exception {
             JobSettings job = JobSettings.defaults(WorkloadKind.IOT);
             PipelineRun run = PipelineRun.of(job, withMalformed("iot"), 2);
 
@@ -154,6 +154,7 @@ class WorkloadPipelinesTest {
             assertEquals(21.5, temp.get("min").asDouble());
             assertEquals(85.3, temp.get("max").asDouble());
             assertEquals("celsius", temp.get("unit").asText());
+            assertEquals("plant-1/line-2", temp.get("location").asText());
             JsonNode vib = stats.get("device-0002|vibration");
             assertEquals(33.9, vib.get("avg").asDouble(), 1e-9);
             assertEquals(12.7, vib.get("min").asDouble());
@@ -178,6 +179,43 @@ class WorkloadPipelinesTest {
             assertEquals("2026-01-15T08:02:00Z", alerts.get(2).get("event_time").asText());
 
             assertMalformedReported(run, "iot");
+        }
+
+        @Test
+        void aggregatesPerDeviceSensorAndLocationInFiveMinuteWindows() throws Exception {
+            JobSettings job = JobSettings.defaults(WorkloadKind.IOT);
+            assertEquals(5 * MINUTE, job.windowSizeMillis, "the IoT recipe's 5-minute windows are the default");
+            PipelineRun run = PipelineRun.of(job, List.of(
+                    reading("2026-01-15T08:00:10.000Z", 20.0, "plant-1/line-2"),
+                    reading("2026-01-15T08:02:00.000Z", 22.0, "plant-1/line-2"),
+                    // Moved to another line within the window: its own group.
+                    reading("2026-01-15T08:03:00.000Z", 30.0, "plant-4/line-1"),
+                    // The last millisecond of the first window, and the first of the next.
+                    reading("2026-01-15T08:04:59.999Z", 24.0, "plant-1/line-2"),
+                    reading("2026-01-15T08:05:00.000Z", 26.0, "plant-1/line-2")), 2);
+
+            Map<String, JsonNode> stats = byKey(PipelineRun.json(run.results, l -> true), "window_start", "location");
+            assertEquals(List.of("2026-01-15T08:00:00Z|plant-1/line-2", "2026-01-15T08:00:00Z|plant-4/line-1",
+                    "2026-01-15T08:05:00Z|plant-1/line-2"), new ArrayList<>(stats.keySet()));
+            JsonNode first = stats.get("2026-01-15T08:00:00Z|plant-1/line-2");
+            assertEquals("2026-01-15T08:05:00Z", first.get("window_end").asText());
+            assertEquals(3, first.get("count").asLong());
+            assertEquals(22.0, first.get("avg").asDouble(), 1e-9);
+            assertEquals(20.0, first.get("min").asDouble());
+            assertEquals(24.0, first.get("max").asDouble());
+            assertEquals("device-0007", first.get("device_id").asText());
+            assertEquals("temperature", first.get("sensor_type").asText());
+            JsonNode moved = stats.get("2026-01-15T08:00:00Z|plant-4/line-1");
+            assertEquals(1, moved.get("count").asLong());
+            assertEquals(30.0, moved.get("avg").asDouble());
+            JsonNode next = stats.get("2026-01-15T08:05:00Z|plant-1/line-2");
+            assertEquals("2026-01-15T08:10:00Z", next.get("window_end").asText());
+            assertEquals(1, next.get("count").asLong());
+        }
+
+        String reading(String timestamp, double value, String location) {
+            return "{\"device_id\":\"device-0007\",\"timestamp\":\"" + timestamp + "\",\"sensor_type\":\"temperature\",\"value\":"
+                    + value + ",\"unit\":\"celsius\",\"location\":\"" + location + "\"}";
         }
 
         @Test

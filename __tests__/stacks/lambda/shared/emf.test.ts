@@ -1,4 +1,4 @@
-import { emfLine } from '../../../../stacks/lambda/alerts/emf';
+import { emfLine } from '../../../../stacks/lambda/shared/emf';
 
 describe('emfLine: CloudWatch Embedded Metric Format', () => {
   it('writes the _aws directive with namespace, one dimension set and the metric units, values at top level', () => {
