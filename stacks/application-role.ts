@@ -163,4 +163,14 @@ export class ApplicationRole extends Construct {
       Condition: { StringEquals: { 'cloudwatch:namespace': namespace } },
     });
   }
+
+  /** Index into OpenSearch: only the HTTP methods the sink uses, only on the paths it writes (see OpenSearchDomain). */
+  allowOpenSearchWrite(resources: string[]): void {
+    this.policy.add({
+      Sid: 'IndexResultsIntoOpenSearch',
+      Effect: 'Allow',
+      Action: ['es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpGet'],
+      Resource: resources,
+    });
+  }
 }

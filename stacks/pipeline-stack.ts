@@ -16,6 +16,7 @@ import { EnvironmentName, PipelineConfig } from './config';
 import { ApplicationCode, FlinkApplication, Runtime } from './flink-application';
 import { IngestStream } from './ingest-stream';
 import { Monitoring } from './monitoring';
+import { OpenSearchDomain } from './opensearch-domain';
 import { PipelineKey } from './pipeline-key';
 import { runtimeProperties } from './runtime-properties';
 
@@ -44,6 +45,8 @@ export class PipelineStack extends TerraformStack {
   readonly dashboard: CloudwatchDashboard;
   /** The alerts Lambda, raw archive and analytics catalog, as config `consumers` switches them on. */
   readonly consumers: Consumers;
+  /** Absent unless config `opensearch.enabled`. */
+  readonly openSearch?: OpenSearchDomain;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id);
@@ -95,6 +98,19 @@ export class PipelineStack extends TerraformStack {
     this.role.allowKeyUse(this.kmsKey.arn);
     this.role.allowPutMetricData(CUSTOM_METRICS_NAMESPACE);
 
+    const os = config.opensearch;
+    if (os.enabled) {
+      this.openSearch = new OpenSearchDomain(this, 'opensearch', {
+        env, domainName: os.domainName ?? `${prefix}-os`, encryptionKey: this.kmsKey, writerRoleArn: this.role.roleArn,
+        masterUserArn: os.masterUserArn!, indexPrefix: os.indexPrefix, engineVersion: os.engineVersion,
+        instanceType: os.instanceType, instanceCount: os.instanceCount, availabilityZoneCount: os.availabilityZoneCount,
+        dedicatedMasterCount: os.dedicatedMasterCount, dedicatedMasterType: os.dedicatedMasterType,
+        volumeSizeGb: os.volumeSizeGb, allowedCidrs: os.allowedCidrs, logRetentionDays: os.logRetentionDays,
+        jvmMemoryPressureThresholdPercent: os.jvmMemoryPressureThresholdPercent,
+      });
+      this.role.allowOpenSearchWrite(this.openSearch.writerResources());
+    }
+
     this.application = new FlinkApplication(this, 'flink', {
       env,
       applicationName: app.name,
@@ -110,6 +126,10 @@ export class PipelineStack extends TerraformStack {
         alertsStreamArn: this.alertsStream?.streamArn,
         enhancedFanOut: stream.enhancedFanOut,
         efoConsumerName: `${app.name}-source`,
+        openSearch: this.openSearch && {
+          endpoint: this.openSearch.endpoint, indexPrefix: this.openSearch.indexPrefix,
+          bulkFlushMaxActions: os.bulkFlushMaxActions, bulkFlushMaxSizeMb: os.bulkFlushMaxSizeMb, bulkFlushIntervalMs: os.bulkFlushIntervalMs,
+        },
       }),
       parallelism: app.parallelism,
       parallelismPerKpu: app.parallelismPerKpu,
@@ -130,10 +150,12 @@ export class PipelineStack extends TerraformStack {
       millisBehindLatestThresholdMs: mon.millisBehindLatestThresholdMs, iteratorAgeThresholdMs: mon.iteratorAgeThresholdMs,
       heapMemoryUtilizationThresholdPercent: mon.heapMemoryUtilizationThresholdPercent, maxKpus: app.maxKpus,
       periodSeconds: mon.periodSeconds, evaluationPeriods: mon.evaluationPeriods,
-      extraPanels: consumerPanels(prefix, config.consumers),
+      extraPanels: [...consumerPanels(prefix, config.consumers), ...(this.openSearch?.metrics.panels() ?? [])],
     });
     this.topic = this.monitoring.topic;
     this.dashboard = this.monitoring.dashboard;
+
+    this.openSearch?.createAlarms(this.topic.arn, `${prefix}-`, os, mon.evaluationPeriods);
 
     this.consumers = new Consumers(this, 'consumers', {
       env, namePrefix: prefix, settings: config.consumers, encryptionKey: this.kmsKey, inputStream: this.ingestStream,
@@ -160,6 +182,10 @@ export class PipelineStack extends TerraformStack {
     out('artifacts_bucket', this.buckets.artifactsBucket.bucketName, 'Bucket holding the Flink jar');
     out('alerts_topic_arn', this.topic.arn, 'SNS topic every alarm notifies');
     out('dashboard_url', this.monitoring.dashboardUrl, 'CloudWatch dashboard of the pipeline');
+    out('opensearch_endpoint', this.openSearch ? this.openSearch.endpoint : '',
+      'OpenSearch domain endpoint the job indexes into (kpufit dashboards apply reads it); empty when opensearch.enabled is false');
+    out('opensearch_dashboards_url', this.openSearch ? this.openSearch.dashboardsUrl : '',
+      'OpenSearch Dashboards of the domain; empty when opensearch.enabled is false');
     out('max_kpus', String(this.config.application.maxKpus), 'application.maxKpus: the KPU cap calibration should respect');
   }
 }
