@@ -4,6 +4,7 @@ import dev.kpufit.flink.config.InvalidPropertiesException;
 import dev.kpufit.flink.config.JobConfig;
 import dev.kpufit.flink.config.PropertyGroups;
 import dev.kpufit.flink.kinesis.KinesisSource;
+import dev.kpufit.flink.opensearch.OpenSearchSinks;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.Sinks;
 import dev.kpufit.flink.pipeline.WatermarkMode;
@@ -66,6 +67,7 @@ public final class StreamingJob {
                 .fromSource(new KinesisSource(config.input), WatermarkStrategy.noWatermarks(), "kinesis-source")
                 .uid("kinesis-source").name("Kinesis source");
         Outputs outputs = WorkloadPipeline.of(config.job.workload).build(raw, config.job, WatermarkMode.PERIODIC);
+        outputs = OpenSearchSinks.attach(outputs, config.openSearch, config.job.workload.id());
         Sinks.attach(outputs, config.output, config.job.workload.id());
     }
 
