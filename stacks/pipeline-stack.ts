@@ -186,6 +186,8 @@ export class PipelineStack extends TerraformStack {
       'OpenSearch domain endpoint the job indexes into (kpufit dashboards apply reads it); empty when opensearch.enabled is false');
     out('opensearch_dashboards_url', this.openSearch ? this.openSearch.dashboardsUrl : '',
       'OpenSearch Dashboards of the domain; empty when opensearch.enabled is false');
+    out('opensearch_index_prefix', this.openSearch ? this.openSearch.indexPrefix : '',
+      'Prefix of the indices the job writes (<prefix>-<workload>-yyyy.MM.dd, <prefix>-alerts-yyyy.MM.dd)');
     out('max_kpus', String(this.config.application.maxKpus), 'application.maxKpus: the KPU cap calibration should respect');
   }
 }

@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { calibrateCommand } from './commands/calibrate';
+import { dashboardsCommand } from './commands/dashboards';
 import { loadCommand } from './commands/load';
 import { reportCommand } from './commands/report';
 import { twinCommand } from './commands/twin';
@@ -15,6 +16,7 @@ export function buildCli(argv: string[]) {
     .command(loadCommand)
     .command(twinCommand)
     .command(reportCommand)
+    .command(dashboardsCommand)
     .demandCommand(1, 'name a command: calibrate, load, twin or report')
     .strict()
     .recommendCommands()
