@@ -138,7 +138,7 @@ describe('OpenSearchDomain sizes per environment', () => {
     expect(resourcesOf(tf, 'aws_opensearch_domain')).toEqual({});
     expect(tf.output.opensearch_endpoint.value).toBe('');
     const policy = policyDocuments(tf).find((d) => d.where.startsWith('aws_iam_role_policy.'))!.doc;
-    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).not.toContain('IndexResultsIntoOpenSearch');
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain('IndexResultsIntoOpenSearch');
   });
 
   it.each<EnvironmentName>(['dev', 'prod'])('config/%s.json enables it (scanned by checkov)', (env) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { InputError } from '../../../../core/errors';
 import { runDashboards, type DashboardsArgs } from '../../../../calibration/cli/commands/dashboards';
-import { openSearchHttp } from '../../../../calibration/opensearch/signed-http';
+import { openSearchHttp, type HttpCall } from '../../../../calibration/opensearch/signed-http';
 import { exitCodeFor } from '../../../../calibration/cli/errors';
 
 function sink() {
@@ -24,7 +24,7 @@ function outputsFile(values: Record<string, string>): string {
 }
 const DEPLOYED = { opensearch_endpoint: 'search-kpufit-dev-os-abc123.eu-west-1.es.amazonaws.com', opensearch_index_prefix: 'kpufit' };
 
-async function run(args: Partial<DashboardsArgs>, http?: Parameters<typeof runDashboards>[1]['http']) {
+async function run(args: Partial<DashboardsArgs>, http?: HttpCall) {
   const out = sink();
   const err = sink();
   const result = await runDashboards({ action: 'apply', ...args }, { http, stdout: out.stream, stderr: err.stream });
