@@ -45,8 +45,11 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
     }
 
     public static EmbeddedOpenSearch start() throws Exception {
+        return start(freePort());
+    }
+
+    public static EmbeddedOpenSearch start(int httpPort) throws Exception {
         Path home = Files.createTempDirectory("kpufit-opensearch-");
-        int httpPort = freePort();
         Settings settings = Settings.builder()
                 .put("path.home", home.toString())
                 .put("path.data", home.resolve("data").toString())
