@@ -8,6 +8,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsContext, arnFor } from './aws-context';
 import { PolicyDocument } from './policy-document';
+import { FLINK_OPENSEARCH_ACTIONS } from './opensearch-domain';
 
 export interface ApplicationRoleProps {
   readonly env: AwsContext;
@@ -169,7 +170,7 @@ export class ApplicationRole extends Construct {
     this.policy.add({
       Sid: 'IndexResultsIntoOpenSearch',
       Effect: 'Allow',
-      Action: ['es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpGet'],
+      Action: [...FLINK_OPENSEARCH_ACTIONS],
       Resource: resources,
     });
   }

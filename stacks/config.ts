@@ -208,7 +208,7 @@ export const opensearchSchema = z.strictObject({
   dedicatedMasterCount: int(0, 5).refine((n) => [0, 3, 5].includes(n), { message: 'must be 0, 3 or 5' }).default(0),
   dedicatedMasterType: text(/^[a-z][a-z0-9]*\.[a-z0-9]+\.search$/, 'an OpenSearch instance type such as m6g.large.search').default('m6g.large.search'),
   volumeSizeGb: int(10, 16384).default(10),
-  /** IPv4 CIDRs whose clients may reach the endpoint (the blog's IP restriction); FGAC still authenticates. */
+  /** IPv4 CIDRs the master user may reach the domain from (the blog's IP restriction); empty: from anywhere, signed. */
   allowedCidrs: z.array(text(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24')).default([]),
   /** Index names the job writes start with `<indexPrefix>-`. */
   indexPrefix: text(/^[a-z][a-z0-9_-]{0,30}$/, '1-31 characters of a-z 0-9 _ -, starting with a letter').default('kpufit'),

@@ -2,7 +2,8 @@
  * The OpenSearch Service domain the Flink job indexes its results into (issue 15), secured the way the AWS
  * KPU-calibration blog and the managed-Flink workshop leave it: encrypted at rest with the pipeline key and
  * between nodes, HTTPS only with TLS 1.2+, fine-grained access control with an IAM master user, and an access
- * policy that admits the Flink role and, optionally, the operator's client CIDRs (the blog's IP restriction).
+ * policy that admits the Flink role and the master user, the latter optionally only from the operator's client
+ * CIDRs (the blog's IP restriction). No anonymous principal: every request is signed.
  * Every log type goes to one KMS-encrypted log group; alarms and dashboard panels come with it.
  */
 import { Construct } from 'constructs';
@@ -25,6 +26,10 @@ export type OpenSearchTlsPolicy = (typeof OPENSEARCH_TLS_POLICIES)[number];
 
 /** The only HTTP methods the Flink job uses: _bulk is a POST, index templates a PUT, and the client GETs `/`. */
 export const FLINK_OPENSEARCH_ACTIONS = ['es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpGet'] as const;
+
+/** Every HTTP method of the domain's REST API, listed (the project grants no wildcard action). */
+export const OPENSEARCH_HTTP_ACTIONS = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpPatch',
+  'es:ESHttpDelete'] as const;
 
 /** OpenSearch Service domain names: 3-28 of a-z 0-9 -, starting with a letter. */
 const DOMAIN_NAME = /^[a-z][a-z0-9-]{2,27}$/;
@@ -60,7 +65,7 @@ export interface OpenSearchDomainProps {
   readonly dedicatedMasterType?: string;
   /** gp3 EBS volume per data node, GiB. @default 10 */
   readonly volumeSizeGb?: number;
-  /** Client CIDRs (IPv4) that may reach the domain, e.g. the operator's office for Dashboards; FGAC still authenticates. @default none */
+  /** IPv4 CIDRs the master user may reach the domain from (the operator's office); none = from anywhere, signed. @default none */
   readonly allowedCidrs?: readonly string[];
   /** @default 'Policy-Min-TLS-1-2-PFS-2023-10' */
   readonly tlsSecurityPolicy?: OpenSearchTlsPolicy;
@@ -154,26 +159,27 @@ export class OpenSearchDomain extends Construct {
       policyName: `${domainName}-opensearch-logs`, policyDocument: this.logPolicy.toJson(),
     });
 
-    this.accessPolicy = new PolicyDocument([{
-      Sid: 'FlinkJobAndMasterUser',
-      Effect: 'Allow',
-      Principal: { AWS: [props.writerRoleArn, props.masterUserArn] },
-      // The IAM layer admits; fine-grained access control then decides per index (master user: everything).
-      Action: 'es:ESHttp*',
-      Resource: `${this.domainArn}/*`,
-    }]);
-    if ((props.allowedCidrs ?? []).length > 0) {
-      this.accessPolicy.add({
-        Sid: 'ClientCidrs',
+    const cidrs = [...(props.allowedCidrs ?? [])];
+    this.accessPolicy = new PolicyDocument([
+      {
+        Sid: 'FlinkJob',
         Effect: 'Allow',
-        // Anyone from these addresses reaches the endpoint; fine-grained access control still requires a signed
-        // request or a Dashboards login, as the KPU-calibration blog restricts its map to the operator's IP range.
-        Principal: { AWS: '*' },
-        Action: 'es:ESHttp*',
+        // Managed Flink calls from AWS addresses no CIDR can name; its IAM policy narrows it to the index paths.
+        Principal: { AWS: props.writerRoleArn },
+        Action: [...FLINK_OPENSEARCH_ACTIONS],
         Resource: `${this.domainArn}/*`,
-        Condition: { IpAddress: { 'aws:SourceIp': [...props.allowedCidrs!] } },
-      });
-    }
+      },
+      {
+        Sid: cidrs.length > 0 ? 'MasterUserFromClientCidrs' : 'MasterUser',
+        Effect: 'Allow',
+        // The operator's admin role; fine-grained access control then decides per index (the master user: everything).
+        // With allowedCidrs, only from those addresses: the KPU-calibration blog restricts its map to the operator's IP range.
+        Principal: { AWS: props.masterUserArn },
+        Action: [...OPENSEARCH_HTTP_ACTIONS],
+        Resource: `${this.domainArn}/*`,
+        ...(cidrs.length > 0 ? { Condition: { IpAddress: { 'aws:SourceIp': cidrs } } } : {}),
+      },
+    ]);
 
     this.domain = new OpensearchDomain(this, 'domain', {
       domainName,

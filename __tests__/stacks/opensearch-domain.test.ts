@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { OpenSearchDomain, OpenSearchDomainProps, isIpv4Cidr, validateOpenSearchDomainProps } from '../../stacks/opensearch-domain';
+import { OPENSEARCH_HTTP_ACTIONS, OpenSearchDomain, OpenSearchDomainProps, isIpv4Cidr, validateOpenSearchDomainProps } from '../../stacks/opensearch-domain';
 import { PipelineKey } from '../../stacks/pipeline-key';
 import { AwsContext } from '../../stacks/aws-context';
 import { ConfigError, EnvironmentName, loadConfig, parseConfig } from '../../stacks/config';
@@ -40,20 +40,20 @@ describe('OpenSearchDomain in the pipeline stack', () => {
     });
   });
 
-  it('admits the Flink role and the master user, and the client CIDRs by source IP', () => {
+  it('admits the Flink role (its three methods) and the master user only from the client CIDRs; nobody anonymous', () => {
     const policy = JSON.parse(domain.access_policies);
     expect(policy.Statement).toEqual([
-      { Sid: 'FlinkJobAndMasterUser', Effect: 'Allow', Principal: { AWS: [roleArn, ADMIN] }, Action: 'es:ESHttp*', Resource: `${domainArn}/*` },
+      { Sid: 'FlinkJob', Effect: 'Allow', Principal: { AWS: roleArn }, Action: ['es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpGet'], Resource: `${domainArn}/*` },
       {
-        Sid: 'ClientCidrs', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'es:ESHttp*', Resource: `${domainArn}/*`,
+        Sid: 'MasterUserFromClientCidrs', Effect: 'Allow', Principal: { AWS: ADMIN }, Action: [...OPENSEARCH_HTTP_ACTIONS], Resource: `${domainArn}/*`,
         Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } },
       },
     ]);
   });
 
-  it('admits no client by IP without allowedCidrs', () => {
+  it('admits the master user from anywhere (signed) without allowedCidrs', () => {
     const policy = JSON.parse(single(synthPipeline(withOpenSearch({ allowedCidrs: [] })).tf, 'aws_opensearch_domain').access_policies);
-    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['FlinkJobAndMasterUser']);
+    expect(policy.Statement[1]).toEqual({ Sid: 'MasterUser', Effect: 'Allow', Principal: { AWS: ADMIN }, Action: [...OPENSEARCH_HTTP_ACTIONS], Resource: `${domainArn}/*` });
   });
 
   it('publishes index slow, search slow, application and audit logs to one KMS-encrypted log group', () => {
