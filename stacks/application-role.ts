@@ -8,6 +8,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsContext, arnFor } from './aws-context';
 import { PolicyDocument } from './policy-document';
+import { FLINK_OPENSEARCH_ACTIONS } from './opensearch-domain';
 
 export interface ApplicationRoleProps {
   readonly env: AwsContext;
@@ -153,6 +154,16 @@ export class ApplicationRole extends Construct {
       // PutMetricData supports no resource-level permissions: AWS requires "*"; the namespace condition scopes it.
       Resource: '*',
       Condition: { StringEquals: { 'cloudwatch:namespace': namespace } },
+    });
+  }
+
+  /** Index into OpenSearch: only the HTTP methods the sink uses, only on the paths it writes (see OpenSearchDomain). */
+  allowOpenSearchWrite(resources: string[]): void {
+    this.policy.add({
+      Sid: 'IndexResultsIntoOpenSearch',
+      Effect: 'Allow',
+      Action: [...FLINK_OPENSEARCH_ACTIONS],
+      Resource: resources,
     });
   }
 }

@@ -290,6 +290,43 @@ export const autoscalerSchema = z.strictObject({
   metricsDelaySeconds: int(0, 900).default(120),
 }, sectionError);
 
+/**
+ * The OpenSearch domain the job indexes its results into (stacks/opensearch-domain.ts checks sizes and CIDRs
+ * again, naming the prop). Off unless `enabled`: a domain is billed by the hour even when idle.
+ */
+export const opensearchSchema = z.strictObject({
+  enabled: bool().default(false),
+  /** Default `<name>-os`. */
+  domainName: text(/^[a-z][a-z0-9-]{2,27}$/, '3-28 characters of a-z 0-9 -, starting with a letter').optional(),
+  /** The fine-grained-access-control master user: the operator's admin role (required when enabled). */
+  masterUserArn: text(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, 'an IAM role or user ARN').optional(),
+  engineVersion: text(/^OpenSearch_\d+\.\d+$/, 'OpenSearch_<major>.<minor>, e.g. OpenSearch_2.19').default('OpenSearch_2.19'),
+  instanceType: text(/^[a-z][a-z0-9]*\.[a-z0-9]+\.search$/, 'an OpenSearch instance type such as r6g.large.search').default('t3.small.search'),
+  instanceCount: int(1, 80).default(1),
+  /** 1: no zone awareness; 2 or 3: data nodes and replicas across zones. */
+  availabilityZoneCount: int(1, 3).default(1),
+  dedicatedMasterCount: int(0, 5).refine((n) => [0, 3, 5].includes(n), { message: 'must be 0, 3 or 5' }).default(0),
+  dedicatedMasterType: text(/^[a-z][a-z0-9]*\.[a-z0-9]+\.search$/, 'an OpenSearch instance type such as m6g.large.search').default('m6g.large.search'),
+  volumeSizeGb: int(10, 16384).default(10),
+  /** IPv4 CIDRs the master user may reach the domain from (the blog's IP restriction); empty: from anywhere, signed. */
+  allowedCidrs: z.array(text(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR such as 203.0.113.0/24')).default([]),
+  /** Index names the job writes start with `<indexPrefix>-`. */
+  indexPrefix: text(/^[a-z][a-z0-9_-]{0,30}$/, '1-31 characters of a-z 0-9 _ -, starting with a letter').default('kpufit'),
+  logRetentionDays: logRetentionDays().default(365),
+  jvmMemoryPressureThresholdPercent: int(1, 100).default(85),
+  /** Bulk flushes: whichever comes first. */
+  bulkFlushMaxActions: int(1, 10000).default(1000),
+  bulkFlushMaxSizeMb: int(1, 100).default(5),
+  bulkFlushIntervalMs: int(100, 600000).default(1000),
+}, sectionError).superRefine((o, ctx) => {
+  if (o.enabled && o.masterUserArn === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['masterUserArn'], message: 'is required when enabled (the operator\'s admin role ARN)' });
+  }
+  if (o.instanceCount % o.availabilityZoneCount !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['instanceCount'], message: `must be a multiple of availabilityZoneCount ${o.availabilityZoneCount}` });
+  }
+});
+
 export const pipelineConfigSchema = z.strictObject({
   /** Stack name and prefix of every resource name; short, because S3 names are capped at 63. */
   name: text(/^[a-z][a-z0-9-]{2,23}$/, '3-24 characters of a-z 0-9 -, starting with a letter'),
@@ -304,6 +341,7 @@ export const pipelineConfigSchema = z.strictObject({
   storage: storageSchema.prefault({}),
   consumers: consumersSchema.prefault({}),
   autoscaler: autoscalerSchema.prefault({}),
+  opensearch: opensearchSchema.prefault({}),
 }).superRefine((c, ctx) => {
   if (c.autoscaler?.enabled === true) {
     if (c.application?.autoScalingEnabled === true) {

@@ -14,7 +14,7 @@ import { FlinkApplication } from './flink-application';
 import { IngestStream } from './ingest-stream';
 import { MetricSpec } from './metric';
 import { PipelineKey } from './pipeline-key';
-import { PolicyDocument, denyInsecureTransport } from './policy-document';
+import { PolicyDocument, denyInsecureTransport, jsonDocument } from './policy-document';
 
 export interface MonitoringProps {
   readonly env: AwsContext;
@@ -140,7 +140,8 @@ export class Monitoring extends Construct {
     const dashboardName = `${namePrefix}-pipeline`;
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName,
-      dashboardBody: JSON.stringify(this.dashboardBody(props, period)),
+      // Panels may name the account (AWS/ES's ClientId dimension), a reference: HCL-safe like the policies.
+      dashboardBody: jsonDocument(() => this.dashboardBody(props, period)),
     });
     this.dashboardUrl = `https://${env.region}.console.aws.amazon.com/cloudwatch/home?region=${env.region}` +
       `#dashboards:name=${this.dashboard.dashboardName}`;

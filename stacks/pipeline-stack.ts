@@ -20,6 +20,7 @@ import { DEFAULT_MAX_PARALLELISM } from '../core/aws-facts';
 import { ApplicationCode, FlinkApplication, Runtime } from './flink-application';
 import { IngestStream } from './ingest-stream';
 import { Monitoring } from './monitoring';
+import { OpenSearchDomain } from './opensearch-domain';
 import { PipelineKey } from './pipeline-key';
 import { runtimeProperties } from './runtime-properties';
 
@@ -59,6 +60,8 @@ export class PipelineStack extends TerraformStack {
   readonly consumers: Consumers;
   /** The kpufit autoscaler; absent unless config `autoscaler.enabled`. */
   readonly autoscaler?: Autoscaler;
+  /** Absent unless config `opensearch.enabled`. */
+  readonly openSearch?: OpenSearchDomain;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id);
@@ -110,6 +113,19 @@ export class PipelineStack extends TerraformStack {
     this.role.allowKeyUse(this.kmsKey.arn);
     this.role.allowPutMetricData(CUSTOM_METRICS_NAMESPACE);
 
+    const os = config.opensearch;
+    if (os.enabled) {
+      this.openSearch = new OpenSearchDomain(this, 'opensearch', {
+        env, domainName: os.domainName ?? `${prefix}-os`, encryptionKey: this.kmsKey, writerRoleArn: this.role.roleArn,
+        masterUserArn: os.masterUserArn!, indexPrefix: os.indexPrefix, engineVersion: os.engineVersion,
+        instanceType: os.instanceType, instanceCount: os.instanceCount, availabilityZoneCount: os.availabilityZoneCount,
+        dedicatedMasterCount: os.dedicatedMasterCount, dedicatedMasterType: os.dedicatedMasterType,
+        volumeSizeGb: os.volumeSizeGb, allowedCidrs: os.allowedCidrs, logRetentionDays: os.logRetentionDays,
+        jvmMemoryPressureThresholdPercent: os.jvmMemoryPressureThresholdPercent,
+      });
+      this.role.allowOpenSearchWrite(this.openSearch.writerResources());
+    }
+
     this.application = new FlinkApplication(this, 'flink', {
       env,
       applicationName: app.name,
@@ -123,6 +139,10 @@ export class PipelineStack extends TerraformStack {
         inputStreamArn: this.ingestStream.streamArn,
         resultsBucketName: this.buckets.resultsBucket.bucketName,
         alertsStreamArn: this.alertsStream?.streamArn,
+        openSearch: this.openSearch && {
+          endpoint: this.openSearch.endpoint, indexPrefix: this.openSearch.indexPrefix,
+          bulkFlushMaxActions: os.bulkFlushMaxActions, bulkFlushMaxSizeMb: os.bulkFlushMaxSizeMb, bulkFlushIntervalMs: os.bulkFlushIntervalMs,
+        },
       }),
       parallelism: app.parallelism,
       parallelismPerKpu: app.parallelismPerKpu,
@@ -148,10 +168,13 @@ export class PipelineStack extends TerraformStack {
       extraPanels: [
         ...consumerPanels(prefix, config.consumers, config.job.workload),
         ...(config.autoscaler.enabled ? AutoscalerMetrics.forPrefix(prefix, app.name).panels() : []),
+        ...(this.openSearch?.metrics.panels() ?? []),
       ],
     });
     this.topic = this.monitoring.topic;
     this.dashboard = this.monitoring.dashboard;
+
+    this.openSearch?.createAlarms(this.topic.arn, `${prefix}-`, os, mon.evaluationPeriods);
 
     this.consumers = new Consumers(this, 'consumers', {
       env, namePrefix: prefix, settings: config.consumers, encryptionKey: this.kmsKey, inputStream: this.ingestStream,
@@ -196,6 +219,12 @@ export class PipelineStack extends TerraformStack {
     out('artifacts_bucket', this.buckets.artifactsBucket.bucketName, 'Bucket holding the Flink jar');
     out('alerts_topic_arn', this.topic.arn, 'SNS topic every alarm notifies');
     out('dashboard_url', this.monitoring.dashboardUrl, 'CloudWatch dashboard of the pipeline');
+    out('opensearch_endpoint', this.openSearch ? this.openSearch.endpoint : '',
+      'OpenSearch domain endpoint the job indexes into (kpufit dashboards apply reads it); empty when opensearch.enabled is false');
+    out('opensearch_dashboards_url', this.openSearch ? this.openSearch.dashboardsUrl : '',
+      'OpenSearch Dashboards of the domain; empty when opensearch.enabled is false');
+    out('opensearch_index_prefix', this.openSearch ? this.openSearch.indexPrefix : '',
+      'Prefix of the indices the job writes (<prefix>-<workload>-yyyy.MM.dd, <prefix>-alerts-yyyy.MM.dd)');
     out('max_kpus', String(this.config.application.maxKpus), 'application.maxKpus: the KPU cap calibration should respect');
   }
 }

@@ -42,11 +42,18 @@ export class PolicyDocument {
    * (hashicorp/terraform-cdk#3911), while jsonencode({...}) is what hand-written HCL would say anyway.
    */
   toJson(): string {
-    const document = () => ({ Version: '2012-10-17', Statement: this.statements });
-    return Lazy.stringValue({
-      produce: () => (synthesizingHcl() ? Fn.jsonencode(document()) : JSON.stringify(document())),
-    });
+    return jsonDocument(() => ({ Version: '2012-10-17', Statement: this.statements }));
   }
+}
+
+/**
+ * Any JSON document attribute (a policy, a dashboard body) that may contain references: JSON text at synth, a
+ * jsonencode() call for `cdktf synth --hcl` (see toJson above for why).
+ */
+export function jsonDocument(document: () => unknown): string {
+  return Lazy.stringValue({
+    produce: () => (synthesizingHcl() ? Fn.jsonencode(document()) : JSON.stringify(document())),
+  });
 }
 
 /** cdktf's own switch for HCL output (set by `cdktf synth --hcl`). */

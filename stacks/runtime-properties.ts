@@ -13,6 +13,15 @@ export interface RuntimePropertyInputs {
   readonly resultsBucketName: string;
   /** Absent when the alerts stream is disabled: then the job writes no alerts. */
   readonly alertsStreamArn?: string;
+  /** Present when the OpenSearch sink is on (config `opensearch.enabled`): becomes the `OpenSearch` group. */
+  readonly openSearch?: {
+    /** The domain endpoint host (no scheme), as aws_opensearch_domain.endpoint gives it. */
+    readonly endpoint: string;
+    readonly indexPrefix: string;
+    readonly bulkFlushMaxActions: number;
+    readonly bulkFlushMaxSizeMb: number;
+    readonly bulkFlushIntervalMs: number;
+  };
 }
 
 export function runtimeProperties(job: PipelineConfig['job'], inputs: RuntimePropertyInputs): PropertyGroups {
@@ -44,5 +53,19 @@ export function runtimeProperties(job: PipelineConfig['job'], inputs: RuntimePro
   if (cost.asyncCapacity !== undefined) jobGroup['cost.io.async.capacity'] = String(cost.asyncCapacity);
   if (cost.asyncTimeoutMillis !== undefined) jobGroup['cost.io.async.timeout.millis'] = String(cost.asyncTimeoutMillis);
 
-  return { InputStream: inputStream, Output: output, Job: jobGroup };
+  const groups: PropertyGroups = { InputStream: inputStream, Output: output, Job: jobGroup };
+  const os = inputs.openSearch;
+  if (os !== undefined) {
+    // Read by flink-app's OpenSearchSettings; the job signs with its role (SigV4, service `es`).
+    groups.OpenSearch = {
+      endpoint: `https://${os.endpoint}`,
+      auth: 'sigv4',
+      'aws.region': inputs.region,
+      'index.prefix': os.indexPrefix,
+      'bulk.flush.max.actions': String(os.bulkFlushMaxActions),
+      'bulk.flush.max.size.mb': String(os.bulkFlushMaxSizeMb),
+      'bulk.flush.interval.ms': String(os.bulkFlushIntervalMs),
+    };
+  }
+  return groups;
 }

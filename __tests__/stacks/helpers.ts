@@ -97,6 +97,8 @@ export function policyDocuments(tf: Json): FoundPolicy[] {
     ['aws_sns_topic_policy', 'policy', 'resource'],
     ['aws_kinesis_resource_policy', 'policy', 'resource'],
     ['aws_lambda_permission', 'policy', 'resource'],
+    ['aws_opensearch_domain', 'access_policies', 'resource'],
+    ['aws_cloudwatch_log_resource_policy', 'policy_document', 'resource'],
   ];
   const found: FoundPolicy[] = [];
   for (const [type, attr, kind] of sources) {

@@ -13,8 +13,8 @@ describe('runtime property groups (the contract with flink-app)', () => {
   const groups = groupsOf(tf);
   const results = bucketRef(tf, 'results', 'bucket');
 
-  it('has exactly the groups InputStream, Output and Job', () => {
-    expect(Object.keys(groups)).toEqual(['InputStream', 'Output', 'Job']);
+  it('has exactly the groups InputStream, Output, Job and (config opensearch.enabled) OpenSearch', () => {
+    expect(Object.keys(groups)).toEqual(['InputStream', 'Output', 'Job', 'OpenSearch']);
   });
 
   it('InputStream: the stream ARN and name, the region, and LATEST as start position', () => {

@@ -8,7 +8,8 @@ import { InputError } from '../../core/errors';
 
 export const OUTPUT_NAMES = [
   'region', 'stream_name', 'stream_arn', 'application_name', 'application_arn', 'alerts_stream_name', 'results_bucket',
-  'artifacts_bucket', 'alerts_topic_arn', 'dashboard_url',
+  'artifacts_bucket', 'alerts_topic_arn', 'dashboard_url', 'opensearch_endpoint', 'opensearch_dashboards_url',
+  'opensearch_index_prefix',
 ] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 export type StackOutputs = Partial<Record<OutputName, string>>;

@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { autoscaleCommand } from './commands/autoscale';
 import { calibrateCommand } from './commands/calibrate';
+import { dashboardsCommand } from './commands/dashboards';
 import { loadCommand } from './commands/load';
 import { reportCommand } from './commands/report';
 import { twinCommand } from './commands/twin';
@@ -17,6 +18,7 @@ export function buildCli(argv: string[]) {
     .command(twinCommand)
     .command(reportCommand)
     .command(autoscaleCommand)
+    .command(dashboardsCommand)
     .demandCommand(1, 'name a command: calibrate, load, twin or report')
     .strict()
     .recommendCommands()

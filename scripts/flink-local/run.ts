@@ -1,9 +1,11 @@
 /**
- * `npm run flink:local -- --workload taxi [--rate 100] [--duration 60] [--window 10] [--set key=value ...]`
+ * `npm run flink:local -- --workload taxi [--rate 100] [--duration 60] [--window 10] [--set key=value ...] [--opensearch]`
  * Starts kinesis-local, creates the streams, runs the Flink job from the shaded jar locally (REST API on
  * 127.0.0.1), feeds it the load generator's events and writes results under --out. Progress on stderr; a
- * summary on stdout (JSON with --json).
+ * summary on stdout (JSON with --json). --opensearch also starts a local OpenSearch node on 127.0.0.1, has the job
+ * index into it and reports the documents per index.
  */
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -15,6 +17,8 @@ import { counter, millisBehindLatest } from './flink-rest';
 import { assertJarBuilt } from './local-job';
 import { committedLines, countByCategory } from './results';
 import { withLocalPipeline } from './session';
+import { freePort } from './free-port';
+import { assertOpenSearchBuilt, documentCounts, openSearchProperties, startLocalOpenSearch, type LocalOpenSearch } from './opensearch-local';
 
 interface RunArgs {
   workload: string;
@@ -26,6 +30,7 @@ interface RunArgs {
   out?: string;
   set: string[];
   json: boolean;
+  opensearch: boolean;
 }
 
 function positiveInt(flag: string, value: number, max: number, allowZero = false): number {
@@ -58,6 +63,7 @@ async function run(args: RunArgs): Promise<void> {
   const overrides = jobOverrides(args.set);
   try {
     assertJarBuilt();
+    if (args.opensearch) assertOpenSearchBuilt();
   } catch (e) {
     throw new InputError((e as Error).message);
   }
@@ -66,8 +72,41 @@ async function run(args: RunArgs): Promise<void> {
   process.once('SIGINT', () => stop.abort());
   const log = (m: string): void => void process.stderr.write(`flink:local ${m}\n`);
 
+  let openSearch: LocalOpenSearch | undefined;
+  if (args.opensearch) {
+    mkdirSync(outDir, { recursive: true });
+    log('starting a local OpenSearch node on 127.0.0.1');
+    openSearch = await startLocalOpenSearch(await freePort(), outDir);
+    log(`OpenSearch ready at ${openSearch.endpoint}`);
+  }
+  try {
+    await runPipeline(args, { workload, rate, duration, window, parallelism, shards, overrides, outDir, stop, log, openSearch });
+  } finally {
+    await openSearch?.stop();
+  }
+}
+
+interface Resolved {
+  workload: WorkloadName;
+  rate: number;
+  duration: number;
+  window: number;
+  parallelism: number;
+  shards: number;
+  overrides: Record<string, string>;
+  outDir: string;
+  stop: AbortController;
+  log: (m: string) => void;
+  openSearch?: LocalOpenSearch;
+}
+
+async function runPipeline(args: RunArgs, r: Resolved): Promise<void> {
+  const { workload, rate, duration, window, parallelism, shards, overrides, outDir, stop, log, openSearch } = r;
   const summary = await withLocalPipeline(
-    { workload, outDir, windowSeconds: window, parallelism, shards, checkpointIntervalMs: 5000, jobProperties: overrides, log },
+    {
+      workload, outDir, windowSeconds: window, parallelism, shards, checkpointIntervalMs: 5000, jobProperties: overrides, log,
+      extraGroups: openSearch ? openSearchProperties(openSearch.endpoint) : undefined,
+    },
     async (s) => {
       log(`feeding ${rate} events/s ${duration === 0 ? 'until Ctrl-C' : `for ${duration} s`}; results in ${s.resultsDir}`);
       let last: FeedCounts = { events: 0, malformed: 0 };
@@ -96,6 +135,7 @@ async function run(args: RunArgs): Promise<void> {
           resultLines: countByCategory(committedLines(s.resultsDir)),
           errorLines: countByCategory(committedLines(s.errorsDir)),
           outDir,
+          ...(openSearch ? { openSearch: { endpoint: openSearch.endpoint, documents: await documentCounts(openSearch.endpoint) } } : {}),
         };
       } finally {
         clearInterval(ticker);
@@ -108,7 +148,8 @@ async function run(args: RunArgs): Promise<void> {
     process.stdout.write(
       `${summary.workload}: fed ${summary.fed.events} events + ${summary.fed.malformed} malformed; ` +
         `committed ${JSON.stringify(summary.resultLines)}; errors ${JSON.stringify(summary.errorLines)}; ` +
-        `late ${summary.lateRecords}; millisBehindLatest ${summary.millisBehindLatest} ms; output in ${summary.outDir}\n`,
+        `late ${summary.lateRecords}; millisBehindLatest ${summary.millisBehindLatest} ms; output in ${summary.outDir}` +
+        `${summary.openSearch ? `; OpenSearch documents ${JSON.stringify(summary.openSearch.documents)}` : ''}\n`,
     );
   }
 }
@@ -128,7 +169,8 @@ void yargs(hideBin(process.argv))
         .option('shards', { type: 'number', default: 2, describe: 'shards of the input stream' })
         .option('out', { type: 'string', describe: 'output folder (default flink-app/target/local/<workload>)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Job property key=value' })
-        .option('json', { type: 'boolean', default: false, describe: 'summary as JSON on stdout' }),
+        .option('json', { type: 'boolean', default: false, describe: 'summary as JSON on stdout' })
+        .option('opensearch', { type: 'boolean', default: false, describe: 'also index into a local OpenSearch node on 127.0.0.1' }),
     runCommand(run),
   )
   .strict()

@@ -21,6 +21,8 @@ export interface SessionOptions {
   checkpointIntervalMs: number;
   /** Job-group overrides, e.g. taxi.hotspot.threshold or cost knobs. */
   jobProperties?: Record<string, string>;
+  /** Further property groups, e.g. OpenSearch for `--opensearch`. */
+  extraGroups?: PropertyGroups;
   log?: (message: string) => void;
 }
 
@@ -65,6 +67,7 @@ export function properties(o: SessionOptions, endpoint: string, inputArn: string
       'watermark.idleness.seconds': '5',
       ...o.jobProperties,
     },
+    ...o.extraGroups,
   };
 }
 

@@ -4,6 +4,7 @@ import dev.kpufit.flink.config.InvalidPropertiesException;
 import dev.kpufit.flink.config.JobConfig;
 import dev.kpufit.flink.config.PropertyGroups;
 import dev.kpufit.flink.kinesis.KinesisRecords;
+import dev.kpufit.flink.opensearch.OpenSearchSinks;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.Sinks;
 import dev.kpufit.flink.pipeline.WatermarkMode;
@@ -64,6 +65,7 @@ public final class StreamingJob {
         // Records are parsed and given their event time in the source, watermarks per shard (see KinesisRecords).
         Outputs outputs = WorkloadPipeline.of(config.job.workload)
                 .build(new KinesisRecords(env, config.input), config.job, WatermarkMode.PERIODIC);
+        outputs = OpenSearchSinks.attach(outputs, config.openSearch, config.job.workload.id());
         Sinks.attach(outputs, config.output, config.job.workload.id());
     }
 

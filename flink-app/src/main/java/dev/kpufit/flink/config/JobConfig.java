@@ -1,5 +1,7 @@
 package dev.kpufit.flink.config;
 
+import dev.kpufit.flink.opensearch.OpenSearchSettings;
+
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -41,12 +43,16 @@ public final class JobConfig {
     public final InputSettings input;
     public final OutputSettings output;
     public final JobSettings job;
+    /** The optional OpenSearch group; null when the job indexes nowhere. */
+    public final OpenSearchSettings openSearch;
     public final List<String> warnings;
 
-    private JobConfig(InputSettings input, OutputSettings output, JobSettings job, List<String> warnings) {
+    private JobConfig(InputSettings input, OutputSettings output, JobSettings job, OpenSearchSettings openSearch,
+                      List<String> warnings) {
         this.input = input;
         this.output = output;
         this.job = job;
+        this.openSearch = openSearch;
         this.warnings = warnings;
     }
 
@@ -63,7 +69,8 @@ public final class JobConfig {
         r.warnUnknownKeys(OUTPUT, OUTPUT_KEYS);
         r.warnUnknownKeys(JOB, JOB_KEYS);
         r.throwIfInvalid();
-        return new JobConfig(input, output, job, List.copyOf(r.warnings()));
+        OpenSearchSettings openSearch = OpenSearchSettings.from(groups, output.region);
+        return new JobConfig(input, output, job, openSearch, List.copyOf(r.warnings()));
     }
 
     private static InputSettings readInput(PropertyReader r, boolean localRun) {
