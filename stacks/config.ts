@@ -347,7 +347,8 @@ export const pipelineConfigSchema = z.strictObject({
     if (c.application?.autoScalingEnabled === true) {
       ctx.addIssue({ code: 'custom', path: ['application', 'autoScalingEnabled'], message: 'must be false when autoscaler.enabled (the autoscaler replaces built-in autoscaling)' });
     }
-    if (c.application?.ignoreParallelismChanges === false) {
+    // Unset means the construct's default (false): the autoscaler needs it said explicitly.
+    if (c.application?.ignoreParallelismChanges !== true) {
       ctx.addIssue({ code: 'custom', path: ['application', 'ignoreParallelismChanges'], message: 'must be true when autoscaler.enabled (else every deploy reverts its changes)' });
     }
     const a = c.autoscaler;
