@@ -1,20 +1,35 @@
 /**
  * `kpufit`: one yargs program; each command lives in its own module under commands/.
+ *
+ * The commands are loaded when chosen, not at start-up: `kpufit --help` and `--version` then parse only
+ * yargs, not the AWS SDK or the twin (start-up well under a second, see bin/kpufit.js and the build step).
  */
-import yargs from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { calibrateCommand } from './commands/calibrate';
-import { loadCommand } from './commands/load';
-import { reportCommand } from './commands/report';
-import { twinCommand } from './commands/twin';
+import { version } from '../../package.json';
+import { installOutputGuards } from './process-guards';
+
+/** A command whose module is required only when yargs runs its builder or handler. */
+function lazy(command: string, describe: string, load: () => CommandModule): CommandModule {
+  return {
+    command,
+    describe,
+    builder: (y: Argv) => {
+      const builder = load().builder;
+      return typeof builder === 'function' ? (builder(y) as Argv) : y.options(builder ?? {});
+    },
+    handler: (args) => load().handler(args),
+  };
+}
 
 export function buildCli(argv: string[]) {
   return yargs(argv)
     .scriptName('kpufit')
-    .command(calibrateCommand)
-    .command(loadCommand)
-    .command(twinCommand)
-    .command(reportCommand)
+    .command(lazy('calibrate', 'Find the cheapest Parallelism / ParallelismPerKPU that keeps up with the load (twin or AWS)',
+      () => require('./commands/calibrate').calibrateCommand))
+    .command(lazy('load', 'Drive realistic traffic at a rate, along a profile, or replayed from a file', () => require('./commands/load').loadCommand))
+    .command(lazy('twin', 'The embedded digital twin as a what-if planner (run, sweep)', () => require('./commands/twin').twinCommand))
+    .command(lazy('report', 'Re-render report.md / report.html from a calibration report.json', () => require('./commands/report').reportCommand))
     .demandCommand(1, 'name a command: calibrate, load, twin or report')
     .strict()
     .recommendCommands()
@@ -26,9 +41,15 @@ export function buildCli(argv: string[]) {
       process.exit(2);
     })
     .help()
-    .version(false);
+    .version(version);
+}
+
+/** The CLI's entry: bin/kpufit.js calls it in the built bundle; `tsx calibration/cli/main.ts` runs it from source. */
+export function main(argv: string[] = hideBin(process.argv)): Promise<unknown> {
+  installOutputGuards();
+  return Promise.resolve(buildCli(argv).parseAsync());
 }
 
 if (require.main === module) {
-  void buildCli(hideBin(process.argv)).parseAsync();
+  void main();
 }
