@@ -40,3 +40,16 @@ export function parseOrThrow<T extends z.ZodTypeAny>(schema: T, value: unknown, 
   if (!result.success) throw new ValidationError(formatIssues(result.error, prefix), source);
   return result.data;
 }
+
+/**
+ * The text of an input file: UTF-8 without its byte-order mark (editors on Windows add one, JSON.parse
+ * rejects it), or an InputError naming `source` for bytes that are not UTF-8 (instead of the garbled
+ * characters a lenient decode would hand JSON.parse).
+ */
+export function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${source}: not valid UTF-8 (save the file as UTF-8)`);
+  }
+}

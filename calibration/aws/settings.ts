@@ -26,7 +26,11 @@ export interface AwsCalibrationArgs {
   dryRun?: boolean;
   keep?: boolean;
   resume?: string;
+  /** Continue from --resume even though its app, stream, load or SLO differ from the flags. */
+  forceResume?: boolean;
   out?: string;
+  /** Overwrite report files already in --out. */
+  force?: boolean;
   json?: boolean;
   fromOutputs?: string;
   workload?: string;
@@ -49,7 +53,9 @@ export interface AwsRunSettings {
   dryRun: boolean;
   keep: boolean;
   resume?: string;
+  forceResume: boolean;
   outDir: string;
+  force: boolean;
   json: boolean;
   outputs: StackOutputs;
 }
@@ -120,6 +126,8 @@ export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.P
     dryRun: Boolean(args.dryRun),
     keep: Boolean(args.keep),
     resume: args.resume,
+    forceResume: Boolean(args.forceResume),
+    force: Boolean(args.force),
     outDir: args.out ?? join('reports', application),
     json: Boolean(args.json),
     outputs,
