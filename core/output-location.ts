@@ -92,5 +92,5 @@ export function checkOutputFile(path: string, check: OutputCheck): void {
   if (s?.isDirectory()) throw new InputError(`${check.flag} ${path}: is a directory; name a file`);
   if (s && !s.isFile()) throw new InputError(`${check.flag} ${path}: is not a regular file`);
   if (s && !check.force && !check.append) throw new InputError(`${check.flag} ${path}: exists; pass --force to overwrite it or choose another file`);
-  checkWritableAncestor(check.flag, path);
+  checkWritableAncestor(check.flag, dirname(resolve(path)));
 }
