@@ -196,7 +196,8 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
 
     // CloudWatch aggregates by wall-clock minute: starting on a boundary gives the first trial whole minutes
     // instead of one that mixes the time before the load began with the time after.
-    await clock.sleep(60_000 - (clock.now() % 60_000 || 60_000));
+    // (A clock sleep only ends early for an abort during it: a signal before it must not wait out the minute.)
+    if (!controller.signal.aborted) await clock.sleep(60_000 - (clock.now() % 60_000 || 60_000));
 
     // Step 4.
     let report: CalibrationReport;
