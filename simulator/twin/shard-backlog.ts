@@ -4,10 +4,19 @@
  * evenly over that second, which gives millisBehindLatest sub-second resolution without per-record state.
  */
 
+import { KINESIS_DEFAULT_RETENTION_HOURS } from '../../core/aws-facts';
+
 /** Below this many records a chunk counts as consumed (proportional takes leave float dust). */
 const EMPTY = 1e-6;
 
 export class ShardBacklog {
+  /**
+   * @param retentionSeconds records older than this expire, as on Kinesis (the stream's retention period,
+   *   24 h by default): a job that never catches up loses them, and a year-long run holds at most a
+   *   retention period of chunks instead of one per second of the run.
+   */
+  constructor(private readonly retentionSeconds = KINESIS_DEFAULT_RETENTION_HOURS * 3600) {}
+
   private second = new Float64Array(16);
   private count = new Float64Array(16);
   private original = new Float64Array(16);
@@ -19,6 +28,7 @@ export class ShardBacklog {
   /** Adds records that arrived during `second` (appends to the newest chunk when it is the same second). */
   add(second: number, records: number): void {
     if (records <= 0) return;
+    this.expire(second);
     this.total += records;
     if (this.size > 0) {
       const tail = (this.head + this.size - 1) & (this.second.length - 1);
@@ -34,6 +44,17 @@ export class ShardBacklog {
     this.count[at] = records;
     this.original[at] = records;
     this.size++;
+  }
+
+  /** Drops the chunks that arrived a retention period or more before `now`. */
+  private expire(now: number): void {
+    const mask = this.second.length - 1;
+    while (this.size > 0 && this.second[this.head] <= now - this.retentionSeconds) {
+      this.total = Math.max(0, this.total - this.count[this.head]);
+      this.head = (this.head + 1) & mask;
+      this.size--;
+    }
+    if (this.size === 0) this.total = 0;
   }
 
   /** Consumes up to `records`, oldest first; returns how many were taken. */
