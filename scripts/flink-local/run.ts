@@ -8,6 +8,9 @@ import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../../core/errors';
+import { choiceFlag, numberFlag } from '../../core/validation';
+import { Progress } from '../../core/progress';
+import { StopSignals } from '../../core/stop-signals';
 import { runCommand } from '../../calibration/cli/errors';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
 import { feed, type FeedCounts } from './feeder';
@@ -28,12 +31,8 @@ interface RunArgs {
   json: boolean;
 }
 
-function positiveInt(flag: string, value: number, max: number, allowZero = false): number {
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > max) {
-    throw new InputError(`--${flag}: must be an integer from ${allowZero ? 0 : 1} to ${max}, got ${value}`);
-  }
-  return value;
-}
+// The same numeric flag rules and messages as every kpufit command (core/validation.ts).
+const positiveInt = (flag: string, value: number, max: number, allowZero = false) => numberFlag(flag, value, { integer: true, min: allowZero ? 0 : 1, max });
 
 function jobOverrides(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -46,10 +45,7 @@ function jobOverrides(pairs: string[]): Record<string, string> {
 }
 
 async function run(args: RunArgs): Promise<void> {
-  if (!(WORKLOAD_NAMES as readonly string[]).includes(args.workload)) {
-    throw new InputError(`--workload: must be one of ${WORKLOAD_NAMES.join(', ')}, got '${args.workload}'`);
-  }
-  const workload = args.workload as WorkloadName;
+  const workload: WorkloadName = choiceFlag('workload', args.workload, WORKLOAD_NAMES);
   const rate = positiveInt('rate', args.rate, 5000);
   const duration = positiveInt('duration', args.duration, 86_400, true);
   const window = positiveInt('window', args.window, 3600);
@@ -62,9 +58,11 @@ async function run(args: RunArgs): Promise<void> {
     throw new InputError((e as Error).message);
   }
   const outDir = resolve(args.out ?? resolve(__dirname, '..', '..', 'flink-app', 'target', 'local', workload));
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  const log = (m: string): void => void process.stderr.write(`flink:local ${m}\n`);
+  // One progress format for every long command (core/progress.ts), and the one stop path for INT/TERM/HUP.
+  const progress = new Progress('flink:local', { total: duration || undefined });
+  const log = (m: string): void => progress.log(`flink:local ${m}`);
+  const stop = new StopSignals({ stopping: 'stopping the feed and the local pipeline', skipping: 'stopping the local Flink job and kinesis-local', log });
+  const started = Date.now();
 
   const summary = await withLocalPipeline(
     { workload, outDir, windowSeconds: window, parallelism, shards, checkpointIntervalMs: 5000, jobProperties: overrides, log },
@@ -74,7 +72,7 @@ async function run(args: RunArgs): Promise<void> {
       const ticker = setInterval(() => {
         void millisBehindLatest(s.restUrl, s.jid).then((lag) => {
           const lines = countByCategory(committedLines(s.resultsDir));
-          log(`fed ${last.events} events (+${last.malformed} malformed), millisBehindLatest ${lag ?? 'n/a'} ms, ` +
+          progress.update((Date.now() - started) / 1000, `fed ${last.events} events (+${last.malformed} malformed), millisBehindLatest ${lag ?? 'n/a'} ms, ` +
             `committed ${JSON.stringify(lines)}`);
         }).catch(() => undefined);
       }, 5000);

@@ -14,7 +14,7 @@ import { GeneratedRecords, PARTITION_KEY_MODES, type PartitionKeyMode } from '..
 import { checkReplayFile, readReplay, ReplayFileError } from '../../../simulator/replay';
 import { naturalDurationSeconds } from '../../../simulator/schedule';
 import { ENTITY_FIELDS, EVENT_TIME_FIELDS } from '../../../simulator/event-schemas';
-import { decodeUtf8, numberFlag, optionalNumberFlag, parseOrThrow, rejectFlags, ValidationError } from '../../../core/validation';
+import { choiceFlag, decodeUtf8, numberFlag, optionalNumberFlag, parseOrThrow, rejectFlags, ValidationError } from '../../../core/validation';
 import { peakRate } from '../../../core/rate-profile';
 import { checkOutputFile } from '../../../core/output-location';
 import { StopSignals } from '../../../core/stop-signals';
@@ -132,10 +132,7 @@ async function plan(args: LoadArgs): Promise<Plan> {
   if (modes.length !== 1) {
     throw new InputError(`--rate, --profile, --replay: give exactly one${modes.length ? ` (got ${modes.map((m) => `--${m}`).join(' and ')})` : ''}`);
   }
-  if (!(PARTITION_KEY_MODES as readonly string[]).includes(args['partition-key'])) {
-    throw new InputError(`--partition-key: must be one of ${oneOf(PARTITION_KEY_MODES)}, got "${args['partition-key']}"`);
-  }
-  const partitionKey = args['partition-key'] as PartitionKeyMode;
+  const partitionKey: PartitionKeyMode = choiceFlag('partition-key', args['partition-key'], PARTITION_KEY_MODES);
   for (const flag of TARGET_SPECIFIC.filter((f) => !TARGET_FLAGS[target].includes(f))) {
     const where = TARGET_NAMES.filter((t) => TARGET_FLAGS[t].includes(flag));
     rejectFlags({ [flag]: args[flag] }, `--target ${where.join(' or ')}, not --target ${target}`);
