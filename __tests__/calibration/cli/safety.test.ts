@@ -139,3 +139,17 @@ describe('input files', () => {
     expect(existsSync(join(dir, 'zero-out'))).toBe(false);
   });
 });
+
+describe('kpufit load: failures say why', () => {
+  it('a record over 1 MiB is reported as rejected without a retry, not as failed after retries', () => {
+    const replay = join(dir, 'huge.jsonl');
+    const trip = (id: number, extra = '') => JSON.stringify({ trip_id: `t${id}`, dropoff_datetime: `2026-01-01T00:00:0${id}Z`, note: extra });
+    writeFileSync(replay, `${trip(1)}\n${trip(2, 'x'.repeat(1_100_000))}\n${trip(3)}\n`);
+    const dlq = join(dir, 'huge-dlq.jsonl');
+    const r = kpufit(['load', '--target', 'twin', '--workload', 'taxi', '--replay', replay, '--speedup', '100', '--dead-letter', dlq, '--json']);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ sent: 3, acknowledged: 2, failed: 1, rejectedTooLarge: 1, deadLetterFile: dlq });
+    expect(r.stderr).toMatch(new RegExp(`^kpufit: error: 1 records were over Kinesis's 1 MiB limit and rejected without a retry; they are in ${dlq}$`, 'm'));
+    expect(r.stderr).not.toMatch(/failed after \d+ retries/);
+  });
+});

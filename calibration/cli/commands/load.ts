@@ -78,6 +78,8 @@ export interface LoadStatsJson {
   scheduleShortfall: number | null;
   /** The signal that stopped the run, if one did. */
   stoppedBy?: string;
+  /** Of `failed`: records over 1 MiB, rejected without a retry. */
+  rejectedTooLarge: number;
 }
 
 const oneOf = (values: readonly string[]) => values.join(', ');
@@ -218,6 +220,7 @@ function toJson(result: LoadResult, planned: Plan, target: Target): LoadStatsJso
     ...(written > 0 ? { deadLetterFile: target.deadLetters!.path } : {}),
     planned: result.planned,
     scheduleShortfall: result.scheduleShortfall,
+    rejectedTooLarge: result.rejectedTooLarge ?? 0,
   };
 }
 
@@ -295,8 +298,13 @@ export async function runLoad(args: LoadArgs, io: LoadIo = { stdout: process.std
     // Stopped by a signal: the stats are out (stdout and stderr); the exit code says which signal.
     process.exitCode = exitCodeFor(new InterruptedError('load stopped', stops.received));
   } else if (json.failed > 0) {
-    io.stderr.write(`kpufit: error: ${count(json.failed)} records failed after ${args['max-retries'] ?? 8} retries` +
-      `${json.deadLetterFile ? `; they are in ${json.deadLetterFile}` : ''}\n`);
+    // Records over 1 MiB were never retried: say so instead of counting them among the retried ones.
+    const retried = json.failed - json.rejectedTooLarge;
+    const causes = [
+      retried > 0 ? `${count(retried)} records failed after ${args['max-retries'] ?? 8} retries` : '',
+      json.rejectedTooLarge > 0 ? `${count(json.rejectedTooLarge)} records were over Kinesis's 1 MiB limit and rejected without a retry` : '',
+    ].filter(Boolean).join('; ');
+    io.stderr.write(`kpufit: error: ${causes}${json.deadLetterFile ? `; they are in ${json.deadLetterFile}` : ''}\n`);
     process.exitCode = 1;
   }
   return json;
