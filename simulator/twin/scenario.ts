@@ -95,7 +95,8 @@ export const scenarioSchema = z
   )
   .superRefine((s, ctx) => {
     // A profile that never offers a record sizes nothing: every configuration would "keep up".
-    if (!(peakRate(s.load.profile) > 0)) {
+    // (A negative rate is already reported by the profile's own rules.)
+    if (peakRate(s.load.profile) === 0) {
       ctx.addIssue({ code: 'custom', path: ['load', 'profile'], message: 'peaks at 0 records/s: the load must offer records (peak > 0)' });
     }
     const kpus = Math.ceil(s.initial.parallelism / s.initial.parallelismPerKpu);
