@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `npx kpufit` works in a checkout without a build step.
-const path = require('node:path');
-const { spawnSync } = require('node:child_process');
-const cli = path.join(__dirname, '..', 'calibration', 'cli', 'main.ts');
-const tsx = require.resolve('tsx/cli');
-// Ctrl-C reaches the CLI too (same process group): this wrapper must outlive it so that the CLI can restore
-// what it changed (calibrate --target aws) before the shell gets its prompt back.
-process.on('SIGINT', () => {});
-const result = spawnSync(process.execPath, [tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status === null ? 1 : result.status);
+'use strict';
+// The built CLI (dist/kpufit.js, written by `npm run build`, which `npm install` runs through `prepare`),
+// loaded into this very process: no wrapper process, so a signal (Ctrl-C, kill, a closed terminal) reaches
+// the CLI alone and its restore-on-stop path runs exactly once.
+let cli;
+try {
+  cli = require('../dist/kpufit.js');
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && /dist[\\/]kpufit\.js/.test(String(err.message))) {
+    process.stderr.write('kpufit: error: the CLI is not built: run `npm run build` (npm install runs it)\n');
+    process.exit(1);
+  }
+  throw err;
+}
+cli.main(process.argv.slice(2));

@@ -42,3 +42,9 @@ export function shardWriteLimit(recordBytes: number): number {
 export function streamReadLimit(shards: number, recordBytes: number): number {
   return shards * Math.min(SHARD_READ_BYTES_PER_SECOND / recordBytes, SHARD_READ_RECORDS_PER_SECOND);
 }
+
+/** CloudWatch keeps datapoints of 60-second periods for 15 days (then only 5-minute and hourly ones). */
+export const CLOUDWATCH_ONE_MINUTE_RETENTION_DAYS = 15;
+
+/** A stream keeps records 24 hours unless its retention period is raised. */
+export const KINESIS_DEFAULT_RETENTION_HOURS = 24;

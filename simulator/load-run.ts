@@ -11,6 +11,13 @@ import type { RecordSource } from './records';
 import type { ReplayEvent } from './replay';
 import { RateSchedule } from './schedule';
 
+/**
+ * The most records per second one load process may be asked for. One Node.js process generates and
+ * batches at most a few hundred thousand records/s; a higher --rate could only be "met" by falling behind
+ * schedule for the whole run. For more, run several `kpufit load` processes.
+ */
+export const MAX_RECORDS_PER_SECOND = 1_000_000;
+
 export type Pacing =
   | { kind: 'profile'; profile: RateProfile; source: RecordSource }
   | { kind: 'replay'; events: AsyncIterable<ReplayEvent>; speedup: number }
@@ -43,6 +50,13 @@ export interface LoadResult extends ProducerStats {
   bytesPerSecond: number;
   /** Worst lag behind schedule: replay lag for --replay, schedule lag for rates and profiles. */
   maxReplayLagMs: number;
+  /**
+   * Records the rate or profile scheduled up to the end of the run (--duration, or when it stopped), and
+   * how many of them the producer could not be given on schedule: the run ends at its duration in
+   * wall-clock time instead of sending the backlog late. Null for replay and unpaced runs.
+   */
+  planned: number | null;
+  scheduleShortfall: number | null;
   aborted: boolean;
   fatalError?: Error;
 }
@@ -139,8 +153,9 @@ export class LoadRun {
         continue;
       }
       if (this.offered < due) {
-        // Behind schedule (or unpaced): keep going, but let I/O, timers and Ctrl-C in between chunks.
-        if (!this.schedule && elapsed >= end) return;
+        // Behind schedule (or unpaced): keep going, but let I/O, timers and Ctrl-C in between chunks. The
+        // duration is wall-clock: at its end the run stops, and what was not sent on time is the shortfall.
+        if (elapsed >= end) return;
         await yieldToEventLoop();
         continue;
       }
@@ -217,12 +232,17 @@ export class LoadRun {
   private result(endMs: number): LoadResult {
     const stats = this.producer.stats();
     const durationSeconds = Math.max(0, (endMs - this.startMs) / 1000);
+    const pacing = this.options.pacing;
+    const plannedUntil = Math.min(durationSeconds, this.options.durationSeconds ?? Infinity);
+    const planned = pacing.kind === 'profile' && this.schedule ? Math.floor(this.schedule.dueBy(plannedUntil) + 1e-6) : null;
     return {
       ...stats,
       durationSeconds,
       recordsPerSecond: durationSeconds > 0 ? stats.acknowledged / durationSeconds : 0,
       bytesPerSecond: durationSeconds > 0 ? stats.bytesAcknowledged / durationSeconds : 0,
       maxReplayLagMs: Math.round(this.maxLagMs),
+      planned,
+      scheduleShortfall: planned === null ? null : Math.max(0, planned - this.offered),
       aborted: this.aborting,
       fatalError: this.producer.fatalError,
     };

@@ -89,7 +89,7 @@ export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<De
   const m = cap.relativeMargin;
   if (capacity >= required * (1 + m)) {
     if (obs.caughtUp) {
-      return { ...base, verdict: 'pass', reason: `capacity ~${fmt(capacity)}/s >= required ${fmt(required)}/s; caught up, lag ${fmt(obs.finalLagMs ?? 0)} ms` };
+      return { ...base, verdict: 'pass', reason: `capacity ${versus(capacity, '>=', required)}; caught up, lag ${fmt(obs.finalLagMs ?? 0)} ms` };
     }
     // The backlog shrinks when the lag falls, or — the lag may read 0 while the job works off what it
     // fetched ahead — when consumption at capacity exceeds what the stream takes in.
@@ -109,7 +109,7 @@ export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<De
     const growth = obs.lagSlope > 0
       ? `lag grows ${obs.lagSlope.toFixed(2)} ms/ms`
       : `records pile up although the lag reads ${fmt(obs.finalLagMs ?? 0)} ms (a backlog within the source's fetch-ahead does not show in millisBehindLatest)`;
-    return { ...base, verdict: 'fail', reason: `capacity ~${fmt(capacity)}/s < peak ${fmt(input.peak)}/s: ${growth}` };
+    return { ...base, verdict: 'fail', reason: `capacity ${versus(capacity, '<', input.peak, 'peak')}: ${growth}` };
   }
   return {
     ...base, verdict: 'fail',
@@ -233,7 +233,7 @@ export function decide(input: DecisionInput): Decision {
     const untried = all.filter((c) => !failed.has(key(c))).sort((a, b) => b.capacity.hi - a.capacity.hi)[0];
     const measured = failedHere.map((x) => `P=${x.o.parallelism}/K=${x.o.parallelismPerKpu} measured ~${fmt(x.a.capacity ?? 0)}/s`).join(', ');
     const modelled = untried
-      ? `the model's most optimistic ${n}-KPU configuration (P=${untried.parallelism}, K=${untried.parallelismPerKpu}) reaches at most ~${fmt(untried.capacity.hi)}/s < required ${fmt(required.lo)}/s`
+      ? `the model's most optimistic ${n}-KPU configuration (P=${untried.parallelism}, K=${untried.parallelismPerKpu}) reaches at most ${versus(untried.capacity.hi, '<', required.lo)}`
       : '';
     return `${n} KPU(s) excluded: ${[measured && `tried ${measured}`, modelled].filter(Boolean).join('; ')}`;
   }
@@ -289,4 +289,23 @@ export function decide(input: DecisionInput): Decision {
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : (Math.round(x * 10) / 10).toString();
+}
+
+/**
+ * Two numbers compared in one sentence ("~A/s < required B/s"): rounded as fmt does, but with as many more
+ * decimals (up to 3) as it takes for unequal numbers not to print alike ("~7,500/s < required 7,500/s").
+ */
+export function fmtPair(a: number, b: number): [string, string] {
+  let [fa, fb] = [fmt(a), fmt(b)];
+  for (let digits = 1; fa === fb && a !== b && digits <= 3 && Number.isFinite(a) && Number.isFinite(b); digits++) {
+    const f = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    [fa, fb] = [f(a), f(b)];
+  }
+  return [fa, fb];
+}
+
+/** "~A/s OP required B/s" with A and B told apart. */
+function versus(capacity: number, op: string, required: number, what = 'required'): string {
+  const [c, r] = fmtPair(capacity, required);
+  return `~${c}/s ${op} ${what} ${r}/s`;
 }

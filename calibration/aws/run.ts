@@ -1,30 +1,28 @@
 /**
  * `kpufit calibrate --target aws`: the calibration loop of calibrate.ts on a real Managed Flink
- * application, wired to the SDK-backed ports, the Kinesis load generator and the wall clock, inside the
- * safety rails of a live account:
- *   - refuses to start unless the application is RUNNING;
- *   - --dry-run records every mutating call (UpdateApplication, PutRecords) instead of making it and prints
- *     the plan;
- *   - --max-kpu / --max-cost-usd bound what calibration may spend (SpendGuard);
- *   - throttling, ConcurrentModificationException and ResourceInUseException are retried after re-describing;
- *     an update that fails is reported with AWS's reason; AccessDenied names the missing IAM action;
- *   - Ctrl-C (or the application leaving RUNNING, or the budget) aborts: the loop restores the original
- *     configuration, autoscaling included, the report says `aborted`, and the exit code is non-zero;
- *   - DIR/state.json is rewritten after every trial, and --resume FILE continues from it.
+ * application, in this order:
+ *   1. inputs: flags (settings.ts), the --resume file (state-file.ts: versioned, validated, for this run
+ *      only) and the output directory (core/output-location.ts), all before any AWS call;
+ *   2. preflight, read-only: the application must be RUNNING and the stream must exist;
+ *   3. the ports, live or dry run (calibration-ports.ts), and DIR/state.json with the original
+ *      configuration, written before anything changes;
+ *   4. the loop, stopped by SIGINT / SIGTERM / SIGHUP (core/stop-signals.ts), the budget or the application
+ *      leaving RUNNING: the load stops, the original configuration is restored (unless --keep), the report
+ *      says `aborted`, and the error carries the signal (exit 130 / 143 / 129);
+ *   5. the result: report files and stdout (result-output.ts).
  */
-import { summary } from '../report/summary';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../../core/aws-api';
 import { KinesisAnalyticsApplicationControl } from '../adapters/application-control';
-import { CloudWatchMetricsSource } from '../adapters/cloudwatch-metrics';
 import { createAwsApis, destroyAwsApis } from '../adapters/sdk-clients';
 import { KinesisStreamInfo } from '../adapters/stream-info';
 import { CalibrationAbortedError, calibrate, type CalibrationHooks, type CalibrationOptions, type CalibrationState } from '../calibrate';
-import type { CalibrationPorts } from '../ports';
 import { InterruptedError } from '../../core/errors';
+import { checkOutputDirectory } from '../../core/output-location';
 import { Progress } from '../../core/progress';
-import type { ApplicationControl, Clock, LoadDriver } from '../ports';
-import { DEFAULT_PRICING, writeReportFiles } from '../report';
+import { StopSignals } from '../../core/stop-signals';
+import type { Clock, LoadDriver } from '../ports';
+import { DEFAULT_PRICING, REPORT_FILES } from '../report';
 import { formatConfiguration, formatLag } from '../report/format';
 import type { CalibrationReport } from '../report-types';
 import type { AlgorithmOptions } from '../algorithm/options';
@@ -32,16 +30,13 @@ import { createKinesisClient, kinesisApi as producerKinesisApi } from '../../sim
 import { GeneratorLoadDriver } from '../../simulator/load-driver';
 import { KinesisProducer } from '../../simulator/producers/kinesis-producer';
 import { ApplicationNotRunningError } from './aws-errors';
-import {
-  CallRecorder, formatPlan, InstantClock, plannedFollowUps, RecordingApplicationControl, RecordingLoadDriver, RecordingCloudWatch,
-} from './dry-run';
-import { OperationFollower } from './operation-follower';
+import { wirePorts } from './calibration-ports';
+import { InstantClock, plannedFollowUps } from './dry-run';
 import { RetryingApplicationControl } from './retrying-control';
+import { writeCalibrationResult, writeDryRunPlan } from './result-output';
 import { resolveAwsSettings, type AwsCalibrationArgs, type AwsRunSettings } from './settings';
-import { SpendGuard } from './spend-guard';
 import { kpusFor } from '../../core/managed-flink';
-import { checkResumable, readStateFile, writeStateFile } from './state-file';
-import { StatusWatch } from './status-watch';
+import { checkResumable, readStateFile, writeStateFile, type StateFile } from './state-file';
 import { SystemClock } from '../../core/clock';
 
 export type { AwsCalibrationArgs } from './settings';
@@ -58,7 +53,7 @@ export interface AwsRunDeps {
   clock?: Clock;
   createLoadDriver?(settings: AwsRunSettings, clock: Clock): LoadDriver;
   calibrate?: typeof calibrate;
-  /** Where SIGINT comes from. Default process. */
+  /** Where SIGINT, SIGTERM and SIGHUP come from. Default process. */
   signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
@@ -92,28 +87,42 @@ export function awsLoadDriver(settings: AwsRunSettings, clock: Clock): LoadDrive
   });
 }
 
+/** Step 1: every input checked before any AWS call. */
+async function checkInputs(args: AwsCalibrationArgs, env?: NodeJS.ProcessEnv): Promise<{ settings: AwsRunSettings; resumeFile?: StateFile }> {
+  const settings = await resolveAwsSettings(args, env);
+  const resumeFile = settings.resume ? await readStateFile(settings.resume) : undefined;
+  if (resumeFile && settings.resume) {
+    checkResumable(resumeFile, settings.resume, {
+      application: settings.application, stream: settings.stream, recordsPerSecond: settings.recordsPerSecond, recordBytes: settings.recordBytes, slo: settings.slo,
+    }, settings.forceResume);
+  }
+  if (!settings.dryRun) {
+    // Resuming into the directory of the state file continues that run: its files are the ones to update.
+    const continuing = settings.resume !== undefined && resolve(dirname(settings.resume)) === resolve(settings.outDir);
+    checkOutputDirectory(settings.outDir, REPORT_FILES, { flag: '--out', force: settings.force || continuing });
+  }
+  return { settings, resumeFile };
+}
+
 export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDeps = {}): Promise<AwsRunResult> {
-  const settings = await resolveAwsSettings(args, deps.env);
+  const { settings, resumeFile } = await checkInputs(args, deps.env);
   const stdout = deps.stdout ?? process.stdout;
   const stderr = (deps.stderr ?? process.stderr) as NodeJS.WriteStream;
   const progress = new Progress(`calibrate ${settings.application}`, { stream: stderr });
+  const stops = new StopSignals({
+    source: deps.signals,
+    stopping: settings.keep ? 'stopping the load; --keep leaves the current configuration' : 'stopping the load and restoring the original configuration',
+    skipping: settings.keep ? 'writing the report' : 'restoring the original configuration',
+    log: (line) => progress.log(line),
+  });
+  // Guards stop the run through the same controller; a signal's reason (InterruptedError) wins when first.
+  const controller = new AbortController();
+  stops.signal.addEventListener('abort', () => controller.abort(stops.signal.reason), { once: true });
+  const stop = (reason: Error) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
   const owned = deps.apis ? undefined : createAwsApis({ region: settings.region, endpointUrl: settings.endpointUrl });
   const apis: AwsApiSet = deps.apis ?? owned!;
-
-  const controller = new AbortController();
-  const signals = deps.signals ?? process;
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress.log('interrupted: restoring the original configuration (Ctrl-C again to exit without restoring)');
-      controller.abort(new Error('interrupted (Ctrl-C)'));
-    } else {
-      progress.log('second Ctrl-C: exiting WITHOUT restoring the original configuration');
-      process.exit(130);
-    }
-  };
-  signals.on('SIGINT', onSigint);
 
   try {
     const clock = deps.clock ?? (settings.dryRun ? new InstantClock(Date.now()) : new SystemClock(controller.signal));
@@ -123,7 +132,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       onRetry: (what, attempt, err) => progress.log(`${what}: ${err.name} (attempt ${attempt}), retrying`),
     });
 
-    // Preflight, read-only: the application must be RUNNING and the stream must exist.
+    // Step 2, read-only: the application must be RUNNING and the stream must exist.
     const current = await retrying.describe();
     if (current.status !== 'RUNNING') {
       throw new ApplicationNotRunningError(settings.application, current.status,
@@ -131,9 +140,6 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     }
     const stream = new KinesisStreamInfo(apis.kinesis, settings.stream);
     const streamDescription = await stream.describe();
-
-    const resumeFile = settings.resume ? await readStateFile(settings.resume) : undefined;
-    if (resumeFile && settings.resume) checkResumable(resumeFile, settings.resume, settings.application, settings.stream);
     const resume: CalibrationState | undefined = resumeFile?.state;
     const original = resume?.original ?? { parallelism: current.parallelism, parallelismPerKpu: current.parallelismPerKpu, autoScalingEnabled: current.autoScalingEnabled };
 
@@ -143,32 +149,24 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
         `${resume ? `; resuming after ${resume.trials.length} trials` : ''}`,
     );
 
-    const recorder = new CallRecorder();
-    const scope = { application: settings.application, stream: settings.stream };
-    let control: ApplicationControl;
-    let ports: CalibrationPorts;
-    const dryRunControl = settings.dryRun
-      ? new RecordingApplicationControl(retrying, recorder, () => {
-        if (!controller.signal.aborted) controller.abort(new Error('dry run: the trials after this one depend on measurements'));
-      })
-      : undefined;
-    if (dryRunControl) {
-      control = dryRunControl;
-      ports = { control, metrics: new CloudWatchMetricsSource(new RecordingCloudWatch(recorder), scope), stream, load: new RecordingLoadDriver(recorder, settings.stream), clock };
-    } else {
-      const guarded = new SpendGuard(new OperationFollower(retrying, apis.kinesisAnalytics, settings.application, () => clock.now()), clock, {
-        maxKpu: settings.maxKpu, maxCostUsd: settings.maxCostUsd, kpuHourUsd: DEFAULT_PRICING.kpuHourUsd, spentKpuSeconds: resume?.kpuSeconds,
-      }, original, (reason) => {
-        progress.log(`budget reached: ${reason}; stopping and restoring the original configuration`);
-        controller.abort(new Error(reason));
+    // Step 3: the ports, and the state file before the first change, so even a run stopped before its
+    // first trial (and whose restore was skipped) can be resumed knowing the original configuration.
+    const wired = wirePorts({
+      settings, control: retrying, kinesisAnalytics: apis.kinesisAnalytics, cloudWatch: apis.cloudWatch, stream, clock, original,
+      spentKpuSeconds: resume?.kpuSeconds, pollSeconds: deps.pollSeconds ?? 15,
+      createLoadDriver: () => (deps.createLoadDriver ?? awsLoadDriver)(settings, clock), log: (line) => progress.log(line), stop,
+    });
+    const statePath = join(settings.outDir, 'state.json');
+    const saveState = async (state: CalibrationState) => {
+      if (settings.dryRun) return;
+      await writeStateFile(statePath, {
+        application: settings.application, stream: settings.stream, region: settings.region,
+        load: { recordsPerSecond: settings.recordsPerSecond, recordBytes: settings.recordBytes }, slo: settings.slo, state,
       });
-      control = new StatusWatch(guarded, clock, (state) => {
-        progress.log(`${state.name} left RUNNING (now ${state.status}): aborting the calibration`);
-        controller.abort(new ApplicationNotRunningError(state.name, state.status, 'it left RUNNING during the calibration'));
-      }, (deps.pollSeconds ?? 15) * 1000);
-      const load = (deps.createLoadDriver ?? awsLoadDriver)(settings, clock);
-      ports = { control, metrics: new CloudWatchMetricsSource(apis.cloudWatch, scope), stream, load, clock };
-    }
+    };
+    await saveState(resume ?? {
+      schemaVersion: 1, original, startedAtMs: clock.now(), elapsedSecondsBefore: 0, kpuSeconds: 0, reconfigurations: 0, trials: [], observations: [], timeline: [],
+    });
 
     const options: CalibrationOptions = {
       target: 'aws',
@@ -182,7 +180,6 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       keep: settings.keep,
       algorithm: { ...AWS_ALGORITHM, ...(deps.pollSeconds !== undefined ? { pollSeconds: deps.pollSeconds } : {}), ...deps.algorithm },
     };
-    const statePath = join(settings.outDir, 'state.json');
     const hooks: CalibrationHooks = {
       signal: controller.signal,
       resume,
@@ -193,22 +190,20 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       },
       onTrial: async (trial, state) => {
         progress.log(`trial ${state.trials.length}: ${formatConfiguration(trial)} ${trial.verdict}: ${trial.reason}`);
-        if (settings.dryRun) return;
-        await writeStateFile(statePath, {
-          application: settings.application, stream: settings.stream, region: settings.region,
-          load: { recordsPerSecond: settings.recordsPerSecond, recordBytes: settings.recordBytes }, state,
-        });
+        await saveState(state);
       },
     };
 
     // CloudWatch aggregates by wall-clock minute: starting on a boundary gives the first trial whole minutes
     // instead of one that mixes the time before the load began with the time after.
-    await clock.sleep(60_000 - (clock.now() % 60_000 || 60_000));
+    // (A clock sleep only ends early for an abort during it: a signal before it must not wait out the minute.)
+    if (!controller.signal.aborted) await clock.sleep(60_000 - (clock.now() % 60_000 || 60_000));
 
+    // Step 4.
     let report: CalibrationReport;
     let failure: CalibrationAbortedError | undefined;
     try {
-      report = await (deps.calibrate ?? calibrate)(ports, options, hooks);
+      report = await (deps.calibrate ?? calibrate)(wired.ports, options, hooks);
     } catch (err) {
       // A failure mid-run still has a report (verdict aborted, the trials so far): write it, then fail.
       // A dry run ends this way by design: no metrics, no model, so it stops after its first observation.
@@ -217,31 +212,24 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       report = err.report;
     }
 
-    if (dryRunControl) {
-      plannedFollowUps(recorder, settings.application, dryRunControl.current ?? current, original, { maxKpu: settings.maxKpu, keep: settings.keep });
-      const plan = formatPlan(recorder.calls);
-      if (settings.json) stdout.write(`${JSON.stringify({ dryRun: true, application: settings.application, stream: settings.stream, calls: recorder.calls }, null, 2)}\n`);
-      else for (const line of plan) stderr.write(`${line}\n`);
-      return { files: [], plan };
+    // Step 5.
+    if (wired.dryRunControl && wired.recorder) {
+      plannedFollowUps(wired.recorder, settings.application, wired.dryRunControl.current ?? current, original, { maxKpu: settings.maxKpu, keep: settings.keep });
+      return { files: [], plan: writeDryRunPlan(wired.recorder.calls, settings, settings.json, stdout, stderr) };
     }
-
-    const finalReport: CalibrationReport = { ...report, generatedAt: report.generatedAt ?? new Date().toISOString() };
-    const files = await writeReportFiles(settings.outDir, finalReport);
-    if (settings.json) stdout.write(`${JSON.stringify(finalReport, null, 2)}\n`);
-    else stdout.write(`${summary(finalReport, settings.outDir).join('\n')}\n`);
-    progress.done(`verdict ${finalReport.verdict}${finalReport.recommendation ? `: ${formatConfiguration(finalReport.recommendation)}` : ''}; report in ${join(settings.outDir, 'report.md')}`);
-
-    if (finalReport.verdict === 'aborted') {
+    const written = await writeCalibrationResult(report, settings.outDir, settings.json, stdout, progress);
+    if (written.report.verdict === 'aborted') {
       const resumeHint = `resume with --resume ${statePath}`;
       // calibrate()'s own failure message already says what happened and whether the original is back.
       if (failure) throw new Error(`${failure.message}; ${resumeHint}`);
-      const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? controller.signal.reason) : finalReport.explanation ?? 'the run stopped early';
-      const message = `calibration aborted: ${reason}; the original configuration ${finalReport.restoredOriginal ? 'was restored' : 'was NOT restored: check the application'}; ${resumeHint}`;
-      throw interrupts > 0 ? new InterruptedError(message) : new Error(message);
+      const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? controller.signal.reason) : written.report.explanation ?? 'the run stopped early';
+      const restored = settings.keep ? 'was kept as --keep asked' : written.report.restoredOriginal ? 'was restored' : 'was NOT restored: check the application';
+      const message = `calibration aborted: ${reason}; the original configuration ${restored}; ${resumeHint}`;
+      throw stops.received ? new InterruptedError(message, stops.received) : new Error(message);
     }
-    return { report: finalReport, files };
+    return written;
   } finally {
-    signals.off('SIGINT', onSigint);
+    stops.dispose();
     if (owned) destroyAwsApis(owned);
   }
 }

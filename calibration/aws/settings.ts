@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import type { Slo } from '../report-types';
-import { ValidationError } from '../../core/validation';
+import { numberFlagProblem, ValidationError, type NumberRule } from '../../core/validation';
+import { MAX_RECORD_BYTES } from '../../core/aws-facts';
+import { MAX_RECORDS_PER_SECOND } from '../../simulator/load-run';
 import { endpointUrlProblem } from '../../simulator/kinesis-client';
 import { GeneratedRecords } from '../../simulator/records';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
@@ -26,7 +28,11 @@ export interface AwsCalibrationArgs {
   dryRun?: boolean;
   keep?: boolean;
   resume?: string;
+  /** Continue from --resume even though its app, stream, load or SLO differ from the flags. */
+  forceResume?: boolean;
   out?: string;
+  /** Overwrite report files already in --out. */
+  force?: boolean;
   json?: boolean;
   fromOutputs?: string;
   workload?: string;
@@ -49,7 +55,9 @@ export interface AwsRunSettings {
   dryRun: boolean;
   keep: boolean;
   resume?: string;
+  forceResume: boolean;
   outDir: string;
+  force: boolean;
   json: boolean;
   outputs: StackOutputs;
 }
@@ -79,23 +87,24 @@ export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.P
     if (!value) problems.push(`--${flag}: required for --target aws${args.fromOutputs ? ` (${args.fromOutputs} has no ${output})` : ' (or --from-outputs FILE)'}`);
     return value ?? '';
   };
-  const num = (flag: string, value: number | undefined, fallback: number | undefined, ok: (n: number) => boolean, allowed: string) => {
+  const num = (flag: string, value: number | undefined, fallback: number | undefined, rule: NumberRule) => {
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) problems.push(`--${flag}: ${allowed}, got ${String(value)}`);
+    const problem = numberFlagProblem(flag, value, rule);
+    if (problem) problems.push(problem);
     return value;
   };
 
   const application = need('app', args.app ?? outputs.application_name, 'application_name');
   const stream = need('stream', args.stream ?? outputs.stream_name, 'stream_name');
-  const rate = num('rate', args.rate, undefined, (n) => n > 0 && Number.isFinite(n), 'must be a number of records per second > 0');
+  const rate = num('rate', args.rate, undefined, { above: 0, max: MAX_RECORDS_PER_SECOND, unit: 'records per second' });
   if (args.rate === undefined) problems.push('--rate: required for --target aws (the peak records/s to size for)');
-  const recordBytes = num('record-bytes', args.recordBytes, undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 1048576, 'must be an integer from 1 to 1048576');
-  const maxLagMs = num('slo-lag-ms', args.sloLagMs, 60000, (n) => n > 0, 'must be > 0');
-  const catchUpSeconds = num('catch-up-s', args.catchUpS, 600, (n) => n > 0, 'must be > 0');
-  const targetUtilization = num('target-utilization', args.targetUtilization, 0.8, (n) => n > 0 && n <= 1, 'must be in (0, 1]');
-  const maxKpu = num('max-kpu', args.maxKpu, DEFAULT_MAX_KPU, (n) => Number.isInteger(n) && n >= 1, 'must be an integer >= 1');
-  const maxCostUsd = num('max-cost-usd', args.maxCostUsd, undefined, (n) => n > 0, 'must be > 0 (US dollars)');
-  const seed = num('seed', args.seed, 1, (n) => Number.isInteger(n), 'must be an integer');
+  const recordBytes = num('record-bytes', args.recordBytes, undefined, { integer: true, min: 1, max: MAX_RECORD_BYTES });
+  const maxLagMs = num('slo-lag-ms', args.sloLagMs, 60000, { above: 0 });
+  const catchUpSeconds = num('catch-up-s', args.catchUpS, 600, { above: 0 });
+  const targetUtilization = num('target-utilization', args.targetUtilization, 0.8, { above: 0, max: 1 });
+  const maxKpu = num('max-kpu', args.maxKpu, DEFAULT_MAX_KPU, { integer: true, min: 1 });
+  const maxCostUsd = num('max-cost-usd', args.maxCostUsd, undefined, { above: 0, unit: 'US dollars' });
+  const seed = num('seed', args.seed, 1, { integer: true, min: 0, max: 4294967295 });
   const workload = args.workload ?? 'taxi';
   if (!(WORKLOAD_NAMES as readonly string[]).includes(workload)) problems.push(`--workload: must be one of ${WORKLOAD_NAMES.join(', ')}, got "${workload}"`);
   if (args.endpointUrl !== undefined) {
@@ -120,6 +129,8 @@ export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.P
     dryRun: Boolean(args.dryRun),
     keep: Boolean(args.keep),
     resume: args.resume,
+    forceResume: Boolean(args.forceResume),
+    force: Boolean(args.force),
     outDir: args.out ?? join('reports', application),
     json: Boolean(args.json),
     outputs,

@@ -19,11 +19,41 @@ export function interruptedExitCode(signal: StopSignal = 'SIGINT'): number {
   return EXIT_CODES[signal];
 }
 
+/** Network failures reaching an AWS endpoint, as Node reports them. */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused', ENOTFOUND: 'no such host', EAI_AGAIN: 'name lookup failed', ETIMEDOUT: 'timed out',
+  ECONNRESET: 'connection reset', EHOSTUNREACH: 'host unreachable', ENETUNREACH: 'network unreachable',
+};
+const REJECTED_CREDENTIALS = new Set(['UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken', 'InvalidClientTokenId']);
+
+/**
+ * An AWS SDK failure as one line naming what to fix (a flag or a setting), instead of the SDK's class name;
+ * undefined for anything else.
+ */
+export function describeAwsFailure(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const e = err as Error & { code?: string; $metadata?: unknown };
+  if (e.name === 'CredentialsProviderError') {
+    return 'AWS credentials: none found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or log in with aws sso login)';
+  }
+  if (/region is missing/i.test(e.message)) return '--region: no AWS region configured: pass --region or set AWS_REGION';
+  if (REJECTED_CREDENTIALS.has(e.name)) return `AWS credentials: rejected by AWS (${e.name}): refresh them or pick another AWS_PROFILE`;
+  const code = e.code ?? /\b(E[A-Z_]+)\b/.exec(e.message)?.[1];
+  if (code && UNREACHABLE[code]) {
+    const where = /(?:connect|getaddrinfo) E[A-Z_]+ (\S+)/.exec(e.message)?.[1];
+    return `--endpoint-url: cannot reach ${where ?? 'the AWS endpoint'} (${UNREACHABLE[code]}): check --endpoint-url, or leave it out to use AWS itself`;
+  }
+  if (e.$metadata !== undefined && e.name && e.name !== 'Error') return `AWS refused the call: ${e.name}: ${e.message}`;
+  return undefined;
+}
+
 export function describeFailure(err: unknown): string[] {
   if (err instanceof ValidationError) {
     return err.problems.map((p) => (err.source ? `${err.source}: ${p}` : p));
   }
   if (err instanceof InputError || err instanceof InterruptedError) return [err.message];
+  const aws = describeAwsFailure(err);
+  if (aws) return [aws];
   if (err instanceof Error) return [`${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message}`];
   return [String(err)];
 }

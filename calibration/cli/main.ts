@@ -1,25 +1,38 @@
 /**
  * `kpufit`: one yargs program; each command lives in its own module under commands/.
+ *
+ * The commands are loaded when chosen, not at start-up: `kpufit --help` and `--version` then parse only
+ * yargs, not the AWS SDK or the twin (start-up well under a second, see bin/kpufit.js and the build step).
  */
-import yargs from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { autoscaleCommand } from './commands/autoscale';
-import { calibrateCommand } from './commands/calibrate';
-import { dashboardsCommand } from './commands/dashboards';
-import { loadCommand } from './commands/load';
-import { reportCommand } from './commands/report';
-import { twinCommand } from './commands/twin';
+import { version } from '../../package.json';
+import { installOutputGuards } from './process-guards';
+
+/** A command whose module is required only when yargs runs its builder or handler. */
+function lazy(command: string, describe: string, load: () => CommandModule): CommandModule {
+  return {
+    command,
+    describe,
+    builder: (y: Argv) => {
+      const builder = load().builder;
+      return typeof builder === 'function' ? (builder(y) as Argv) : y.options(builder ?? {});
+    },
+    handler: (args) => load().handler(args),
+  };
+}
 
 export function buildCli(argv: string[]) {
   return yargs(argv)
     .scriptName('kpufit')
-    .command(calibrateCommand)
-    .command(loadCommand)
-    .command(twinCommand)
-    .command(reportCommand)
-    .command(autoscaleCommand)
-    .command(dashboardsCommand)
-    .demandCommand(1, 'name a command: calibrate, load, twin or report')
+    .command(lazy('calibrate', 'Find the cheapest Parallelism / ParallelismPerKPU that keeps up with the load (twin or AWS)',
+      () => require('./commands/calibrate').calibrateCommand))
+    .command(lazy('load', 'Drive realistic traffic at a rate, along a profile, or replayed from a file', () => require('./commands/load').loadCommand))
+    .command(lazy('twin', 'The embedded digital twin as a what-if planner (run, sweep)', () => require('./commands/twin').twinCommand))
+    .command(lazy('report', 'Re-render report.md / report.html from a calibration report.json', () => require('./commands/report').reportCommand))
+    .command(lazy('autoscale', 'Simulate autoscaling policies on the twin (kpufit, built-in, step)', () => require('./commands/autoscale').autoscaleCommand))
+    .command(lazy('dashboards', 'Apply the OpenSearch Dashboards saved objects to the domain', () => require('./commands/dashboards').dashboardsCommand))
+    .demandCommand(1, 'name a command: calibrate, load, twin, report, autoscale or dashboards')
     .strict()
     .recommendCommands()
     .fail((msg, err, y) => {
@@ -30,9 +43,15 @@ export function buildCli(argv: string[]) {
       process.exit(2);
     })
     .help()
-    .version(false);
+    .version(version);
+}
+
+/** The CLI's entry: bin/kpufit.js calls it in the built bundle; `tsx calibration/cli/main.ts` runs it from source. */
+export function main(argv: string[] = hideBin(process.argv)): Promise<unknown> {
+  installOutputGuards();
+  return Promise.resolve(buildCli(argv).parseAsync());
 }
 
 if (require.main === module) {
-  void buildCli(hideBin(process.argv)).parseAsync();
+  void main();
 }

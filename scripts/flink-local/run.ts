@@ -10,6 +10,9 @@ import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../../core/errors';
+import { choiceFlag, numberFlag } from '../../core/validation';
+import { Progress } from '../../core/progress';
+import { StopSignals } from '../../core/stop-signals';
 import { runCommand } from '../../calibration/cli/errors';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
 import { feed, type FeedCounts } from './feeder';
@@ -33,12 +36,8 @@ interface RunArgs {
   opensearch: boolean;
 }
 
-function positiveInt(flag: string, value: number, max: number, allowZero = false): number {
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > max) {
-    throw new InputError(`--${flag}: must be an integer from ${allowZero ? 0 : 1} to ${max}, got ${value}`);
-  }
-  return value;
-}
+// The same numeric flag rules and messages as every kpufit command (core/validation.ts).
+const positiveInt = (flag: string, value: number, max: number, allowZero = false) => numberFlag(flag, value, { integer: true, min: allowZero ? 0 : 1, max });
 
 function jobOverrides(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -51,10 +50,7 @@ function jobOverrides(pairs: string[]): Record<string, string> {
 }
 
 async function run(args: RunArgs): Promise<void> {
-  if (!(WORKLOAD_NAMES as readonly string[]).includes(args.workload)) {
-    throw new InputError(`--workload: must be one of ${WORKLOAD_NAMES.join(', ')}, got '${args.workload}'`);
-  }
-  const workload = args.workload as WorkloadName;
+  const workload: WorkloadName = choiceFlag('workload', args.workload, WORKLOAD_NAMES);
   const rate = positiveInt('rate', args.rate, 5000);
   const duration = positiveInt('duration', args.duration, 86_400, true);
   const window = positiveInt('window', args.window, 3600);
@@ -68,9 +64,11 @@ async function run(args: RunArgs): Promise<void> {
     throw new InputError((e as Error).message);
   }
   const outDir = resolve(args.out ?? resolve(__dirname, '..', '..', 'flink-app', 'target', 'local', workload));
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  const log = (m: string): void => void process.stderr.write(`flink:local ${m}\n`);
+  // One progress format for every long command (core/progress.ts), and the one stop path for INT/TERM/HUP.
+  const progress = new Progress('flink:local', { total: duration || undefined });
+  const log = (m: string): void => progress.log(`flink:local ${m}`);
+  const stop = new StopSignals({ stopping: 'stopping the feed and the local pipeline', skipping: 'stopping the local Flink job and kinesis-local', log });
+  const started = Date.now();
 
   let openSearch: LocalOpenSearch | undefined;
   if (args.opensearch) {
@@ -80,7 +78,7 @@ async function run(args: RunArgs): Promise<void> {
     log(`OpenSearch ready at ${openSearch.endpoint}`);
   }
   try {
-    await runPipeline(args, { workload, rate, duration, window, parallelism, shards, overrides, outDir, stop, log, openSearch });
+    await runPipeline(args, { workload, rate, duration, window, parallelism, shards, overrides, outDir, stop, log, progress, started, openSearch });
   } finally {
     await openSearch?.stop();
   }
@@ -95,13 +93,16 @@ interface Resolved {
   shards: number;
   overrides: Record<string, string>;
   outDir: string;
-  stop: AbortController;
+  stop: StopSignals;
   log: (m: string) => void;
+  progress: Progress;
+  /** Epoch ms the run started (progress shows seconds since). */
+  started: number;
   openSearch?: LocalOpenSearch;
 }
 
 async function runPipeline(args: RunArgs, r: Resolved): Promise<void> {
-  const { workload, rate, duration, window, parallelism, shards, overrides, outDir, stop, log, openSearch } = r;
+  const { workload, rate, duration, window, parallelism, shards, overrides, outDir, stop, log, progress, started, openSearch } = r;
   const summary = await withLocalPipeline(
     {
       workload, outDir, windowSeconds: window, parallelism, shards, checkpointIntervalMs: 5000, jobProperties: overrides, log,
@@ -113,7 +114,7 @@ async function runPipeline(args: RunArgs, r: Resolved): Promise<void> {
       const ticker = setInterval(() => {
         void millisBehindLatest(s.restUrl, s.jid).then((lag) => {
           const lines = countByCategory(committedLines(s.resultsDir));
-          log(`fed ${last.events} events (+${last.malformed} malformed), millisBehindLatest ${lag ?? 'n/a'} ms, ` +
+          progress.update((Date.now() - started) / 1000, `fed ${last.events} events (+${last.malformed} malformed), millisBehindLatest ${lag ?? 'n/a'} ms, ` +
             `committed ${JSON.stringify(lines)}`);
         }).catch(() => undefined);
       }, 5000);

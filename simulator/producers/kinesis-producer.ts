@@ -92,6 +92,8 @@ export class KinesisProducer implements Producer {
   private sent = 0;
   private acknowledged = 0;
   private failed = 0;
+  /** Records over 1 MiB: failed at once, never retried. */
+  private tooLarge = 0;
   private throttledRetries = 0;
   private retries = 0;
   private bytesAcknowledged = 0;
@@ -125,6 +127,7 @@ export class KinesisProducer implements Producer {
       const message = `record is ${size} bytes with its partition key; Kinesis takes at most ${MAX_RECORD_BYTES}`;
       this.options.deadLetters?.write([letter(record, 0, { code: 'RecordTooLarge', message })]);
       this.failed++;
+      this.tooLarge++;
       return this.hasRoom();
     }
     let batch = this.current;
@@ -188,6 +191,7 @@ export class KinesisProducer implements Producer {
       sent: this.sent,
       acknowledged: this.acknowledged,
       failed: this.failed,
+      rejectedTooLarge: this.tooLarge,
       inFlight: this.sent - this.acknowledged - this.failed,
       throttledRetries: this.throttledRetries,
       retries: this.retries,

@@ -10,6 +10,8 @@ export interface ProducerStats {
   acknowledged: number;
   /** Given up on after the retry limit, or rejected outright; each one is dead-lettered. */
   failed: number;
+  /** Of `failed`: records over Kinesis's 1 MiB limit, rejected at once without any retry. */
+  rejectedTooLarge?: number;
   /** Still held: buffered, on the wire or waiting to be retried. sent = acknowledged + failed + inFlight. */
   inFlight: number;
   /** Record retries caused by throttling (per-record ProvisionedThroughputExceeded or a thrown throttle). */

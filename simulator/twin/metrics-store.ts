@@ -4,6 +4,7 @@
  * datapoint, as in CloudWatch.
  */
 import { METRICS, type Statistic } from '../../core/metric-catalogue';
+import { CLOUDWATCH_ONE_MINUTE_RETENTION_DAYS } from '../../core/aws-facts';
 
 export type { Statistic };
 
@@ -46,10 +47,22 @@ export interface Aggregate {
   count: number;
 }
 
+/**
+ * Minutes the store keeps: CloudWatch keeps 1-minute datapoints for 15 days, and nothing reads older
+ * minutes; without a bound a year-long `twin run` held every minute (GBs).
+ */
+export const RETAINED_MINUTES = CLOUDWATCH_ONE_MINUTE_RETENTION_DAYS * 1440;
+/** Old minutes are dropped a day at a time, so dropping costs O(1) per minute on average. */
+const DROP_BATCH = 1440;
+
 export class MetricsStore {
-  private readonly minutes: Float64Array[] = [];
+  private minutes: Float64Array[] = [];
+  /** Completed minutes dropped so far: minutes[i] is minute `dropped + i`. */
+  private dropped = 0;
   private current = MetricsStore.blank();
   private currentMinute = 0;
+
+  constructor(private readonly retainedMinutes = RETAINED_MINUTES) {}
 
   private static blank(): Float64Array {
     const a = new Float64Array(METRIC_COUNT * FIELDS);
@@ -85,11 +98,16 @@ export class MetricsStore {
       this.current = MetricsStore.blank();
       this.currentMinute++;
     }
+    if (this.minutes.length > this.retainedMinutes + DROP_BATCH) {
+      const drop = this.minutes.length - this.retainedMinutes;
+      this.minutes = this.minutes.slice(drop);
+      this.dropped += drop;
+    }
   }
 
-  /** Completed minutes. */
+  /** Completed minutes (dropped ones included: minute numbers never shift). */
   get completedMinutes(): number {
-    return this.minutes.length;
+    return this.dropped + this.minutes.length;
   }
 
   /** The aggregate of `metric` over completed minutes [from, to); null when no samples. */
@@ -98,8 +116,8 @@ export class MetricsStore {
     let min = Infinity;
     let max = -Infinity;
     let count = 0;
-    const end = Math.min(toMinute, this.minutes.length);
-    for (let i = Math.max(0, fromMinute); i < end; i++) {
+    const end = Math.min(toMinute, this.completedMinutes) - this.dropped;
+    for (let i = Math.max(0, fromMinute - this.dropped); i < end; i++) {
       const a = this.minutes[i];
       const o = metric * FIELDS;
       if (a[o + 3] === 0) continue;

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { GET_RECORDS_MAX_RECORDS } from '../../core/aws-facts';
 import { rateProfileSchema } from '../../core/rate-profile-schema';
-import { ValidationError, parseOrThrow } from '../../core/validation';
+import { ValidationError, decodeUtf8, parseOrThrow } from '../../core/validation';
+import { peakRate } from '../../core/rate-profile';
 
 const requiredOr = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
@@ -99,6 +100,11 @@ export const scenarioSchema = z
     objectError,
   )
   .superRefine((s, ctx) => {
+    // A profile that never offers a record sizes nothing: every configuration would "keep up".
+    // (A negative rate is already reported by the profile's own rules.)
+    if (peakRate(s.load.profile) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'profile'], message: 'peaks at 0 records/s: the load must offer records (peak > 0)' });
+    }
     const kpus = Math.ceil(s.initial.parallelism / s.initial.parallelismPerKpu);
     if (kpus > s.limits.maxKpu) {
       ctx.addIssue({ code: 'custom', path: ['initial', 'parallelism'], message: `needs ${kpus} KPUs, above limits.maxKpu ${s.limits.maxKpu}` });
@@ -118,13 +124,20 @@ export function parseScenario(json: unknown, source?: string): Scenario {
 
 /** Reads and validates a scenario file; an unreadable file or bad JSON is one clear error naming the file. */
 export function loadScenario(path: string): Scenario {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
     throw new ValidationError([`cannot read scenario file: ${why}`], path);
+  }
+  // UTF-8 only; a byte-order mark (as Windows editors write) is dropped rather than failing JSON.parse.
+  let text: string;
+  try {
+    text = decodeUtf8(bytes, path);
+  } catch {
+    throw new ValidationError(['not valid UTF-8 (save the file as UTF-8)'], path);
   }
   let json: unknown;
   try {

@@ -9,6 +9,8 @@
  * costs O(1) amortized per step however long the backlog is.
  */
 
+import { KINESIS_DEFAULT_RETENTION_HOURS } from '../../core/aws-facts';
+
 /** Below this many records a chunk counts as consumed (proportional takes leave float dust). */
 const EMPTY = 1e-6;
 
@@ -27,12 +29,18 @@ export class ShardBacklog {
   /** Records of the cursor's chunk not fetched yet. */
   private cursorLeft = 0;
 
-  /** @param fetchAhead records the job holds fetched but unprocessed (job.fetchAheadRecords); 0 = no fetch-ahead. */
-  constructor(readonly fetchAhead = 0) {}
+  /**
+   * @param fetchAhead records the job holds fetched but unprocessed (job.fetchAheadRecords); 0 = no fetch-ahead.
+   * @param retentionSeconds records older than this expire, as on Kinesis (the stream's retention period,
+   *   24 h by default): a job that never catches up loses them, and a year-long run holds at most a
+   *   retention period of chunks instead of one per second of the run.
+   */
+  constructor(readonly fetchAhead = 0, private readonly retentionSeconds = KINESIS_DEFAULT_RETENTION_HOURS * 3600) {}
 
   /** Adds records that arrived during `second` (appends to the newest chunk when it is the same second). */
   add(second: number, records: number): void {
     if (records <= 0) return;
+    this.expire(second);
     this.total += records;
     if (this.size > 0) {
       const tail = (this.head + this.size - 1) & (this.second.length - 1);
@@ -54,6 +62,30 @@ export class ShardBacklog {
     this.original[at] = records;
     if (this.cursor === this.size) this.cursorLeft = records;
     this.size++;
+  }
+
+  /**
+   * Drops the chunks that arrived a retention period or more before `now`, as Kinesis expires records. Their
+   * fetched part leaves the job's fetch-ahead with them, and a cursor inside a dropped chunk moves to the
+   * start of the next one.
+   */
+  private expire(now: number): void {
+    const mask = this.second.length - 1;
+    while (this.size > 0 && this.second[this.head] <= now - this.retentionSeconds) {
+      const h = this.head;
+      this.total = Math.max(0, this.total - this.count[h]);
+      this.ahead = Math.max(0, this.ahead - (this.cursor > 0 ? this.count[h] : this.count[h] - this.cursorLeft));
+      this.head = (h + 1) & mask;
+      this.size--;
+      if (this.cursor > 0) this.cursor--;
+      else this.cursorLeft = this.size > 0 ? this.count[this.head] : 0;
+    }
+    if (this.size === 0) {
+      this.total = 0;
+      this.ahead = 0;
+      this.cursor = 0;
+      this.cursorLeft = 0;
+    }
   }
 
   /** Consumes up to `records`, oldest first, then fetches ahead again; returns how many were taken. */

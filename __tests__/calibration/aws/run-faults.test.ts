@@ -167,8 +167,9 @@ describe('Ctrl-C', () => {
     const err = await runAwsCalibration(args({ json: true }), t.deps).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InterruptedError);
     expect(exitCodeFor(err)).toBe(130);
-    expect((err as Error).message).toMatch(/^calibration aborted: interrupted .*the original configuration was restored; resume with --resume .*state\.json$/);
-    expect(t.stderr()).toContain('interrupted: restoring the original configuration');
+    expect((err as Error).message).toMatch(/^calibration aborted: interrupted by SIGINT; the original configuration was restored; resume with --resume .*state\.json$/);
+    expect(t.stderr()).toContain('SIGINT: stopping the load and restoring the original configuration (send another signal to exit at once WITHOUT restoring the original configuration)');
+    for (const name of ['SIGTERM', 'SIGHUP']) expect(t.signals.listenerCount(name)).toBe(0);
     const report = JSON.parse(t.stdout());
     expect(report).toMatchObject({ verdict: 'aborted', recommendation: null, restoredOriginal: true });
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).verdict).toBe('aborted');

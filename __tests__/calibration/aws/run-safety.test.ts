@@ -152,7 +152,7 @@ describe('--resume', () => {
       kind: 'kpufit-calibration-state', savedAt: 'x', application: 'someone-else', stream: 'taxi-io-bound-stream', load: { recordsPerSecond: 1, recordBytes: 1 },
       state: { schemaVersion: 1, original: ORIGINAL, startedAtMs: 0, elapsedSecondsBefore: 0, kpuSeconds: 0, reconfigurations: 0, trials: [], observations: [], timeline: [] },
     }));
-    await expect(runAwsCalibration(args({ resume: other }), t.deps)).rejects.toMatchObject({ problems: [`--resume ${other}: saved for application someone-else, not --app ${t.scenario.application}`] });
+    await expect(runAwsCalibration(args({ resume: other }), t.deps)).rejects.toMatchObject({ problems: expect.arrayContaining([`--resume ${other}: saved with --app someone-else, not --app ${t.scenario.application} (pass --force-resume to continue anyway)`]) });
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"kind": "kpufit-calibration-state"}');
     await expect(runAwsCalibration(args({ resume: broken }), t.deps)).rejects.toMatchObject({ source: `--resume ${broken}`, problems: expect.arrayContaining([expect.stringMatching(/^application: /)]) });

@@ -56,11 +56,11 @@ describe('calibrate --target aws flags', () => {
     expect((err as ValidationError).problems).toEqual([
       '--app: required for --target aws (or --from-outputs FILE)',
       '--stream: required for --target aws (or --from-outputs FILE)',
-      '--rate: must be a number of records per second > 0, got -3',
+      '--rate: must be a number > 0 and <= 1000000 (records per second), got -3',
       '--record-bytes: must be an integer from 1 to 1048576, got 0',
-      '--target-utilization: must be in (0, 1], got 1.5',
+      '--target-utilization: must be a number > 0 and <= 1, got 1.5',
       '--max-kpu: must be an integer >= 1, got 2.5',
-      '--max-cost-usd: must be > 0 (US dollars), got 0',
+      '--max-cost-usd: must be a number > 0 (US dollars), got 0',
       '--workload: must be one of taxi, iot, clickstream, got "bank"',
       '--endpoint-url: must be http:// or https://, got "ftp:"',
     ]);

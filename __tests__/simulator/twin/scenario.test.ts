@@ -1,5 +1,5 @@
 /** Scenario files (docs/file-formats.md): strict validation with JSON paths, and the defaults of docs/twin-model.md. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, parseScenario } from '../../../simulator/twin';
@@ -138,5 +138,13 @@ describe('loadScenario', () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{ "name": ');
     expect(() => loadScenario(broken)).toThrow(/not valid JSON/);
+  });
+});
+
+describe('parseScenario: a load that offers nothing', () => {
+  it('refuses a profile that peaks at 0 records/s', () => {
+    const json = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'scenarios', 'taxi-io-bound.json'), 'utf8'));
+    expect(() => parseScenario({ ...json, load: { ...json.load, profile: { type: 'steps', steps: [{ atSecond: 0, recordsPerSecond: 0 }] } } }))
+      .toThrow(expect.objectContaining({ problems: ['load.profile: peaks at 0 records/s: the load must offer records (peak > 0)'] }));
   });
 });

@@ -110,3 +110,24 @@ describe('ShardBacklog', () => {
     });
   });
 });
+
+describe('ShardBacklog retention', () => {
+  it('drops records older than the stream retention (24 h by default), as Kinesis does', () => {
+    const q = new ShardBacklog();
+    q.add(0, 100);
+    q.add(1, 50);
+    q.add(86_400, 10); // second 0 is now 24 h old: expired
+    expect(q.total).toBe(60);
+    expect(q.chunks).toBe(2);
+    q.add(86_401, 5);
+    expect(q.total).toBe(15);
+    expect(q.chunks).toBe(2);
+  });
+
+  it('holds at most a retention period of chunks however long it falls behind', () => {
+    const q = new ShardBacklog(100);
+    for (let s = 0; s < 10_000; s++) q.add(s, 1);
+    expect(q.chunks).toBe(100);
+    expect(q.total).toBe(100);
+  });
+});

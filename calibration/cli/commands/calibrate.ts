@@ -8,15 +8,17 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadScenario } from '../../../simulator/twin';
 import { runAwsCalibration, type AwsCalibrationArgs } from '../../aws/run';
 import { CalibrationAbortedError } from '../../calibrate';
-import { writeReportFiles } from '../../report';
+import { REPORT_FILES, writeReportFiles } from '../../report';
 import type { TrialObservation } from '../../algorithm/observation';
 import { modelFromObservations, renderJobModel } from '../../autoscaler/model-file';
 import { summary } from '../../report/summary';
 import type { CalibrationReport } from '../../report-types';
 import { calibrateOnTwin } from '../../twin-calibration';
 import { runCommand } from '../errors';
-import { InputError } from '../../../core/errors';
+import { InputError, InterruptedError } from '../../../core/errors';
+import { checkOutputDirectory } from '../../../core/output-location';
 import { Progress } from '../../../core/progress';
+import { StopSignals } from '../../../core/stop-signals';
 
 export const CALIBRATION_TARGETS = ['twin', 'aws'] as const;
 
@@ -24,12 +26,13 @@ export interface CalibrateArgs extends AwsCalibrationArgs {
   target: (typeof CALIBRATION_TARGETS)[number];
   scenario?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
 /** Flags that only mean something against a live account. */
 const AWS_ONLY = ['app', 'stream', 'rate', 'record-bytes', 'region', 'endpoint-url', 'slo-lag-ms', 'catch-up-s', 'target-utilization',
-  'max-kpu', 'max-cost-usd', 'dry-run', 'keep', 'resume', 'from-outputs', 'workload', 'seed'] as const;
+  'max-kpu', 'max-cost-usd', 'dry-run', 'keep', 'resume', 'force-resume', 'from-outputs', 'workload', 'seed'] as const;
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -42,16 +45,26 @@ export function checkCalibrateArgs(args: CalibrateArgs): void {
   } else if (args.scenario !== undefined) {
     throw new InputError('--scenario: only with --target twin (on AWS give --app, --stream and --rate, or --from-outputs)');
   }
+  if (args.forceResume && !args.resume) throw new InputError('--force-resume: only with --resume FILE');
 }
 
-/** The twin run: calibrate, compare with built-in autoscaling, write DIR, print JSON or a summary. */
+/**
+ * The twin run: calibrate, compare with built-in autoscaling, write DIR, print JSON or a summary.
+ * A signal stops it like a run on AWS: the twin's original configuration is restored, the aborted report
+ * is written and printed, and the error names the signal (exit 130 / 143 / 129).
+ */
 export async function runTwinCalibrate(
-  args: Pick<CalibrateArgs, 'scenario' | 'out' | 'json'>,
+  args: Pick<CalibrateArgs, 'scenario' | 'out' | 'json' | 'force'>,
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WriteStream = process.stderr,
+  signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>,
 ): Promise<{ report: CalibrationReport; files: string[] }> {
   const scenario = loadScenario(args.scenario!);
+  if (args.out) checkOutputDirectory(args.out, REPORT_FILES, { flag: '--out', force: args.force });
   const progress = new Progress(`calibrate ${scenario.name}`, { stream: err });
+  const stops = new StopSignals({
+    source: signals, stopping: 'stopping the calibration and writing the aborted report', skipping: 'writing the report', log: (line) => progress.log(line),
+  });
   let report: CalibrationReport;
   // The trials' evidence, for model.json (the autoscaler's starting model).
   let observations: TrialObservation[] = [];
@@ -59,27 +72,39 @@ export async function runTwinCalibrate(
     report = await calibrateOnTwin(scenario, {
       scenarioPath: args.scenario,
       hooks: {
+        signal: stops.signal,
         onProgress: (e) => {
           const config = e.parallelism !== undefined ? ` P=${e.parallelism} K=${e.parallelismPerKpu}` : '';
           const lag = e.lagMs !== undefined && e.lagMs !== null ? ` lag ${Math.round(e.lagMs)} ms` : '';
           progress.update(e.trial ?? 0, `${e.phase}${e.trial ? ` trial ${e.trial}` : ''}${config} t=${Math.round(e.elapsedSeconds)}s${lag}${e.message ? ` (${e.message})` : ''}`);
         },
-        onTrial: (t, state) => {
+        onTrial: async (t, state) => {
           observations = state.observations;
           progress.log(`trial ${state.trials.length}: P=${t.parallelism} K=${t.parallelismPerKpu} (${t.kpus} KPU) ${t.verdict}: ${t.reason}`);
+          // The twin runs in simulated time without waiting on anything: let a pending signal in between trials.
+          await new Promise((resolve) => setImmediate(resolve));
         },
       },
     });
   } catch (e) {
+    stops.dispose();
     if (e instanceof CalibrationAbortedError) throw new Error(e.message);
     throw e;
   }
   progress.done();
-  const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations)) : undefined;
-  const files = args.out ? await writeReportFiles(args.out, report, { modelJson }) : [];
-  if (args.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else out.write(`${summary(report, args.out).join('\n')}\n`);
-  return { report, files };
+  try {
+    const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations)) : undefined;
+    const files = args.out ? await writeReportFiles(args.out, report, { modelJson }) : [];
+    if (args.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
+    else out.write(`${summary(report, args.out).join('\n')}\n`);
+    if (stops.received) {
+      const what = report.verdict === 'aborted' ? 'calibration aborted' : 'calibration finished before the signal took effect';
+      throw new InterruptedError(`${what}: interrupted by ${stops.received}${args.out ? `; the ${report.verdict === 'aborted' ? 'aborted' : 'complete'} report is in ${args.out}` : ''}`, stops.received);
+    }
+    return { report, files };
+  } finally {
+    stops.dispose();
+  }
 }
 
 export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
@@ -89,7 +114,8 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     y
       .option('target', { choices: CALIBRATION_TARGETS, demandOption: true, describe: 'twin: the in-process digital twin; aws: a live application' })
       .option('scenario', { type: 'string', requiresArg: true, describe: '[twin] scenario file (JSON, see scenarios/)' })
-      .option('out', { type: 'string', requiresArg: true, describe: 'write report.json, report.md, report.html and trials.csv here' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'write report.json, report.md, report.html and trials.csv here (checked before the run)' })
+      .option('force', { type: 'boolean', describe: 'overwrite report files already in --out' })
       .option('json', { type: 'boolean', describe: 'print the report JSON on stdout (progress stays on stderr)' })
       .option('app', { type: 'string', requiresArg: true, describe: '[aws] Managed Flink application name' })
       .option('stream', { type: 'string', requiresArg: true, describe: '[aws] Kinesis stream name' })
@@ -105,6 +131,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       .option('dry-run', { type: 'boolean', describe: '[aws] print the planned calls without making them' })
       .option('keep', { type: 'boolean', describe: '[aws] keep the last configuration instead of restoring the original' })
       .option('resume', { type: 'string', requiresArg: true, describe: '[aws] continue from DIR/state.json of an interrupted run' })
+      .option('force-resume', { type: 'boolean', describe: '[aws] resume even though --app, --stream, --rate, --record-bytes or the SLO differ from the state file' })
       .option('from-outputs', { type: 'string', requiresArg: true, describe: '[aws] read --app/--stream from the deployed stack\'s outputs (JSON)' })
       .option('workload', { type: 'string', requiresArg: true, describe: '[aws] records to send: taxi, iot or clickstream' })
       .option('seed', { type: 'number', requiresArg: true, describe: '[aws] workload seed' })

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { endpointUrlProblem } from '../../../simulator/kinesis-client';
-import { LoadRun, type LoadProgress, type LoadResult, type Pacing } from '../../../simulator/load-run';
+import { LoadRun, MAX_RECORDS_PER_SECOND, type LoadProgress, type LoadResult, type Pacing } from '../../../simulator/load-run';
 import { openTarget, TARGET_NAMES, TargetError, type Target, type TargetName } from '../../../simulator/load-targets';
 import type { RateProfile } from '../../../core/rate-profile';
 import { rateProfileSchema } from '../../../core/rate-profile-schema';
@@ -14,10 +14,13 @@ import { GeneratedRecords, PARTITION_KEY_MODES, type PartitionKeyMode } from '..
 import { checkReplayFile, readReplay, ReplayFileError } from '../../../simulator/replay';
 import { naturalDurationSeconds } from '../../../simulator/schedule';
 import { ENTITY_FIELDS, EVENT_TIME_FIELDS } from '../../../simulator/event-schemas';
-import { parseOrThrow, ValidationError } from '../../../core/validation';
+import { choiceFlag, decodeUtf8, numberFlag, optionalNumberFlag, parseOrThrow, rejectFlags, ValidationError } from '../../../core/validation';
+import { peakRate } from '../../../core/rate-profile';
+import { checkOutputFile } from '../../../core/output-location';
+import { StopSignals } from '../../../core/stop-signals';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../../simulator/workloads';
-import { runCommand } from '../errors';
-import { InputError } from '../../../core/errors';
+import { exitCodeFor, runCommand } from '../errors';
+import { InputError, InterruptedError } from '../../../core/errors';
 import { Progress } from '../../../core/progress';
 
 export interface LoadArgs {
@@ -39,12 +42,16 @@ export interface LoadArgs {
   'hot-key-share': number;
   'malformed-rate': number;
   'anomaly-share'?: number;
-  concurrency: number;
-  'max-retries': number;
-  'dead-letter': string;
+  concurrency?: number;
+  'max-retries'?: number;
+  'dead-letter'?: string;
+  force?: boolean;
   json: boolean;
   quiet?: boolean;
 }
+
+/** Where Kinesis-bound records that were never accepted go when --dead-letter is not given. */
+export const DEFAULT_DEAD_LETTER_FILE = 'kpufit-load-dead-letters.jsonl';
 
 /** The final stats object of --json (the fixed fields first, then extras). */
 export interface LoadStatsJson {
@@ -65,32 +72,38 @@ export interface LoadStatsJson {
   target: TargetName;
   workload: WorkloadName;
   deadLetterFile?: string;
+  /** Records the rate or profile scheduled for the run's wall-clock duration (null for --replay). */
+  planned: number | null;
+  /** Scheduled records the producer could not be given on time: the run stops at --duration instead. */
+  scheduleShortfall: number | null;
+  /** The signal that stopped the run, if one did. */
+  stoppedBy?: string;
+  /** Of `failed`: records over 1 MiB, rejected without a retry. */
+  rejectedTooLarge: number;
 }
 
 const oneOf = (values: readonly string[]) => values.join(', ');
 
-function fraction(flag: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new InputError(`--${flag}: must be a number from 0 to 1, got ${String(value)}`);
-  return value;
-}
+const fraction = (flag: string, value: number | undefined) => optionalNumberFlag(flag, value, { min: 0, max: 1 });
+const positive = (flag: string, value: number | undefined) => optionalNumberFlag(flag, value, { above: 0 });
+const integer = (flag: string, value: number, min: number, max: number) => numberFlag(flag, value, { integer: true, min, max });
 
-function positive(flag: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new InputError(`--${flag}: must be a number > 0, got ${String(value)}`);
-  return value;
-}
-
-function integer(flag: string, value: number, min: number, max: number): number {
-  if (!(Number.isInteger(value) && value >= min && value <= max)) throw new InputError(`--${flag}: must be an integer ${min}..${max}, got ${String(value)}`);
-  return value;
-}
+/** The flags each target uses beyond the common ones; any other target-specific flag given is an error. */
+const TARGET_FLAGS: Record<TargetName, readonly string[]> = {
+  kinesis: ['stream', 'endpoint-url', 'region', 'concurrency', 'max-retries', 'dead-letter'],
+  twin: ['scenario', 'stream', 'concurrency', 'max-retries', 'dead-letter'],
+  null: ['concurrency', 'max-retries'],
+  stdout: [],
+  file: ['out', 'force'],
+};
+const TARGET_SPECIFIC = ['stream', 'endpoint-url', 'region', 'scenario', 'out', 'force', 'concurrency', 'max-retries', 'dead-letter'] as const;
 
 function readProfile(path: string): RateProfile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = decodeUtf8(readFileSync(path), `--profile ${path}`);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(`--profile: cannot read "${path}": ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
@@ -121,23 +134,29 @@ async function plan(args: LoadArgs): Promise<Plan> {
   if (modes.length !== 1) {
     throw new InputError(`--rate, --profile, --replay: give exactly one${modes.length ? ` (got ${modes.map((m) => `--${m}`).join(' and ')})` : ''}`);
   }
-  if (!(PARTITION_KEY_MODES as readonly string[]).includes(args['partition-key'])) {
-    throw new InputError(`--partition-key: must be one of ${oneOf(PARTITION_KEY_MODES)}, got "${args['partition-key']}"`);
+  const partitionKey: PartitionKeyMode = choiceFlag('partition-key', args['partition-key'], PARTITION_KEY_MODES);
+  for (const flag of TARGET_SPECIFIC.filter((f) => !TARGET_FLAGS[target].includes(f))) {
+    const where = TARGET_NAMES.filter((t) => TARGET_FLAGS[t].includes(flag));
+    rejectFlags({ [flag]: args[flag] }, `--target ${where.join(' or ')}, not --target ${target}`);
   }
-  const partitionKey = args['partition-key'] as PartitionKeyMode;
+  if (workload !== 'iot') rejectFlags({ 'anomaly-share': args['anomaly-share'] }, '--workload iot');
   const durationSeconds = positive('duration', args.duration);
   const seed = integer('seed', args.seed, 0, 4294967295);
   const hotKeyShare = fraction('hot-key-share', args['hot-key-share']) ?? 0;
   const malformedRate = fraction('malformed-rate', args['malformed-rate']) ?? 0;
   const anomalyShare = fraction('anomaly-share', args['anomaly-share']);
-  integer('concurrency', args.concurrency, 1, 256);
-  integer('max-retries', args['max-retries'], 0, 100);
+  integer('concurrency', args.concurrency ?? 8, 1, 256);
+  integer('max-retries', args['max-retries'] ?? 8, 0, 100);
   if (args['endpoint-url'] !== undefined) {
     const problem = endpointUrlProblem(args['endpoint-url']);
     if (problem) throw new InputError(`--endpoint-url: ${problem}`);
   }
   if (target === 'kinesis' && !args.stream) throw new InputError('--stream: required with --target kinesis: name the stream to write to');
   if (target === 'file' && !args.out) throw new InputError('--out: required with --target file: the JSON-lines file to write');
+  // Where records will be written is checked now, not after the run: an existing file is never replaced
+  // without --force, and /proc, /sys or /dev are not storage.
+  if (target === 'file') checkOutputFile(args.out!, { flag: '--out', force: args.force });
+  if (target === 'kinesis' || target === 'twin') checkOutputFile(args['dead-letter'] ?? DEFAULT_DEAD_LETTER_FILE, { flag: '--dead-letter', append: true });
   if (target === 'stdout' && args.json) throw new InputError('--json: cannot be combined with --target stdout, where the records go');
   if (args.scenario !== undefined && target !== 'twin') throw new InputError('--scenario: only applies to --target twin');
   if (args.replay === undefined && (args.speedup !== undefined || args['timestamp-field'] !== undefined)) {
@@ -161,9 +180,12 @@ async function plan(args: LoadArgs): Promise<Plan> {
 
   let profile: RateProfile;
   if (args.rate !== undefined) {
-    profile = { type: 'constant', recordsPerSecond: positive('rate', args.rate)! };
+    profile = { type: 'constant', recordsPerSecond: numberFlag('rate', args.rate, { above: 0, max: MAX_RECORDS_PER_SECOND, unit: 'records per second; one load process offers at most that, run several for more' }) };
   } else {
     profile = readProfile(args.profile!);
+    if (peakRate(profile) > MAX_RECORDS_PER_SECOND) {
+      throw new InputError(`--profile ${args.profile}: peaks at ${peakRate(profile)} records/s, over the ${MAX_RECORDS_PER_SECOND} one load process offers at most; run several for more`);
+    }
   }
   const duration = durationSeconds ?? naturalDurationSeconds(profile);
   if (duration === undefined) {
@@ -196,6 +218,9 @@ function toJson(result: LoadResult, planned: Plan, target: Target): LoadStatsJso
     target: planned.target,
     workload: planned.workload,
     ...(written > 0 ? { deadLetterFile: target.deadLetters!.path } : {}),
+    planned: result.planned,
+    scheduleShortfall: result.scheduleShortfall,
+    rejectedTooLarge: result.rejectedTooLarge ?? 0,
   };
 }
 
@@ -211,13 +236,14 @@ function summary(j: LoadStatsJson): string {
   return `load: sent ${count(j.sent)}, acknowledged ${count(j.acknowledged)}, failed ${count(j.failed)}` +
     `${j.aborted ? `, in flight at abort ${count(j.inFlightAtAbort)}` : ''}, throttled retries ${count(j.throttledRetries)} ` +
     `in ${j.durationSeconds.toFixed(1)} s (${count(j.recordsPerSecond)} rec/s, ${count(j.bytesPerSecond / 1024)} KiB/s); ` +
-    `PutRecords p50 ${j.p50PutMs} ms, p99 ${j.p99PutMs} ms; max lag ${count(j.maxReplayLagMs)} ms`;
+    `PutRecords p50 ${j.p50PutMs} ms, p99 ${j.p99PutMs} ms; max lag ${count(j.maxReplayLagMs)} ms` +
+    `${j.planned !== null ? `; planned ${count(j.planned)}, not sent on schedule ${count(j.scheduleShortfall ?? 0)}` : ''}`;
 }
 
 export interface LoadIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream;
-  /** Where SIGINT comes from (process in the CLI, an EventEmitter in tests). */
+  /** Where SIGINT, SIGTERM and SIGHUP come from (process in the CLI, an EventEmitter in tests). */
   signals: NodeJS.EventEmitter;
 }
 
@@ -228,8 +254,8 @@ export async function runLoad(args: LoadArgs, io: LoadIo = { stdout: process.std
   try {
     target = await openTarget({
       target: planned.target, stream: args.stream, region: args.region, endpointUrl: args['endpoint-url'], scenario: args.scenario,
-      out: args.out, concurrency: args.concurrency, maxRetries: args['max-retries'], seed: args.seed, deadLetterFile: args['dead-letter'],
-      signal: controller.signal,
+      out: args.out, concurrency: args.concurrency ?? 8, maxRetries: args['max-retries'] ?? 8, seed: args.seed,
+      deadLetterFile: args['dead-letter'] ?? DEFAULT_DEAD_LETTER_FILE, signal: controller.signal,
     });
   } catch (err) {
     if (err instanceof TargetError) throw new InputError(`${err.flag}: ${err.message}`);
@@ -243,23 +269,23 @@ export async function runLoad(args: LoadArgs, io: LoadIo = { stdout: process.std
     pacing: planned.pacing, producer: target.producer, clock: target.clock, durationSeconds: planned.durationSeconds,
     onProgress: (p) => progress.update(p.elapsedSeconds, statusLine(p)),
   });
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    progress.log('interrupted: stopping (Ctrl-C again to exit at once)');
+  // SIGINT, SIGTERM and SIGHUP alike: stop sending, write the dead letters, print the stats.
+  const stops = new StopSignals({
+    source: io.signals, stopping: 'stopping the load; the stats follow', skipping: 'the stats and the dead-letter file', log: (line) => progress.log(line),
+  });
+  stops.signal.addEventListener('abort', () => {
     controller.abort();
     run.abort();
-  };
-  io.signals.on('SIGINT', onSigint);
+  }, { once: true });
   let result: LoadResult;
   try {
     result = await run.run();
   } finally {
-    io.signals.removeListener('SIGINT', onSigint);
+    stops.dispose();
     target.close();
   }
 
-  const json = toJson(result, planned, target);
+  const json = { ...toJson(result, planned, target), ...(stops.received ? { stoppedBy: stops.received } : {}) };
   progress.done(summary(json));
   if (result.fatalError) {
     const e = result.fatalError;
@@ -269,10 +295,16 @@ export async function runLoad(args: LoadArgs, io: LoadIo = { stdout: process.std
   }
   if (args.json) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   if (result.aborted) {
-    process.exitCode = 130;
+    // Stopped by a signal: the stats are out (stdout and stderr); the exit code says which signal.
+    process.exitCode = exitCodeFor(new InterruptedError('load stopped', stops.received));
   } else if (json.failed > 0) {
-    io.stderr.write(`kpufit: error: ${count(json.failed)} records failed after ${args['max-retries']} retries` +
-      `${json.deadLetterFile ? `; they are in ${json.deadLetterFile}` : ''}\n`);
+    // Records over 1 MiB were never retried: say so instead of counting them among the retried ones.
+    const retried = json.failed - json.rejectedTooLarge;
+    const causes = [
+      retried > 0 ? `${count(retried)} records failed after ${args['max-retries'] ?? 8} retries` : '',
+      json.rejectedTooLarge > 0 ? `${count(json.rejectedTooLarge)} records were over Kinesis's 1 MiB limit and rejected without a retry` : '',
+    ].filter(Boolean).join('; ');
+    io.stderr.write(`kpufit: error: ${causes}${json.deadLetterFile ? `; they are in ${json.deadLetterFile}` : ''}\n`);
     process.exitCode = 1;
   }
   return json;
@@ -285,25 +317,26 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
     y
       .option('target', { type: 'string', demandOption: true, describe: `Where records go: ${oneOf(TARGET_NAMES)}` })
       .option('workload', { type: 'string', demandOption: true, describe: `Event type: ${oneOf(WORKLOAD_NAMES)}` })
-      .option('rate', { type: 'number', describe: 'Constant records per second (> 0); needs --duration' })
+      .option('rate', { type: 'number', describe: `Constant records per second (> 0, at most ${MAX_RECORDS_PER_SECOND}); needs --duration` })
       .option('profile', { type: 'string', describe: 'Rate profile file (JSON: constant, ramp, steps, spike, daily)' })
       .option('replay', { type: 'string', describe: 'JSON-lines file to replay, paced by each event\'s own timestamp' })
       .option('speedup', { type: 'number', describe: 'Replay speedup (> 0). Default 1' })
       .option('timestamp-field', { type: 'string', describe: 'Replay: field with the event time (ISO-8601 or epoch ms). Default: the workload\'s event-time field' })
-      .option('duration', { type: 'number', describe: 'Seconds to run. Required with --rate and constant/steps profiles; ramp, spike and daily profiles end by themselves; replay ends with the file' })
+      .option('duration', { type: 'number', describe: 'Wall-clock seconds to run (records not sent on schedule by then are reported, not sent late). Required with --rate and constant/steps profiles; ramp, spike and daily profiles end by themselves; replay ends with the file' })
       .option('stream', { type: 'string', describe: 'Kinesis stream name (required with --target kinesis)' })
       .option('endpoint-url', { type: 'string', describe: 'Kinesis endpoint override (emulators, VPC endpoints)' })
       .option('region', { type: 'string', describe: 'AWS region (default: the standard chain)' })
       .option('scenario', { type: 'string', describe: 'Twin scenario file for --target twin (default: a 4-shard stream)' })
-      .option('out', { type: 'string', describe: 'Output file for --target file (JSON lines)' })
+      .option('out', { type: 'string', describe: 'Output file for --target file (JSON lines; an existing file needs --force)' })
+      .option('force', { type: 'boolean', describe: 'With --target file: replace an existing --out file' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the workload generator' })
       .option('partition-key', { type: 'string', default: 'entity', describe: `Partition keys: ${oneOf(PARTITION_KEY_MODES)}` })
       .option('hot-key-share', { type: 'number', default: 0, describe: 'Share of records on one hot key (0..1)' })
       .option('malformed-rate', { type: 'number', default: 0, describe: 'Share of deliberately malformed records (0..1)' })
       .option('anomaly-share', { type: 'number', describe: 'iot: share of readings above the alert threshold (0..1). Default 0.01' })
-      .option('concurrency', { type: 'number', default: 8, describe: 'PutRecords calls in flight (1..256)' })
-      .option('max-retries', { type: 'number', default: 8, describe: 'Retries per record before it is dead-lettered (0..100)' })
-      .option('dead-letter', { type: 'string', default: 'kpufit-load-dead-letters.jsonl', describe: 'JSON-lines file for records Kinesis never accepted (created only when needed)' })
+      .option('concurrency', { type: 'number', describe: 'kinesis, twin, null: PutRecords calls in flight (1..256). Default 8' })
+      .option('max-retries', { type: 'number', describe: 'kinesis, twin, null: retries per record before it is dead-lettered (0..100). Default 8' })
+      .option('dead-letter', { type: 'string', describe: `kinesis, twin: JSON-lines file for records Kinesis never accepted (created only when needed, appended to). Default ${DEFAULT_DEAD_LETTER_FILE}` })
       .option('json', { type: 'boolean', default: false, describe: 'Print the final stats as JSON on stdout' })
       .example('$0 load --target twin --workload taxi --rate 2000 --duration 60', '')
       .example('$0 load --target kinesis --stream taxi-trips --workload taxi --profile profiles/spike.json --json', '')

@@ -6,7 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadScenario, rightSize, runScenario, type ConfigAssessment, type Sizing } from '../../../simulator/twin';
 import { runCommand } from '../errors';
-import { InputError } from '../../../core/errors';
+import { numberFlag } from '../../../core/validation';
 import { Progress } from '../../../core/progress';
 
 interface RunArgs {
@@ -23,13 +23,10 @@ interface SweepArgs {
   json: boolean;
 }
 
-function integerFlag(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer ${min}..${max}`;
-    throw new InputError(`--${name}: must be ${range}, got ${String(value)}`);
-  }
-  return value;
-}
+/** The longest `twin run` (366 days): memory stays bounded for it (npm run bench:memory). */
+export const MAX_TWIN_RUN_SECONDS = 366 * 86400;
+
+const integerFlag = (name: string, value: unknown, min: number, max?: number) => numberFlag(name, value, { integer: true, min, max });
 
 const runCommandModule: CommandModule<object, RunArgs> = {
   command: 'run',
@@ -53,7 +50,7 @@ export async function runTwinRun(
 ): Promise<void> {
   const parallelism = integerFlag('parallelism', args.parallelism, 1);
   const perKpu = integerFlag('parallelism-per-kpu', args['parallelism-per-kpu'], 1, 8);
-  const duration = integerFlag('duration', args.duration ?? 1800, 1, 366 * 86400);
+  const duration = integerFlag('duration', args.duration ?? 1800, 1, MAX_TWIN_RUN_SECONDS);
   const scenario = loadScenario(args.scenario);
   const progress = new Progress('twin run', { total: duration, stream: err });
   const result = runScenario(scenario, {

@@ -47,8 +47,8 @@ describe('kpufit twin run', () => {
 
   it.each([
     [{ parallelism: 0, 'parallelism-per-kpu': 1 }, '--parallelism: must be an integer >= 1, got 0'],
-    [{ parallelism: 4, 'parallelism-per-kpu': 9 }, '--parallelism-per-kpu: must be an integer 1..8, got 9'],
-    [{ parallelism: 4, 'parallelism-per-kpu': 2, duration: 1.5 }, '--duration: must be an integer 1..31622400, got 1.5'],
+    [{ parallelism: 4, 'parallelism-per-kpu': 9 }, '--parallelism-per-kpu: must be an integer from 1 to 8, got 9'],
+    [{ parallelism: 4, 'parallelism-per-kpu': 2, duration: 1.5 }, '--duration: must be an integer from 1 to 31622400, got 1.5'],
   ])('refuses bad flags %p with one line naming the flag', async (flags, message) => {
     const out = sink();
     const err = await runTwinRun({ scenario: join(scenarios, 'taxi-io-bound.json'), ...flags }, out.stream, sink().writeStream).catch((e: unknown) => e);
@@ -107,7 +107,7 @@ describe('kpufit twin sweep', () => {
 
   it('refuses a bad --max-kpu', async () => {
     const err = await runTwinSweep({ scenario: join(scenarios, 'taxi-io-bound.json'), 'max-kpu': 0 }, sink().stream).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('--max-kpu: must be an integer 1..100000, got 0');
+    expect((err as Error).message).toBe('--max-kpu: must be an integer from 1 to 100000, got 0');
   });
 });
 
