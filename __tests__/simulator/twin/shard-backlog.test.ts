@@ -125,9 +125,32 @@ describe('ShardBacklog retention', () => {
   });
 
   it('holds at most a retention period of chunks however long it falls behind', () => {
-    const q = new ShardBacklog(100);
+    const q = new ShardBacklog(0, 100);
     for (let s = 0; s < 10_000; s++) q.add(s, 1);
     expect(q.chunks).toBe(100);
     expect(q.total).toBe(100);
+  });
+});
+
+describe('ShardBacklog retention with fetch-ahead', () => {
+  it('expired records leave the fetch-ahead with their chunk when the fetch stood inside it', () => {
+    const q = new ShardBacklog(100, 10);
+    q.add(0, 1000);
+    q.take(0);
+    expect(q.fetchedAhead).toBe(100);
+    q.add(10, 5); // second 0 is now a retention period old: its 1,000 records expire, 100 of them fetched
+    expect([q.total, q.fetchedAhead, q.chunks]).toEqual([5, 0, 1]);
+    q.take(0);
+    expect([q.fetchedAhead, q.behindSeconds()]).toEqual([5, 0]);
+  });
+
+  it('a cursor past an expired chunk keeps its place in the next one', () => {
+    const q = new ShardBacklog(100, 10);
+    q.add(0, 50);
+    q.add(1, 1000);
+    q.take(0); // fetches all 50 of second 0 and 50 of second 1
+    q.add(10, 5);
+    expect([q.total, q.fetchedAhead, q.chunks]).toEqual([1005, 50, 2]);
+    expect(q.behindSeconds()).toBeCloseTo(10 + 1 - (1 + 1 - 950 / 1000), 9);
   });
 });
