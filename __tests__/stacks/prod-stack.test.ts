@@ -25,11 +25,11 @@ describe('prod stack', () => {
   it('has exactly this inventory of resources', () => {
     const counts = Object.fromEntries(Object.entries(tf.resource as Json).map(([type, rs]) => [type, Object.keys(rs).length]));
     expect(counts).toEqual({
-      aws_athena_named_query: 7, aws_athena_workgroup: 1, aws_cloudwatch_dashboard: 1, aws_cloudwatch_log_group: 4,
-      aws_cloudwatch_log_stream: 2, aws_cloudwatch_metric_alarm: 23, aws_glue_catalog_database: 1, aws_glue_catalog_table: 3,
+      aws_athena_named_query: 7, aws_athena_workgroup: 1, aws_cloudwatch_dashboard: 1, aws_cloudwatch_log_group: 5,
+      aws_cloudwatch_log_resource_policy: 1, aws_cloudwatch_log_stream: 2, aws_cloudwatch_metric_alarm: 28, aws_glue_catalog_database: 1, aws_glue_catalog_table: 3,
       aws_iam_role: 4, aws_iam_role_policy: 4, aws_kinesis_firehose_delivery_stream: 1, aws_kinesis_stream: 2,
       aws_kinesisanalyticsv2_application: 1, aws_kms_alias: 1, aws_kms_key: 1, aws_lambda_event_source_mapping: 2,
-      aws_lambda_function: 2, aws_s3_bucket: 3, aws_s3_bucket_lifecycle_configuration: 3, aws_s3_bucket_logging: 2,
+      aws_lambda_function: 2, aws_opensearch_domain: 1, aws_s3_bucket: 3, aws_s3_bucket_lifecycle_configuration: 3, aws_s3_bucket_logging: 2,
       aws_s3_bucket_notification: 3, aws_s3_bucket_ownership_controls: 3, aws_s3_bucket_policy: 3,
       aws_s3_bucket_public_access_block: 3, aws_s3_bucket_server_side_encryption_configuration: 3,
       aws_s3_bucket_versioning: 3, aws_s3_object: 7, aws_sns_topic: 1, aws_sns_topic_policy: 1,
@@ -131,12 +131,13 @@ describe('prod stack', () => {
     it('encrypts every log group with the pipeline key', () => {
       for (const g of all('aws_cloudwatch_log_group')) expect(g.kms_key_id).toBe(keyArn);
     });
-    it('keeps the job\'s logs 731 days and the consumers\' 365', () => {
+    it('keeps the job\'s and the search domain\'s logs 731 days and the consumers\' 365', () => {
       expect(all('aws_cloudwatch_log_group').map((g) => [g.name, g.retention_in_days])).toEqual([
         ['/aws/lambda/kpufit-prod-alerts', 365],
         ['/aws/lambda/kpufit-prod-processor', 365],
         ['/aws/kinesisfirehose/kpufit-prod-raw-archive', 365],
         ['/aws/kinesis-analytics/kpufit-prod-analytics', 731],
+        ['/aws/opensearch/kpufit-prod-os', 731],
       ]);
     });
   });
@@ -147,7 +148,9 @@ describe('prod stack', () => {
         'kpufit-prod-alerts-dlq-depth', 'kpufit-prod-alerts-iterator-age', 'kpufit-prod-alerts-lambda-errors',
         'kpufit-prod-alerts-lambda-throttles', 'kpufit-prod-alerts-notifications-failed', 'kpufit-prod-downtime',
         'kpufit-prod-failed-checkpoints', 'kpufit-prod-full-restarts', 'kpufit-prod-heap-memory', 'kpufit-prod-incoming-records-low',
-        'kpufit-prod-iterator-age', 'kpufit-prod-kpus-above-max', 'kpufit-prod-malformed-ratio', 'kpufit-prod-millis-behind-latest', 'kpufit-prod-processor-dlq-depth',
+        'kpufit-prod-iterator-age', 'kpufit-prod-kpus-above-max', 'kpufit-prod-malformed-ratio', 'kpufit-prod-millis-behind-latest', 'kpufit-prod-opensearch-5xx',
+        'kpufit-prod-opensearch-cluster-red', 'kpufit-prod-opensearch-cluster-yellow', 'kpufit-prod-opensearch-free-storage',
+        'kpufit-prod-opensearch-jvm-pressure', 'kpufit-prod-processor-dlq-depth',
         'kpufit-prod-processor-iterator-age', 'kpufit-prod-processor-lambda-errors', 'kpufit-prod-processor-lambda-throttles',
         'kpufit-prod-processor-no-records', 'kpufit-prod-processor-write-failures', 'kpufit-prod-raw-archive-data-freshness',
         'kpufit-prod-raw-archive-delivery-failures', 'kpufit-prod-write-throttles',
@@ -239,6 +242,7 @@ describe('prod stack', () => {
     expect(Object.keys(tf.output).sort()).toEqual([
       'alerts_dlq_url', 'alerts_function_name', 'alerts_stream_arn', 'alerts_stream_name', 'alerts_topic_arn', 'application_arn',
       'application_name', 'artifacts_bucket', 'athena_workgroup', 'dashboard_url', 'glue_database', 'max_kpus',
+      'opensearch_dashboards_url', 'opensearch_endpoint', 'opensearch_index_prefix',
       'processor_dlq_url', 'processor_function_name', 'quicksight_data_source_id', 'raw_archive_delivery_stream', 'region', 'results_bucket', 'stream_arn',
       'stream_name',
     ]);
