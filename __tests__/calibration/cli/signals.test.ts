@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { startKinesisLocal, type KinesisLocal } from '../../simulator/helpers/kinesis-local';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { METRICS, metricDimensions } from '../../../core/metric-catalogue';
 import { ensureMoto, startMoto, type MotoServer } from '../aws/helpers/moto-server';
 import { startFakeManagedFlink, type FakeManagedFlink } from './helpers/fake-managed-flink';
 import { inWaves, ROOT, spawnKpufit } from './helpers/spawn-kpufit';
@@ -68,6 +70,20 @@ maybe('calibrate --target aws (emulators), stopped by a signal', () => {
       startKinesisLocal(), startMoto(), startFakeManagedFlink({ initial: LEFT_AT, updateDelayMs: (name) => (slowRestore.has(name) ? 5000 : 0) }),
     ]);
     await kinesisLocal.client.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 1 }));
+    // The job has run: its lag and consumption series exist, so series discovery lets the calibration start.
+    const cloudWatch = new CloudWatchClient({
+      region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    for (const app of [...Array.from({ length: RUNS }, (_, i) => `signals-app-${i}`), 'signals-app-twice']) {
+      await cloudWatch.send(new PutMetricDataCommand({
+        Namespace: 'AWS/KinesisAnalytics',
+        MetricData: [
+          { MetricName: 'millisBehindLatest', Dimensions: Object.entries(metricDimensions(METRICS.millisBehindLatest, { application: app, stream: STREAM })).map(([Name, Value]) => ({ Name, Value })), Value: 0 },
+          { MetricName: 'numRecordsInPerSecond', Dimensions: [{ Name: 'Application', Value: app }], Value: 0 },
+        ],
+      }));
+    }
+    cloudWatch.destroy();
     for (let i = 0; i < 100; i++) {
       const s = await kinesisLocal.client.send(new DescribeStreamSummaryCommand({ StreamName: STREAM }));
       if (s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
