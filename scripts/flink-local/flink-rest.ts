@@ -1,4 +1,4 @@
-/** The few Flink REST API calls a local run needs: job state, source lag and counters, cancel. */
+/** The few Flink REST API calls a local run needs: job state, source lag and counters, stop with savepoint, cancel. */
 
 interface JobOverview {
   jid: string;
@@ -68,4 +68,32 @@ export async function counter(restUrl: string, jid: string, name: string): Promi
 
 export async function cancel(restUrl: string, jid: string): Promise<void> {
   await fetch(`${restUrl}/jobs/${jid}?mode=cancel`, { method: 'PATCH' });
+}
+
+/**
+ * Stops the job with a savepoint (no drain: windows stay open in the savepoint, as on an UpdateApplication) and
+ * returns the savepoint's location once it is complete.
+ */
+export async function stopWithSavepoint(restUrl: string, jid: string, targetDirectory: string): Promise<string> {
+  const response = await fetch(`${restUrl}/jobs/${jid}/stop`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ drain: false, targetDirectory }),
+  });
+  if (!response.ok) throw new Error(`POST /jobs/${jid}/stop: HTTP ${response.status} ${await response.text()}`);
+  const { 'request-id': requestId } = (await response.json()) as { 'request-id': string };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const status = await get<{
+      status: { id: string };
+      operation?: { location?: string; 'failure-cause'?: { 'stack-trace'?: string } };
+    }>(restUrl, `/jobs/${jid}/savepoints/${requestId}`);
+    if (status.status.id === 'COMPLETED') {
+      if (status.operation?.location) return status.operation.location;
+      const cause = status.operation?.['failure-cause']?.['stack-trace']?.split('\n')[0] ?? 'no location';
+      throw new Error(`stop with savepoint failed: ${cause}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('stop with savepoint: no answer within 60 s');
 }

@@ -37,13 +37,15 @@ export function startLocalJob(options: {
   restPort: number;
   parallelism: number;
   checkpointIntervalMs: number;
+  /** Restore from this savepoint instead of starting fresh. */
+  fromSavepoint?: string;
 }): LocalJob {
   assertJarBuilt();
   const propertiesFile = join(options.workDir, 'application-properties.json');
   writeFileSync(propertiesFile, JSON.stringify(options.properties, null, 2));
   const classpath = [JAR, ...readFileSync(CLASSPATH, 'utf8').trim().split(delimiter)].join(delimiter);
   const logFile = join(options.workDir, 'job.log');
-  const log = createWriteStream(logFile);
+  const log = createWriteStream(logFile, { flags: 'a' });
   const child: ChildProcess = spawn(
     'java',
     [
@@ -62,6 +64,7 @@ export function startLocalJob(options: {
       String(options.parallelism),
       '--checkpoint-interval-ms',
       String(options.checkpointIntervalMs),
+      ...(options.fromSavepoint ? ['--from-savepoint', options.fromSavepoint] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { WorkloadName } from '../../simulator/workloads';
 import { freePort, waitUntil } from './free-port';
-import { cancel, runningJob } from './flink-rest';
+import { cancel, runningJob, stopWithSavepoint } from './flink-rest';
 import { createStream, EMULATOR_REGION, startKinesisLocal } from './kinesis-local';
 import { startLocalJob, type PropertyGroups } from './local-job';
 
@@ -34,6 +34,12 @@ export interface Session {
   errorsDir: string;
   /** Milliseconds from starting the job's JVM to all its tasks RUNNING. */
   jobStartupMs: number;
+  /**
+   * Stops the job with a savepoint (as an UpdateApplication or a rescale on Managed Flink does), runs
+   * `whileStopped` (e.g. to build up a backlog), then restores it from the savepoint at `parallelism` in a new
+   * JVM; `restUrl`, `jid` and `jobStartupMs` then describe the restored job.
+   */
+  restoreAt(parallelism: number, whileStopped?: () => Promise<void>): Promise<void>;
 }
 
 export function properties(o: SessionOptions, endpoint: string, inputArn: string, alertsArn: string): PropertyGroups {
@@ -74,39 +80,61 @@ export async function withLocalPipeline<T>(o: SessionOptions, body: (s: Session)
   try {
     const inputArn = await createStream(kinesis.client, `kpufit-${o.workload}-input`, o.shards);
     const alertsArn = await createStream(kinesis.client, `kpufit-${o.workload}-alerts`, 1);
-    const restPort = await freePort();
-    const started = Date.now();
-    job = startLocalJob({
-      properties: properties({ ...o, outDir }, kinesis.endpoint, inputArn, alertsArn),
-      workDir: outDir,
-      restPort,
-      parallelism: o.parallelism,
-      checkpointIntervalMs: o.checkpointIntervalMs,
-    });
-    const exited = job.exited.then((code) => {
-      const jobLog = join(outDir, 'job.log');
-      const tail = existsSync(jobLog) ? readFileSync(jobLog, 'utf8').trim().split('\n').slice(-6).join(' | ') : '';
-      throw new Error(`the Flink job exited with code ${code}: ${tail} (see ${jobLog} and flink.log)`);
-    });
-    exited.catch(() => undefined);
-    const restUrl = job.restUrl;
-    const running = await Promise.race([
-      waitUntil('the Flink job to be RUNNING', 90_000, () => runningJob(restUrl), 500),
-      exited,
-    ]);
-    jid = running.jid;
-    const jobStartupMs = Date.now() - started;
-    log(`job ${running.name} RUNNING after ${(jobStartupMs / 1000).toFixed(1)} s, REST API ${restUrl}`);
-    return await body({
+    const start = async (parallelism: number, fromSavepoint?: string): Promise<{ restUrl: string; jid: string; ms: number }> => {
+      const restPort = await freePort();
+      const started = Date.now();
+      const launched = startLocalJob({
+        properties: properties({ ...o, outDir }, kinesis.endpoint, inputArn, alertsArn),
+        workDir: outDir,
+        restPort,
+        parallelism,
+        checkpointIntervalMs: o.checkpointIntervalMs,
+        fromSavepoint,
+      });
+      job = launched;
+      jid = undefined;
+      const exited = launched.exited.then((code) => {
+        const jobLog = join(outDir, 'job.log');
+        const tail = existsSync(jobLog) ? readFileSync(jobLog, 'utf8').trim().split('\n').slice(-6).join(' | ') : '';
+        throw new Error(`the Flink job exited with code ${code}: ${tail} (see ${jobLog} and flink.log)`);
+      });
+      exited.catch(() => undefined);
+      const running = await Promise.race([
+        waitUntil('the Flink job to be RUNNING', 90_000, () => runningJob(launched.restUrl), 500),
+        exited,
+      ]);
+      jid = running.jid;
+      const ms = Date.now() - started;
+      log(`job ${running.name} RUNNING at parallelism ${parallelism}${fromSavepoint ? ' from a savepoint' : ''} after `
+        + `${(ms / 1000).toFixed(1)} s, REST API ${launched.restUrl}`);
+      return { restUrl: launched.restUrl, jid: running.jid, ms };
+    };
+    const first = await start(o.parallelism);
+    const session: Session = {
       client: kinesis.client,
       inputArn,
       alertsArn,
-      restUrl,
-      jid,
+      restUrl: first.restUrl,
+      jid: first.jid,
       resultsDir: join(outDir, 'results', o.workload),
       errorsDir: join(outDir, 'errors', o.workload),
-      jobStartupMs,
-    });
+      jobStartupMs: first.ms,
+      async restoreAt(parallelism, whileStopped) {
+        const stopping = job;
+        const savepoint = await stopWithSavepoint(session.restUrl, session.jid, pathToFileURL(join(outDir, 'savepoints')).href);
+        jid = undefined;
+        log(`stopped with savepoint ${savepoint}`);
+        // The job's JVM ends once the stopped job has finished; stop() only forces it if it has not in 15 s.
+        await Promise.race([stopping?.exited, new Promise((r) => setTimeout(r, 15_000))]);
+        await stopping?.stop();
+        if (whileStopped) await whileStopped();
+        const restored = await start(parallelism, savepoint);
+        session.restUrl = restored.restUrl;
+        session.jid = restored.jid;
+        session.jobStartupMs = restored.ms;
+      },
+    };
+    return await body(session);
   } finally {
     if (job) {
       if (jid) await cancel(job.restUrl, jid).catch(() => undefined);

@@ -8,18 +8,22 @@ import java.nio.file.Path;
  */
 final class LaunchArgs {
     static final String USAGE = "usage: StreamingJob [--properties FILE --rest-port N [--parallelism N]"
-            + " [--checkpoint-interval-ms N]]";
+            + " [--checkpoint-interval-ms N] [--from-savepoint PATH]]";
 
     final Path propertiesFile;
     final int restPort;
     final int parallelism;
     final long checkpointIntervalMillis;
+    /** A savepoint (or retained checkpoint) to restore the local job from; null for a fresh start. */
+    final String fromSavepoint;
 
-    private LaunchArgs(Path propertiesFile, int restPort, int parallelism, long checkpointIntervalMillis) {
+    private LaunchArgs(Path propertiesFile, int restPort, int parallelism, long checkpointIntervalMillis,
+                       String fromSavepoint) {
         this.propertiesFile = propertiesFile;
         this.restPort = restPort;
         this.parallelism = parallelism;
         this.checkpointIntervalMillis = checkpointIntervalMillis;
+        this.fromSavepoint = fromSavepoint;
     }
 
     boolean local() {
@@ -31,6 +35,7 @@ final class LaunchArgs {
         int restPort = 8081;
         int parallelism = 1;
         long checkpoint = 5_000L;
+        String savepoint = null;
         for (int i = 0; i < argv.length; i++) {
             String flag = argv[i];
             if (i + 1 >= argv.length) {
@@ -50,11 +55,14 @@ final class LaunchArgs {
                 case "--checkpoint-interval-ms":
                     checkpoint = intFlag(flag, value, 100, 3_600_000);
                     break;
+                case "--from-savepoint":
+                    savepoint = value;
+                    break;
                 default:
                     throw new IllegalArgumentException(flag + ": unknown flag. " + USAGE);
             }
         }
-        return new LaunchArgs(properties, restPort, parallelism, checkpoint);
+        return new LaunchArgs(properties, restPort, parallelism, checkpoint, savepoint);
     }
 
     private static int intFlag(String flag, String value, int min, int max) {

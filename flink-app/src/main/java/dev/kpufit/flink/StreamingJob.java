@@ -3,16 +3,15 @@ package dev.kpufit.flink;
 import dev.kpufit.flink.config.InvalidPropertiesException;
 import dev.kpufit.flink.config.JobConfig;
 import dev.kpufit.flink.config.PropertyGroups;
-import dev.kpufit.flink.kinesis.KinesisSource;
+import dev.kpufit.flink.kinesis.KinesisRecords;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.Sinks;
 import dev.kpufit.flink.pipeline.WatermarkMode;
 import dev.kpufit.flink.workloads.WorkloadPipeline;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,10 +61,9 @@ public final class StreamingJob {
     /** The whole job graph: Kinesis source, the configured workload, and its sinks. */
     public static void buildTopology(StreamExecutionEnvironment env, JobConfig config) {
         env.setMaxParallelism(MAX_PARALLELISM);
-        DataStream<String> raw = env
-                .fromSource(new KinesisSource(config.input), WatermarkStrategy.noWatermarks(), "kinesis-source")
-                .uid("kinesis-source").name("Kinesis source");
-        Outputs outputs = WorkloadPipeline.of(config.job.workload).build(raw, config.job, WatermarkMode.PERIODIC);
+        // Records are parsed and given their event time in the source, watermarks per shard (see KinesisRecords).
+        Outputs outputs = WorkloadPipeline.of(config.job.workload)
+                .build(new KinesisRecords(env, config.input), config.job, WatermarkMode.PERIODIC);
         Sinks.attach(outputs, config.output, config.job.workload.id());
     }
 
@@ -77,6 +75,10 @@ public final class StreamingJob {
         conf.set(RestOptions.PORT, args.restPort);
         // The REST API caches metrics for 10 s by default; a local run wants to watch the lag move.
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+        if (args.fromSavepoint != null) {
+            // What an UpdateApplication on Managed Flink does: the new job starts from the last snapshot.
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, args.fromSavepoint);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(args.parallelism, conf);
         env.enableCheckpointing(args.checkpointIntervalMillis);
         return env;

@@ -2,6 +2,7 @@ package dev.kpufit.flink.kinesis;
 
 import dev.kpufit.flink.config.InputSettings;
 import dev.kpufit.flink.pipeline.JobMetrics;
+import dev.kpufit.flink.source.SplitOutputsUpFront;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -18,6 +19,7 @@ import org.apache.flink.connector.kinesis.source.proxy.StreamProxy;
 import org.apache.flink.connector.kinesis.source.reader.KinesisStreamsRecordEmitter;
 import org.apache.flink.connector.kinesis.source.reader.KinesisStreamsSourceReader;
 import org.apache.flink.connector.kinesis.source.reader.PollingKinesisShardSplitReader;
+import org.apache.flink.connector.kinesis.source.serialization.KinesisDeserializationSchema;
 import org.apache.flink.connector.kinesis.source.split.KinesisShardSplit;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Gauge;
@@ -29,18 +31,22 @@ import java.lang.reflect.Method;
  * The FLIP-27 {@link KinesisStreamsSource}, with a {@code millisBehindLatest} gauge on each reader (the connector
  * version available here does not publish it; Managed Flink's calibration reads it). Enumeration, splits and
  * checkpoint state are the connector's own, so savepoints stay compatible with a plain KinesisStreamsSource.
+ * Two additions: each shard's watermark output exists from the moment the shard is assigned
+ * ({@link SplitOutputsUpFront}), and a fresh start assigns the shards as soon as all readers are up instead of
+ * one discovery interval later ({@link AssignOnceReadersRegister}).
  */
-public final class KinesisSource implements Source<String, KinesisShardSplit, KinesisStreamsSourceEnumeratorState> {
+public final class KinesisSource<T> implements Source<T, KinesisShardSplit, KinesisStreamsSourceEnumeratorState> {
     private static final long serialVersionUID = 1L;
     public static final String LAG_GAUGE = "millisBehindLatest";
 
-    private final KinesisStreamsSource<String> delegate;
+    private final KinesisStreamsSource<T> delegate;
     private final Configuration config;
-    private final Utf8Records records = new Utf8Records();
+    private final KinesisDeserializationSchema<T> records;
 
-    public KinesisSource(InputSettings input) {
+    public KinesisSource(InputSettings input, KinesisDeserializationSchema<T> records) {
         this.config = KinesisClientProperties.forSource(input);
-        this.delegate = KinesisStreamsSource.<String>builder()
+        this.records = records;
+        this.delegate = KinesisStreamsSource.<T>builder()
                 .setStreamArn(input.streamArn)
                 .setSourceConfig(config)
                 .setDeserializationSchema(records)
@@ -53,13 +59,14 @@ public final class KinesisSource implements Source<String, KinesisShardSplit, Ki
     }
 
     @Override
-    public SourceReader<String, KinesisShardSplit> createReader(SourceReaderContext context) {
+    public SourceReader<T, KinesisShardSplit> createReader(SourceReaderContext context) {
         ShardLag lag = new ShardLag();
         JobMetrics.gauge(context.metricGroup(), LAG_GAUGE, (Gauge<Long>) lag::max);
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         SingleThreadFetcherManager<Record, KinesisShardSplit> fetchers = new SingleThreadFetcherManager<>(
                 queue, () -> new PollingKinesisShardSplitReader(new PacedLagRecordingProxy(connectorProxy(), lag)));
-        return new KinesisStreamsSourceReader<>(queue, fetchers, new KinesisStreamsRecordEmitter<>(records), config, context);
+        return new SplitOutputsUpFront<>(new KinesisStreamsSourceReader<>(
+                queue, fetchers, new KinesisStreamsRecordEmitter<>(records), config, context));
     }
 
     /** The connector's own client set-up (credentials, endpoint, HTTP client) rather than a copy of it. */
@@ -76,13 +83,13 @@ public final class KinesisSource implements Source<String, KinesisShardSplit, Ki
     @Override
     public SplitEnumerator<KinesisShardSplit, KinesisStreamsSourceEnumeratorState> createEnumerator(
             SplitEnumeratorContext<KinesisShardSplit> context) throws Exception {
-        return delegate.createEnumerator(context);
+        return AssignOnceReadersRegister.wrap(context, delegate::createEnumerator);
     }
 
     @Override
     public SplitEnumerator<KinesisShardSplit, KinesisStreamsSourceEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<KinesisShardSplit> context, KinesisStreamsSourceEnumeratorState state) throws Exception {
-        return delegate.restoreEnumerator(context, state);
+        return AssignOnceReadersRegister.wrap(context, c -> delegate.restoreEnumerator(c, state));
     }
 
     @Override

@@ -17,8 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Optional per-record cost, for load tests and for checking the digital twin against real Flink: CPU spin,
- * a blocking "enrichment" call, or the same call through Async I/O with bounded capacity and a timeout.
+ * Optional per-record cost, for load tests and for checking the digital twin against real Flink: CPU work (a fixed
+ * amount of computation, {@link CpuWork}), a blocking "enrichment" call, or the same call through Async I/O with bounded capacity and a timeout.
  * With the defaults (0 micros, mode none) the stream passes through untouched and no operator is added.
  */
 public final class SyntheticCost {
@@ -42,24 +42,28 @@ public final class SyntheticCost {
         return out;
     }
 
-    /** Busy-waits, so the cost shows up as CPU (and busyTimeMsPerSecond), not as idle time. */
+    /**
+     * {@code cost.cpu.spin.micros} microseconds of CPU work per record, as measured on an uncontended core: a fixed
+     * number of steps (calibrated once per JVM, see {@link CpuWork}), so a record descheduled mid-way still spends
+     * all of it. Shows up as CPU and busyTimeMsPerSecond, not as idle time.
+     */
     static final class CpuSpin<T> extends RichMapFunction<T, T> {
         private static final long serialVersionUID = 1L;
-        private final long nanos;
-        private transient long sink;
+        private final int micros;
+        private transient long steps;
 
         CpuSpin(int micros) {
-            this.nanos = micros * 1000L;
+            this.micros = micros;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            steps = CpuWork.stepsFor(micros);
         }
 
         @Override
         public T map(T value) {
-            long end = System.nanoTime() + nanos;
-            long x = sink;
-            while (System.nanoTime() < end) {
-                x = x * 6364136223846793005L + 1442695040888963407L;
-            }
-            sink = x;
+            CpuWork.run(steps);
             return value;
         }
     }

@@ -8,6 +8,7 @@ import dev.kpufit.flink.pipeline.OutputLine;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.PreparedEvents;
 import dev.kpufit.flink.pipeline.WatermarkMode;
+import dev.kpufit.flink.source.RecordSource;
 import dev.kpufit.flink.workloads.ClickstreamAggregates.Dashboard;
 import dev.kpufit.flink.workloads.ClickstreamAggregates.UserActivity;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,8 +25,8 @@ public final class ClickstreamPipeline implements WorkloadPipeline {
     static final String W = "clickstream";
 
     @Override
-    public Outputs build(DataStream<String> raw, JobSettings job, WatermarkMode mode) {
-        PreparedEvents<ClickEvent> events = PreparedEvents.of(raw, job, new ClickEventParser(),
+    public Outputs build(RecordSource source, JobSettings job, WatermarkMode mode) {
+        PreparedEvents<ClickEvent> events = PreparedEvents.of(source, job, new ClickEventParser(),
                 TypeInformation.of(ClickEvent.class), (e, previous) -> e.timestampMillis, mode);
 
         DataStream<OutputLine> results = events.onTime

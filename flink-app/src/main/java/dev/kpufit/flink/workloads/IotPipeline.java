@@ -9,6 +9,7 @@ import dev.kpufit.flink.pipeline.OutputLine;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.PreparedEvents;
 import dev.kpufit.flink.pipeline.WatermarkMode;
+import dev.kpufit.flink.source.RecordSource;
 import dev.kpufit.flink.workloads.IotAggregates.SensorStats;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -26,8 +27,8 @@ public final class IotPipeline implements WorkloadPipeline {
     static final String W = "iot";
 
     @Override
-    public Outputs build(DataStream<String> raw, JobSettings job, WatermarkMode mode) {
-        PreparedEvents<IotReading> readings = PreparedEvents.of(raw, job, new IotReadingParser(),
+    public Outputs build(RecordSource source, JobSettings job, WatermarkMode mode) {
+        PreparedEvents<IotReading> readings = PreparedEvents.of(source, job, new IotReadingParser(),
                 TypeInformation.of(IotReading.class), (r, previous) -> r.timestampMillis, mode);
 
         DataStream<OutputLine> results = readings.onTime

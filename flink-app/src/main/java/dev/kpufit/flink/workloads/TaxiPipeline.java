@@ -11,6 +11,7 @@ import dev.kpufit.flink.pipeline.OutputLine;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.PreparedEvents;
 import dev.kpufit.flink.pipeline.WatermarkMode;
+import dev.kpufit.flink.source.RecordSource;
 import dev.kpufit.flink.workloads.TaxiAggregates.AirportDurations;
 import dev.kpufit.flink.workloads.TaxiAggregates.AirportTrip;
 import dev.kpufit.flink.workloads.TaxiAggregates.CellPickups;
@@ -35,8 +36,8 @@ public final class TaxiPipeline implements WorkloadPipeline {
     }
 
     @Override
-    public Outputs build(DataStream<String> raw, JobSettings job, WatermarkMode mode) {
-        PreparedEvents<TaxiTrip> trips = PreparedEvents.of(raw, job, new TaxiTripParser(),
+    public Outputs build(RecordSource source, JobSettings job, WatermarkMode mode) {
+        PreparedEvents<TaxiTrip> trips = PreparedEvents.of(source, job, new TaxiTripParser(),
                 TypeInformation.of(TaxiTrip.class), (t, previous) -> t.dropoffMillis, mode);
 
         DataStream<CellPickups> hotspots = trips.onTime

@@ -4,11 +4,11 @@ import dev.kpufit.flink.config.JobSettings;
 import dev.kpufit.flink.config.WorkloadKind;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.WatermarkMode;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import dev.kpufit.flink.source.RecordSource;
 
-/** One workload's analytics, from raw JSON records to result, alert and error lines. */
+/** One workload's analytics, from the records of a source to result, alert and error lines. */
 public interface WorkloadPipeline {
-    Outputs build(DataStream<String> raw, JobSettings job, WatermarkMode mode);
+    Outputs build(RecordSource source, JobSettings job, WatermarkMode mode);
 
     static WorkloadPipeline of(WorkloadKind kind) {
         switch (kind) {

@@ -3,8 +3,8 @@ package dev.kpufit.flink.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kpufit.flink.config.JobSettings;
+import dev.kpufit.flink.source.ListRecords;
 import dev.kpufit.flink.workloads.WorkloadPipeline;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
@@ -31,8 +31,7 @@ public final class PipelineRun {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         // One source subtask emitting in list order; the pipeline behind it runs at the given parallelism.
-        DataStream<String> raw = env.fromData(records).setParallelism(1).uid("test-source");
-        Outputs out = WorkloadPipeline.of(job.workload).build(raw, job, WatermarkMode.PER_EVENT);
+        Outputs out = WorkloadPipeline.of(job.workload).build(ListRecords.inOrder(env, records), job, WatermarkMode.PER_EVENT);
         CloseableIterator<OutputLine> results = out.results.collectAsync();
         CloseableIterator<OutputLine> alerts = out.alerts == null ? null : out.alerts.collectAsync();
         CloseableIterator<OutputLine> errors = out.errors.collectAsync();

@@ -12,8 +12,8 @@ import dev.kpufit.flink.config.OutputSettings;
 import dev.kpufit.flink.pipeline.Outputs;
 import dev.kpufit.flink.pipeline.Sinks;
 import dev.kpufit.flink.pipeline.WatermarkMode;
+import dev.kpufit.flink.source.ListRecords;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
@@ -239,8 +239,8 @@ class WorkloadPipelinesTest {
             // Part files are committed by checkpoints, including the final one at the end of the bounded input.
             env.enableCheckpointing(200);
             JobSettings job = JobSettings.defaults(WorkloadKind.IOT);
-            DataStream<String> raw = env.fromData(withMalformed("iot")).setParallelism(1);
-            Outputs outputs = WorkloadPipeline.of(job.workload).build(raw, job, WatermarkMode.PER_EVENT);
+            Outputs outputs = WorkloadPipeline.of(job.workload)
+                    .build(ListRecords.inOrder(env, withMalformed("iot")), job, WatermarkMode.PER_EVENT);
             OutputSettings out = new OutputSettings(dir.resolve("results").toUri().toString(),
                     dir.resolve("errors").toUri().toString(), null, "us-east-1", null, false);
             Sinks.attach(outputs, out, "iot");
