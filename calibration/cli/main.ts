@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { calibrateCommand } from './commands/calibrate';
 import { loadCommand } from './commands/load';
+import { localCommand } from './commands/local';
 import { reportCommand } from './commands/report';
 import { twinCommand } from './commands/twin';
 
@@ -15,6 +16,7 @@ export function buildCli(argv: string[]) {
     .command(loadCommand)
     .command(twinCommand)
     .command(reportCommand)
+    .command(localCommand)
     .demandCommand(1, 'name a command: calibrate, load, twin or report')
     .strict()
     .recommendCommands()

@@ -11,8 +11,8 @@ import { InputError } from '../../core/errors';
 import { runCommand } from '../../calibration/cli/errors';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
 import { feed, type FeedCounts } from './feeder';
-import { counter, millisBehindLatest } from './flink-rest';
-import { assertJarBuilt } from './local-job';
+import { counter, millisBehindLatest } from '../../calibration/local/flink-rest';
+import { assertJarBuilt } from '../../calibration/local/local-job';
 import { committedLines, countByCategory } from './results';
 import { withLocalPipeline } from './session';
 

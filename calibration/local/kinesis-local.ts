@@ -15,6 +15,7 @@ import {
   ListStreamsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { onProcessEnd } from './cleanup';
 import { freePort, waitUntil } from './free-port';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -51,7 +52,11 @@ export async function startKinesisLocal(logFile: string): Promise<KinesisLocal> 
   );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const unregister = onProcessEnd(() => void child.kill('SIGKILL'));
+  const exited = new Promise<void>((r) => child.once('exit', () => {
+    unregister();
+    r();
+  }));
   const endpoint = `http://127.0.0.1:${plainPort}`;
   const client = new KinesisClient({
     endpoint,
