@@ -194,7 +194,8 @@ export class LocalCluster {
     let cgroup: CpuCgroup | undefined;
     if (quota !== null) {
       cgroup = CpuCgroup.create(`p${layout.parallelism}k${layout.parallelismPerKpu}`);
-      cgroup.setQuota(quota);
+      // JVM start-up (class loading, JIT) is not what a KPU's size is about: the quota applies once RUNNING.
+      cgroup.setQuota(null);
     }
     const restPort = await freePort();
     const n = ++this.startCount;
@@ -230,6 +231,7 @@ export class LocalCluster {
     try {
       const running = await Promise.race([waitUntil('the Flink job to be RUNNING', 180_000, () => runningJob(job.restUrl), 250), exited]);
       inc.jid = running.jid;
+      if (cgroup) cgroup.setQuota(this.quotaCoresFor(layout));
       inc.runningSinceMs = Date.now();
       this.downSinceMs = undefined;
       const vertices = await jobVertices(job.restUrl, running.jid);
@@ -244,13 +246,20 @@ export class LocalCluster {
 
   /** CPU cores the current job's cgroup uses with no load, after `settleMs`, over `windowMs`. */
   async measureIdleCores(settleMs: number, windowMs: number): Promise<number> {
-    const group = this.current?.cgroup;
-    if (!group) return 0;
-    await new Promise((r) => setTimeout(r, settleMs));
-    const a = group.usageNs();
-    const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, windowMs));
-    return (group.usageNs() - a) / 1e6 / (Date.now() - t0);
+    const inc = this.current;
+    const group = inc?.cgroup;
+    if (!inc || !group) return 0;
+    // Unthrottled while measuring, or the reading would be capped at the quota.
+    group.setQuota(null);
+    try {
+      await new Promise((r) => setTimeout(r, settleMs));
+      const a = group.usageNs();
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, windowMs));
+      return (group.usageNs() - a) / 1e6 / (Date.now() - t0);
+    } finally {
+      group.setQuota(this.quotaCoresFor(inc.layout));
+    }
   }
 
   /** Grants `cores` on top of every quota from now on, the running job's included. */
