@@ -80,6 +80,8 @@ export interface LocalRunInfo {
   /** Every stop-with-savepoint + restore: wall seconds from the stop to every task RUNNING. */
   updates: { fromParallelism: number; fromParallelismPerKpu: number; parallelism: number; parallelismPerKpu: number; downtimeWallSeconds: number; error?: string }[];
   wallSeconds: number;
+  /** The most seconds of load kinesis-local was behind the offered rate; above ~3 the emulator bound the run. */
+  worstLoadShortfallSeconds: number;
 }
 
 export interface CalibrationReport {

@@ -50,7 +50,23 @@ export async function runLocalCalibration(s: LocalSettings, hooks: LocalCalibrat
         + `(${Math.round(world.ceiling.usableRecordsPerSecond)} records/s usable of ${Math.round(world.ceiling.putRecordsPerSecond)}/s PutRecords measured); lower --rate`);
     }
     const recordBytes = workloadRecordBytes(s.workload, 1);
-    const report = await calibrate(world.ports, localCalibrationOptions(s, recordBytes), hooks);
+    // The emulator must never bind: watch the load's shortfall and say so when it does.
+    let worstShortfallSeconds = 0;
+    const watch = setInterval(() => {
+      const rate = world.load.recordsPerSecond;
+      if (rate <= 0) return;
+      const behind = world.load.shortfall() / rate;
+      if (behind > 3 && behind > worstShortfallSeconds + 3) {
+        log(`warning: kinesis-local is ${behind.toFixed(0)} s of load behind the offered ${rate} records/s (PutRecords slows as shards fill): trials now offer less than the calibrator assumes`);
+      }
+      worstShortfallSeconds = Math.max(worstShortfallSeconds, behind);
+    }, 2000);
+    let report: CalibrationReport;
+    try {
+      report = await calibrate(world.ports, localCalibrationOptions(s, recordBytes), hooks);
+    } finally {
+      clearInterval(watch);
+    }
     report.local = {
       workload: s.workload,
       jobProperties: s.jobProperties,
@@ -67,6 +83,7 @@ export async function runLocalCalibration(s: LocalSettings, hooks: LocalCalibrat
         downtimeWallSeconds: u.downtimeMs / 1000, ...(u.error ? { error: u.error } : {}),
       })),
       wallSeconds: (Date.now() - started) / 1000,
+      worstLoadShortfallSeconds: worstShortfallSeconds,
     };
     return report;
   } finally {

@@ -59,6 +59,19 @@ export class LocalLoadDriver implements LoadDriver {
     return this.stats();
   }
 
+  /**
+   * Records that were due by now but the emulator has not accepted yet. More than a couple of seconds of the
+   * rate means kinesis-local cannot take the load (its PutRecords slows as shards fill): the offered rate
+   * is then not what the calibrator believes.
+   */
+  shortfall(nowMs = Date.now()): number {
+    return Math.max(0, Math.floor(this.dueAt(nowMs)) - this.counts.acknowledged);
+  }
+
+  get recordsPerSecond(): number {
+    return this.rate;
+  }
+
   stats(): LoadStats {
     return { ...this.counts };
   }
