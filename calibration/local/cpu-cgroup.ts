@@ -12,6 +12,8 @@ import { onProcessEnd } from './cleanup';
 export const CPU_CGROUP_ROOT = '/sys/fs/cgroup/cpu';
 const CPUACCT_ROOT = '/sys/fs/cgroup/cpuacct';
 const PERIOD_US = 100_000;
+/** cpu.shares of an emulated KPU group: 8x the default 1024 of everything else on the machine. */
+const SHARES = 8192;
 
 /** Why CPU cannot be emulated here, or null when a writable cgroup v1 CPU controller is present. */
 export function cpuControllerUnavailable(root = CPU_CGROUP_ROOT): string | null {
@@ -54,8 +56,13 @@ export class CpuCgroup {
     return group;
   }
 
-  /** Limits the group to `cores` CPUs on average (CFS quota over a 100 ms period); null lifts the limit. */
+  /**
+   * Limits the group to `cores` CPUs on average (CFS quota over a 100 ms period); null lifts the limit. The
+   * group's cpu.shares is raised too, so that on a busy machine the group gets its quota rather than a
+   * share of it: an emulated KPU's vCPU is a guarantee, not only a cap (it never takes more than the quota).
+   */
   setQuota(cores: number | null): void {
+    writeFileSync(join(this.path, 'cpu.shares'), String(SHARES));
     writeFileSync(join(this.path, 'cpu.cfs_period_us'), String(PERIOD_US));
     writeFileSync(join(this.path, 'cpu.cfs_quota_us'), cores === null ? '-1' : String(Math.max(1000, Math.round(cores * PERIOD_US))));
   }

@@ -82,7 +82,8 @@ export async function stopWithSavepoint(restUrl: string, jid: string, targetDire
   });
   if (!response.ok) throw new Error(`POST /jobs/${jid}/stop: HTTP ${response.status} ${await response.text()}`);
   const { 'request-id': requestId } = (await response.json()) as { 'request-id': string };
-  const deadline = Date.now() + 60_000;
+  // A savepoint of a small state takes a second; a starved JVM on a loaded machine can take minutes.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const status = await get<{
       status: { id: string };
@@ -95,7 +96,7 @@ export async function stopWithSavepoint(restUrl: string, jid: string, targetDire
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error('stop with savepoint: no answer within 60 s');
+  throw new Error('stop with savepoint: no answer within 180 s');
 }
 
 /** The job's state as the REST API shows it (RUNNING, FINISHED, FAILED...), undefined when it is unknown. */
