@@ -67,6 +67,11 @@ export class CpuCgroup {
     writeFileSync(join(this.path, 'cpu.cfs_quota_us'), cores === null ? '-1' : String(Math.max(1000, Math.round(cores * PERIOD_US))));
   }
 
+  /** Moves a running process (every thread) into the group. */
+  addProcess(pid: number): void {
+    writeFileSync(join(this.path, 'cgroup.procs'), String(pid));
+  }
+
   /** CPU time used by the group's processes so far, nanoseconds. */
   usageNs(): number {
     return Number(readFileSync(this.usagePath, 'utf8').trim());

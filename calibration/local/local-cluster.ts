@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { WorkloadName } from '../../simulator/workloads';
 import { kpusFor } from '../../core/managed-flink';
-import { CpuCgroup } from './cpu-cgroup';
+import { CpuCgroup, cpuControllerUnavailable } from './cpu-cgroup';
 import { freePort, waitUntil } from './free-port';
 import {
   cancel, jobMetric, jobState, jobVertices, runningJob, stopWithSavepoint, subtaskAggregates, subtaskMetricIds,
@@ -104,6 +104,7 @@ interface Incarnation {
 export class LocalCluster {
   readonly samples: PollSample[] = [];
   private kinesis: KinesisLocal | undefined;
+  private emulatorGroup: CpuCgroup | undefined;
   private current: Incarnation | undefined;
   private poller: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -142,7 +143,14 @@ export class LocalCluster {
   async startEmulator(): Promise<void> {
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
-    this.kinesis = await startKinesisLocal(join(this.dir, 'kinesis-local.log'));
+    // The emulator and this process (load driver, poller) must never be what binds: on a busy machine they
+    // get raised cpu.shares (no quota) in a group of their own, where the CPU controller is writable.
+    if (cpuControllerUnavailable() === null) {
+      this.emulatorGroup = CpuCgroup.create('emulator');
+      this.emulatorGroup.setQuota(null);
+      this.emulatorGroup.addProcess(process.pid);
+    }
+    this.kinesis = await startKinesisLocal(join(this.dir, 'kinesis-local.log'), { cgroup: this.emulatorGroup });
     this.inputArn = await createStream(this.kinesis.client, `kpufit-${this.o.workload}-input`, this.o.shards);
     this.alertsArn = await createStream(this.kinesis.client, `kpufit-${this.o.workload}-alerts`, 1);
     this.log(`kinesis-local on ${this.kinesis.endpoint}, input stream with ${this.o.shards} shards`);
@@ -304,6 +312,7 @@ export class LocalCluster {
       await this.cancelJob();
     }
     await this.kinesis?.stop();
+    this.emulatorGroup?.remove();
   }
 
   private startPolling(): void {

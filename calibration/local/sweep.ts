@@ -122,6 +122,30 @@ export function capacityFrom(samples: PollSample[], fromMs: number, backlog: num
   return { rate: (last.consumed! - first.consumed!) / seconds, seconds, lowerBound: seconds < 0.5 * windowSeconds };
 }
 
+/** Rate of consumption between the samples closest to `fromMs` and `toMs`, records/s (null without two samples). */
+function rateBetween(samples: PollSample[], fromMs: number, toMs: number): number | null {
+  const pts = samples.filter((x) => x.running && x.consumed !== null && x.atMs >= fromMs && x.atMs <= toMs);
+  if (pts.length < 2) return null;
+  const a = pts[0];
+  const b = pts[pts.length - 1];
+  return b.atMs > a.atMs ? ((b.consumed! - a.consumed!) * 1000) / (b.atMs - a.atMs) : null;
+}
+
+/** Waits until the consumption rate has settled (or `latestMs`, or the backlog nearly drained); returns when. */
+async function steadyFrom(cluster: LocalCluster, firstIndex: number, earliestMs: number, latestMs: number, backlog: number): Promise<number> {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = Date.now();
+    if (now < earliestMs) continue;
+    const samples = cluster.samples.slice(firstIndex);
+    const last = samples[samples.length - 1];
+    if (now >= latestMs || (last?.consumed ?? 0) >= 0.6 * backlog) return now;
+    const recent = rateBetween(samples, now - 3000, now);
+    const before = rateBetween(samples, now - 6000, now - 3000);
+    if (recent !== null && before !== null && recent > 0 && Math.abs(recent - before) <= 0.1 * recent) return now - 3000;
+  }
+}
+
 export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<LocalSweep> {
   assertCpuEmulation(s.kpuCpu);
   const started = Date.now();
@@ -161,8 +185,10 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
       const t0 = Date.now();
       await cluster.start({ parallelism: c.parallelism, parallelismPerKpu: k }, false);
       const runningAt = Date.now();
-      const measureFrom = runningAt + warmup * 1000;
       const firstIndex = cluster.samples.length;
+      // A fresh JVM under its quota spends its first seconds on JIT compilation: measure once two successive
+      // 3-second rates agree within 10% (at least `warmup` s, at most 40 s), so the capacity is the steady one.
+      const measureFrom = await steadyFrom(cluster, firstIndex, runningAt + warmup * 1000, runningAt + 40_000, backlog);
       while (Date.now() < measureFrom + window * 1000) {
         await new Promise((r) => setTimeout(r, 500));
         const last = cluster.samples[cluster.samples.length - 1];
