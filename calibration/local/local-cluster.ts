@@ -26,6 +26,13 @@ import {
 import { createStream, EMULATOR_REGION, startKinesisLocal, type KinesisLocal } from './kinesis-local';
 import { startLocalJob, type LocalJob, type PropertyGroups } from './local-job';
 
+/**
+ * The idle overhead is measured this long after RUNNING, over this window: a fresh JVM keeps compiling for
+ * several seconds, which is start-up, not overhead.
+ */
+export const IDLE_SETTLE_MS = 10_000;
+export const IDLE_WINDOW_MS = 5_000;
+
 /** The JobManager and framework share of the MiniCluster heap, MB, on top of n x kpuHeapMb. */
 export const JOB_MANAGER_HEAP_MB = 256;
 /** The source's watermark trails the newest event time by this (watermark.max.out.of.orderness.seconds). */

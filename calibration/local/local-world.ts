@@ -8,7 +8,7 @@ import type { WorkloadName } from '../../simulator/workloads';
 import { createWorkload } from '../../simulator/workloads';
 import { cpuControllerUnavailable } from './cpu-cgroup';
 import { createStream } from './kinesis-local';
-import { LocalCluster, type Layout } from './local-cluster';
+import { IDLE_SETTLE_MS, IDLE_WINDOW_MS, LocalCluster, type Layout } from './local-cluster';
 import { LocalLoadDriver } from './load-driver';
 import { CompressedClock, localPorts, type LocalApplicationControl } from './local-ports';
 import type { CalibrationPorts } from '../ports';
@@ -111,7 +111,7 @@ export async function openLocalWorld(o: LocalWorldOptions): Promise<LocalWorld> 
     await cluster.start(o.initial, false);
     let overheadCores = 0;
     if (o.kpuCpu !== null && !o.skipOverhead) {
-      overheadCores = await cluster.measureIdleCores(3000, 5000);
+      overheadCores = await cluster.measureIdleCores(IDLE_SETTLE_MS, IDLE_WINDOW_MS);
       cluster.setOverheadCores(overheadCores);
       o.log(`fixed overhead of the emulation: ${overheadCores.toFixed(3)} cores idle (granted on top of every quota)`);
     }

@@ -11,7 +11,7 @@ import { costOf, DEFAULT_PRICING } from '../../core/pricing';
 import { kpusFor } from '../../core/managed-flink';
 import { createWorkload } from '../../simulator/workloads';
 import { assertCpuEmulation, EMULATOR_READ_CEILING, measurePutCeiling } from './local-world';
-import { LocalCluster, type PollSample } from './local-cluster';
+import { IDLE_SETTLE_MS, IDLE_WINDOW_MS, LocalCluster, type PollSample } from './local-cluster';
 import type { LocalSettings } from './settings';
 
 /** ParallelismPerKPU Managed Flink allows. */
@@ -164,7 +164,7 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
     await cluster.start({ parallelism: 1, parallelismPerKpu: 1 }, false);
     let overhead = 0;
     if (s.kpuCpu !== null) {
-      overhead = await cluster.measureIdleCores(3000, 5000);
+      overhead = await cluster.measureIdleCores(IDLE_SETTLE_MS, IDLE_WINDOW_MS);
       cluster.setOverheadCores(overhead);
       o.log(`fixed overhead of the emulation: ${overhead.toFixed(3)} cores idle`);
     }
