@@ -8,11 +8,15 @@ import { runLocalCalibration } from '../calibration/local/calibrate-local';
 import { assertJarBuilt } from '../calibration/local/local-job';
 import { resolveLocalSettings } from '../calibration/local/settings';
 import { runLocalSweep } from '../calibration/local/sweep';
+import { cpuControllerUnavailable } from '../calibration/local/cpu-cgroup';
 
+/** I/O-bound: 10 ms of blocking I/O per record, ~80 records/s per subtask; 100 records/s needs P = 2. */
 const ARGS = {
-  workload: 'iot', rate: 120, set: ['cost.io.mode=BLOCKING', 'cost.io.wait.millis=10'],
-  maxKpu: 2, maxParallelism: 3, kpuCpu: 0, periodSeconds: 6,
+  workload: 'iot', rate: 100, set: ['cost.io.mode=BLOCKING', 'cost.io.wait.millis=10'],
+  maxKpu: 2, kpuCpu: cpuControllerUnavailable() === null ? 0.25 : 0, periodSeconds: 6,
 };
+/** The sweep measures P up to this (the calibration may try up to 8). */
+const SWEEP_MAX_PARALLELISM = 4;
 /** Relative disagreement between the calibrated capacity estimate and the sweep's measurement allowed. */
 const TOLERANCE = 0.25;
 
@@ -25,7 +29,7 @@ async function main(): Promise<void> {
     log, workDir: 'reports/local-work/check-calibration',
     onTrial: (t) => log(`trial P=${t.parallelism} K=${t.parallelismPerKpu} ${t.verdict}: ${t.reason}`),
   });
-  const sweep = await runLocalSweep(settings, { workDir: 'reports/local-work/check-sweep', log });
+  const sweep = await runLocalSweep({ ...settings, maxParallelism: SWEEP_MAX_PARALLELISM }, { workDir: 'reports/local-work/check-sweep', log });
   const rec = report.recommendation;
   const best = sweep.rightSize;
   const problems: string[] = [];
@@ -33,7 +37,7 @@ async function main(): Promise<void> {
   if (!best) problems.push('the sweep found no configuration meeting the SLO');
   if (rec && best) {
     if (rec.kpus !== best.kpus) problems.push(`calibrated ${rec.kpus} KPUs (P=${rec.parallelism} K=${rec.parallelismPerKpu}), the sweep's cheapest is ${best.kpus} (P=${best.parallelism} K=${best.parallelismPerKpu})`);
-    const measured = sweep.configurations.find((c) => c.parallelism === rec.parallelism && c.parallelismPerKpu === rec.parallelismPerKpu);
+    const measured = sweep.configurations.find((c) => c.parallelism === rec.parallelism && c.kpus === rec.kpus);
     if (measured) {
       const off = Math.abs(rec.estimatedCapacityRecordsPerSecond - measured.capacityRecordsPerSecond) / measured.capacityRecordsPerSecond;
       log(`capacity of P=${rec.parallelism} K=${rec.parallelismPerKpu}: calibrated ${rec.estimatedCapacityRecordsPerSecond.toFixed(0)}/s, swept ${measured.capacityRecordsPerSecond.toFixed(0)}/s (${(100 * off).toFixed(0)}% apart)`);
