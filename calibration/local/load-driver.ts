@@ -36,7 +36,11 @@ export class LocalLoadDriver implements LoadDriver {
     this.workload = createWorkload(o.workload, { seed: o.seed ?? 42, hotKeyShare: o.hotKeyShare ?? 0, anomalyShare: 0.01 });
   }
 
+  /** Wall ms of the first start, undefined before it. */
+  firstStartedMs: number | undefined;
+
   async start(spec: LoadSpec): Promise<void> {
+    this.firstStartedMs ??= Date.now();
     const rate = 'profile' in spec ? peakRate(spec.profile) : spec.recordsPerSecond;
     await this.setRate(rate);
   }

@@ -142,6 +142,11 @@ export interface MetricsOptions {
   overheadCores: number;
   /** Lag below this (wall ms) counts as none: the feed's batching, the watermark interval and a metric fetch. */
   lagFloorMs: number;
+  /**
+   * Wall ms from which polls count (the load's first start). Before it the job idles: a period of a few
+   * records and the JVM's idle CPU would read as a huge CPU cost per record. @default every poll counts
+   */
+  since?(): number | undefined;
 }
 
 /**
@@ -176,9 +181,15 @@ export class LocalMetricsSource implements MetricsSource {
     return s.length > 0 ? s[s.length - 1].atMs : 0;
   }
 
+  private counted(): PollSample[] {
+    if (!this.o.since) return this.cluster.samples;
+    const since = this.o.since();
+    return since === undefined ? [] : this.cluster.samples.filter((s) => s.atMs >= since);
+  }
+
   /** The samples' aggregate over [r0, r1) wall ms, stamped `startMs` (virtual); undefined without samples. */
   period(r0: number, r1: number, startMs: number): MetricPeriod | undefined {
-    const all = this.cluster.samples;
+    const all = this.counted();
     const inside = all.filter((s) => s.atMs >= r0 && s.atMs < r1);
     if (inside.length === 0) return undefined;
     const scale = this.o.clock.scale;
@@ -265,7 +276,7 @@ export interface LocalPortsParts {
 export function localPorts(parts: LocalPortsParts): CalibrationPorts & { control: LocalApplicationControl } {
   return {
     control: new LocalApplicationControl(parts.application, parts.cluster, parts.clock, parts.initial),
-    metrics: new LocalMetricsSource(parts.cluster, parts.metrics),
+    metrics: new LocalMetricsSource(parts.cluster, { ...parts.metrics, since: () => parts.load.firstStartedMs }),
     stream: new LocalStreamInfo(parts.stream, parts.cluster.inputArn, parts.shards),
     load: parts.load,
     clock: parts.clock,

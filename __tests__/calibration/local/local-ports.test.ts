@@ -119,3 +119,16 @@ describe('LocalApplicationControl: updates as Managed Flink does them', () => {
     expect(control.updates[0].error).toMatch(/Failed to rollback/);
   });
 });
+
+describe('LocalMetricsSource before the load starts', () => {
+  it('counts no poll taken before the load\'s first start: an idle job would read as a huge CPU cost per record', async () => {
+    const clock = new CompressedClock(10, ORIGIN);
+    let started: number | undefined;
+    const samples = Array.from({ length: 20 }, (_, i) => sample(ORIGIN + i * 1000, { consumed: i < 8 ? 0 : 150 * (i - 8), intake: i < 8 ? 0 : 150 * (i - 8), cpuNs: 0.3e9 * i }));
+    const source = new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu: 0.5, overheadCores: 0, lagFloorMs: 1000, since: () => started });
+    expect(await source.read(ORIGIN, ORIGIN + 120_000)).toEqual([]);
+    started = ORIGIN + 8000;
+    const [first] = await source.read(ORIGIN, ORIGIN + 60_000);
+    expect(first.consumed).toBeCloseTo(150, 6);
+  });
+});
