@@ -140,6 +140,13 @@ export interface MetricsOptions {
   kpuCpu: number | null;
   /** The JVM's fixed CPU overhead, cores: given on top of the KPUs' quota and not counted as their work. */
   overheadCores: number;
+  /**
+   * Report the cgroup's CPU (net of the overhead) as cpuUtilization. @default false: on a loaded machine the
+   * overhead fluctuates by ±0.1 core per period against 0.02–0.05 core of real work at I/O-bound rates, and
+   * that noise made the calibrator's margins exclude every configuration (docs/local-calibration.md); the
+   * quota is enforced either way, and busy time carries the per-record cost.
+   */
+  reportCpu?: boolean;
   /** Lag below this (wall ms) counts as none: the feed's batching, the watermark interval and a metric fetch. */
   lagFloorMs: number;
   /**
@@ -215,7 +222,7 @@ export class LocalMetricsSource implements MetricsSource {
     if (consumed !== null && wholeAndCaughtUp && intakeRate !== null) consumed = intakeRate;
     const kpus = Math.max(...inside.map((s) => s.kpus));
     let cpu: number | null = null;
-    const cpuRate = this.o.kpuCpu !== null ? edges((s) => s.cpuNs) : null; // ns per s
+    const cpuRate = this.o.kpuCpu !== null && this.o.reportCpu ? edges((s) => s.cpuNs) : null; // ns per s
     if (cpuRate !== null && this.o.kpuCpu !== null && kpus > 0) {
       const cores = cpuRate / 1e9 - this.o.overheadCores;
       cpu = Math.min(100, Math.max(0, (100 * cores) / (kpus * this.o.kpuCpu)));

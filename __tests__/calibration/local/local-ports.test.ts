@@ -25,7 +25,7 @@ describe('CompressedClock', () => {
 describe('LocalMetricsSource: one calibrator minute per period of polls', () => {
   const clock = new CompressedClock(10, ORIGIN);
   const source = (samples: PollSample[], kpuCpu: number | null = 0.5) =>
-    new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu, overheadCores: 0.1, lagFloorMs: 1000 });
+    new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu, overheadCores: 0.1, lagFloorMs: 1000, reportCpu: true });
 
   it('a backlogged period: consumption from the counter, lags above the floor in compressed ms, CPU net of the overhead', async () => {
     // 10 wall seconds, polls every second: 150 records/s consumed, 200/s accepted, lag 3-5 s wall, 0.6 cores used.
@@ -66,6 +66,12 @@ describe('LocalMetricsSource: one calibrator minute per period of polls', () => 
     expect(periods[0].consumed).toBeNull();
     expect(periods[0].lagMaxMs).toBeNull();
     expect(periods[0].downtimeMaxMs).toBe(8000 * 6);
+  });
+
+  it('the CPU reading is off unless asked for (the overhead\'s noise swamps I/O-bound work)', async () => {
+    const samples = Array.from({ length: 3 }, (_, i) => sample(ORIGIN + i * 1000, { cpuNs: 0.6e9 * i }));
+    const quiet = new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu: 0.5, overheadCores: 0.1, lagFloorMs: 1000 });
+    expect((await quiet.read(ORIGIN, ORIGIN + 60_000))[0].cpu).toBeNull();
   });
 
   it('without CPU emulation there is no CPU reading', async () => {
