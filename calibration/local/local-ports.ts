@@ -141,10 +141,10 @@ export interface MetricsOptions {
   /** The JVM's fixed CPU overhead, cores: given on top of the KPUs' quota and not counted as their work. */
   overheadCores: number;
   /**
-   * Report the cgroup's CPU (net of the overhead) as cpuUtilization. @default false: on a loaded machine the
-   * overhead fluctuates by ±0.1 core per period against 0.02–0.05 core of real work at I/O-bound rates, and
-   * that noise made the calibrator's margins exclude every configuration (docs/local-calibration.md); the
-   * quota is enforced either way, and busy time carries the per-record cost.
+   * Report the cgroup's CPU (net of the overhead) as cpuUtilization. @default true: the calibrator needs it to
+   * estimate capacity from caught-up minutes. On a loaded machine the overhead fluctuates by ±0.1 core per
+   * period against 0.02–0.05 core of real work at I/O-bound rates, which widens the calibrator's noise
+   * margins (docs/local-calibration.md).
    */
   reportCpu?: boolean;
   /** Lag below this (wall ms) counts as none: the feed's batching, the watermark interval and a metric fetch. */
@@ -222,7 +222,7 @@ export class LocalMetricsSource implements MetricsSource {
     if (consumed !== null && wholeAndCaughtUp && intakeRate !== null) consumed = intakeRate;
     const kpus = Math.max(...inside.map((s) => s.kpus));
     let cpu: number | null = null;
-    const cpuRate = this.o.kpuCpu !== null && this.o.reportCpu ? edges((s) => s.cpuNs) : null; // ns per s
+    const cpuRate = this.o.kpuCpu !== null && (this.o.reportCpu ?? true) ? edges((s) => s.cpuNs) : null; // ns per s
     if (cpuRate !== null && this.o.kpuCpu !== null && kpus > 0) {
       const cores = cpuRate / 1e9 - this.o.overheadCores;
       cpu = Math.min(100, Math.max(0, (100 * cores) / (kpus * this.o.kpuCpu)));
