@@ -68,6 +68,13 @@ module.exports = {
       to: { path: '^calibration/cli/' },
     },
     {
+      name: 'production-not-on-scripts',
+      severity: 'error',
+      comment: 'Dev scripts are entry points: production code (the local target included) never imports them; what both need lives in calibration/local/.',
+      from: { pathNot: '^(scripts|bench|__tests__)/' },
+      to: { path: '^scripts/' },
+    },
+    {
       name: 'production-not-on-tests',
       severity: 'error',
       comment: 'Test doubles live in __tests__/; production code never imports them.',

@@ -64,9 +64,29 @@ export interface AutoscalingComparison {
   simulatedSeconds: number;
 }
 
+export interface LocalRunInfo {
+  workload: string;
+  jobProperties: Record<string, string>;
+  periodSeconds: number;
+  /** Cores per emulated KPU (null: no CPU emulation) and heap per KPU, MB. */
+  kpuCpu: number | null;
+  kpuHeapMb: number;
+  shards: number;
+  /** The JVM's idle CPU measured at start, granted on top of every quota, cores. */
+  overheadCores: number;
+  /** kinesis-local's measured PutRecords rate and the highest rate a trial may offer, records/s. */
+  emulatorPutRecordsPerSecond: number;
+  emulatorUsableRecordsPerSecond: number;
+  /** Every stop-with-savepoint + restore: wall seconds from the stop to every task RUNNING. */
+  updates: { fromParallelism: number; fromParallelismPerKpu: number; parallelism: number; parallelismPerKpu: number; downtimeWallSeconds: number; error?: string }[];
+  wallSeconds: number;
+  /** The most seconds of load kinesis-local was behind the offered rate; above ~3 the emulator bound the run. */
+  worstLoadShortfallSeconds: number;
+}
+
 export interface CalibrationReport {
   schemaVersion: 1;
-  target: 'twin' | 'aws';
+  target: 'twin' | 'aws' | 'local';
   application: string;
   stream: string;
   load: { recordsPerSecond: number; recordBytes: number; profile?: RateProfile };
@@ -94,6 +114,11 @@ export interface CalibrationReport {
   builtInAutoscaling?: AutoscalingComparison;
   /** extra: the prices the costs were computed with (report.md shows the breakdown from them). */
   pricing?: { kpuHourUsd: number; storageGbMonthUsd: number };
+  /**
+   * extra, local target only: how the run was emulated. Times in the report (seconds, lags, downtimes, KPU-hours)
+   * are in the calibrator's compressed units: one 60-second period lasted `periodSeconds` wall seconds.
+   */
+  local?: LocalRunInfo;
   /** extra: the scenario file on the twin. */
   scenario?: string;
   generatedAt?: string;

@@ -51,7 +51,7 @@ export function chartSpecs(r: CalibrationReport): ChartSpec[] {
   if (timeline.length === 0) return [];
   const minutes = (second: number) => second / 60;
   const markers = r.trials.map((t, i) => ({ x: minutes(t.startSecond), label: `T${i + 1} ${t.parallelism}/${t.parallelismPerKpu}` }));
-  const xLabel = `minutes since the calibration started (${r.target === 'twin' ? 'simulated' : 'wall-clock'})`;
+  const xLabel = `minutes since the calibration started (${r.target === 'twin' ? 'simulated' : r.target === 'local' ? 'compressed' : 'wall-clock'})`;
   return [
     {
       title: 'millisBehindLatest (Maximum per minute)',

@@ -55,7 +55,7 @@ const autoscaling = z.looseObject({
 
 export const reportSchema = z.looseObject({
   schemaVersion: z.literal(1),
-  target: z.enum(['twin', 'aws']),
+  target: z.enum(['twin', 'aws', 'local']),
   application: z.string().min(1),
   stream: z.string().min(1),
   load: z.looseObject({ recordsPerSecond: nonNegative, recordBytes: positiveInt, profile: z.looseObject({ type: z.string() }).optional() }),

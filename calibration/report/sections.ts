@@ -30,7 +30,7 @@ export function overviewTable(r: CalibrationReport): Table {
   return {
     header: ['Target', 'Application', 'Stream', 'Peak load', 'SLO'],
     rows: [[
-      r.target === 'twin' ? `twin${r.scenario ? ` (${r.scenario})` : ''}` : 'AWS',
+      r.target === 'twin' ? `twin${r.scenario ? ` (${r.scenario})` : ''}` : r.target === 'local' ? `local Flink (${r.local?.periodSeconds ?? '?'} s per calibrator minute)` : 'AWS',
       r.application,
       r.stream,
       `${formatNumber(r.load.recordsPerSecond)} records/s x ${formatNumber(r.load.recordBytes)} B`,
@@ -128,7 +128,7 @@ export function trialsTable(r: CalibrationReport): Table {
 
 export function calibrationSummary(r: CalibrationReport): string {
   return `${r.reconfigurations} reconfiguration${r.reconfigurations === 1 ? '' : 's'} (UpdateApplication calls), ` +
-    `${formatDuration(r.elapsedSeconds)} ${r.target === 'twin' ? 'simulated' : 'wall-clock'} time, ` +
+    `${formatDuration(r.elapsedSeconds)} ${r.target === 'twin' ? 'simulated' : r.target === 'local' ? 'compressed' : 'wall-clock'} time, ` +
     `${formatNumber(r.calibrationKpuHours, 2)} KPU-hours spent calibrating. The original configuration, ${formatConfiguration(r.initial)}, ` +
     `${r.restoredOriginal ? 'was restored at the end.' : 'was not restored.'}`;
 }

@@ -11,7 +11,7 @@ import type { AlgorithmOptions } from '../algorithm/options';
 import type { StreamProbe } from '../algorithm/stream-advice';
 
 export interface CalibrationOptions {
-  target: 'twin' | 'aws';
+  target: 'twin' | 'aws' | 'local';
   application: string;
   stream: string;
   /** The load to size for: its peak (profile's maximum, else recordsPerSecond) is λ (docs/calibration.md). */

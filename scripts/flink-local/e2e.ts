@@ -8,11 +8,11 @@
  */
 import { join, resolve } from 'node:path';
 import type { WorkloadName } from '../../simulator/workloads';
-import { waitUntil } from './free-port';
+import { waitUntil } from '../../calibration/local/free-port';
 import { feed } from './feeder';
-import { counter, millisBehindLatest } from './flink-rest';
-import { readAll } from './kinesis-local';
-import { assertJarBuilt } from './local-job';
+import { counter, millisBehindLatest } from '../../calibration/local/flink-rest';
+import { readAll } from '../../calibration/local/kinesis-local';
+import { assertJarBuilt } from '../../calibration/local/local-job';
 import { committedLines, countByCategory } from './results';
 import { withLocalPipeline, type Session } from './session';
 

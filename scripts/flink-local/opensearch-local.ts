@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { jdk17Opens, type PropertyGroups } from './local-job';
+import { jdk17Opens, type PropertyGroups } from '../../calibration/local/local-job';
 
 const TARGET = resolve(__dirname, '..', '..', 'flink-app', 'target');
 const CLASSPATH = join(TARGET, 'local-opensearch-classpath.txt');

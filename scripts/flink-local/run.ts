@@ -16,11 +16,11 @@ import { StopSignals } from '../../core/stop-signals';
 import { runCommand } from '../../calibration/cli/errors';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../simulator/workloads';
 import { feed, type FeedCounts } from './feeder';
-import { counter, millisBehindLatest } from './flink-rest';
-import { assertJarBuilt } from './local-job';
+import { counter, millisBehindLatest } from '../../calibration/local/flink-rest';
+import { assertJarBuilt } from '../../calibration/local/local-job';
 import { committedLines, countByCategory } from './results';
 import { withLocalPipeline } from './session';
-import { freePort } from './free-port';
+import { freePort } from '../../calibration/local/free-port';
 import { assertOpenSearchBuilt, documentCounts, openSearchProperties, startLocalOpenSearch, type LocalOpenSearch } from './opensearch-local';
 
 interface RunArgs {

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { WorkloadName } from '../../simulator/workloads';
-import { freePort, waitUntil } from './free-port';
-import { cancel, runningJob, stopWithSavepoint } from './flink-rest';
-import { createStream, EMULATOR_REGION, startKinesisLocal } from './kinesis-local';
-import { startLocalJob, type PropertyGroups } from './local-job';
+import { freePort, waitUntil } from '../../calibration/local/free-port';
+import { cancel, runningJob, stopWithSavepoint } from '../../calibration/local/flink-rest';
+import { createStream, EMULATOR_REGION, startKinesisLocal } from '../../calibration/local/kinesis-local';
+import { startLocalJob, type PropertyGroups } from '../../calibration/local/local-job';
 
 export interface SessionOptions {
   workload: WorkloadName;

@@ -8,6 +8,7 @@ import { loadScenario, rightSize, runScenario, type ConfigAssessment, type Sizin
 import { runCommand } from '../errors';
 import { numberFlag } from '../../../core/validation';
 import { Progress } from '../../../core/progress';
+import { twinFitCommand } from './twin-fit';
 
 interface RunArgs {
   scenario: string;
@@ -132,7 +133,7 @@ export async function runTwinSweep(
 
 export const twinCommand: CommandModule = {
   command: 'twin',
-  describe: 'The embedded digital twin as a what-if planner (run, sweep)',
-  builder: (y: Argv) => y.command(runCommandModule).command(sweepCommandModule).demandCommand(1, 'name a twin command: run or sweep'),
+  describe: 'The embedded digital twin as a what-if planner (run, sweep, fit)',
+  builder: (y: Argv) => y.command(runCommandModule).command(sweepCommandModule).command(twinFitCommand).demandCommand(1, 'name a twin command: run, sweep or fit'),
   handler: () => undefined,
 };

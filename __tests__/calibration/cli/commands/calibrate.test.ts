@@ -76,5 +76,11 @@ describe('calibrate flag rules', () => {
     expect(() => checkCalibrateArgs({ target: 'twin', scenario: 's.json', maxCostUsd: 1 })).toThrow(/--max-cost-usd: only with --target aws/);
     expect(() => checkCalibrateArgs({ target: 'aws', scenario: 's.json' })).toThrow(/--scenario: only with --target twin/);
     expect(() => checkCalibrateArgs({ target: 'twin', scenario: 's.json', out: 'd', json: true })).not.toThrow();
+    // The local target shares --rate, --workload, the SLO flags and --max-kpu with AWS and has its own.
+    expect(() => checkCalibrateArgs({ target: 'local', rate: 150, workload: 'iot', maxKpu: 2, set: ['cost.io.mode=BLOCKING'], kpuCpu: 0.25 })).not.toThrow();
+    expect(() => checkCalibrateArgs({ target: 'local', app: 'a' })).toThrow('--app: only with --target aws');
+    expect(() => checkCalibrateArgs({ target: 'local', scenario: 's.json' })).toThrow(/^--scenario: only with --target twin/);
+    expect(() => checkCalibrateArgs({ target: 'aws', kpuCpu: 1 })).toThrow('--kpu-cpu: only with --target local');
+    expect(() => checkCalibrateArgs({ target: 'twin', scenario: 's.json', set: ['a=b'] })).toThrow('--set: only with --target local');
   });
 });

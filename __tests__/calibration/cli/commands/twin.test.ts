@@ -124,7 +124,7 @@ describe('the yargs command', () => {
   });
 
   it('requires a subcommand', async () => {
-    await expect(parse(['twin'])).rejects.toThrow(/name a twin command: run or sweep/);
+    await expect(parse(['twin'])).rejects.toThrow(/name a twin command: run, sweep or fit/);
   });
 
   it('runs sweep --json through yargs and prints one JSON document', async () => {
@@ -139,5 +139,12 @@ describe('the yargs command', () => {
       spy.mockRestore();
     }
     expect(JSON.parse(writes.join(''))).toMatchObject({ scenario: 'iot-cpu-bound', maxKpu: 3 });
+  });
+});
+
+describe('twin fit', () => {
+  it('refuses a missing --from file, naming the flag', async () => {
+    const { runTwinFit } = await import('../../../../calibration/cli/commands/twin-fit');
+    expect(() => runTwinFit({ from: '/nonexistent/sweep.json' })).toThrow('--from: cannot read /nonexistent/sweep.json (ENOENT)');
   });
 });

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  */
 final class LaunchArgs {
     static final String USAGE = "usage: StreamingJob [--properties FILE --rest-port N [--parallelism N]"
-            + " [--checkpoint-interval-ms N] [--from-savepoint PATH]]";
+            + " [--checkpoint-interval-ms N] [--from-savepoint PATH] [--task-managers N --slots-per-task-manager K]]";
 
     final Path propertiesFile;
     final int restPort;
@@ -16,14 +16,22 @@ final class LaunchArgs {
     final long checkpointIntervalMillis;
     /** A savepoint (or retained checkpoint) to restore the local job from; null for a fresh start. */
     final String fromSavepoint;
+    /**
+     * TaskManagers of the local MiniCluster and slots on each: a local stand-in for n KPUs of k slots
+     * (ParallelismPerKPU). 0 slots: as many as the parallelism on one TaskManager (Flink's local default).
+     */
+    final int taskManagers;
+    final int slotsPerTaskManager;
 
     private LaunchArgs(Path propertiesFile, int restPort, int parallelism, long checkpointIntervalMillis,
-                       String fromSavepoint) {
+                       String fromSavepoint, int taskManagers, int slotsPerTaskManager) {
         this.propertiesFile = propertiesFile;
         this.restPort = restPort;
         this.parallelism = parallelism;
         this.checkpointIntervalMillis = checkpointIntervalMillis;
         this.fromSavepoint = fromSavepoint;
+        this.taskManagers = taskManagers;
+        this.slotsPerTaskManager = slotsPerTaskManager;
     }
 
     boolean local() {
@@ -36,6 +44,8 @@ final class LaunchArgs {
         int parallelism = 1;
         long checkpoint = 5_000L;
         String savepoint = null;
+        int taskManagers = 1;
+        int slots = 0;
         for (int i = 0; i < argv.length; i++) {
             String flag = argv[i];
             if (i + 1 >= argv.length) {
@@ -58,11 +68,21 @@ final class LaunchArgs {
                 case "--from-savepoint":
                     savepoint = value;
                     break;
+                case "--task-managers":
+                    taskManagers = intFlag(flag, value, 1, StreamingJob.MAX_PARALLELISM);
+                    break;
+                case "--slots-per-task-manager":
+                    slots = intFlag(flag, value, 1, StreamingJob.MAX_PARALLELISM);
+                    break;
                 default:
                     throw new IllegalArgumentException(flag + ": unknown flag. " + USAGE);
             }
         }
-        return new LaunchArgs(properties, restPort, parallelism, checkpoint, savepoint);
+        if (slots > 0 && (long) slots * taskManagers < parallelism) {
+            throw new IllegalArgumentException("--task-managers " + taskManagers + " x --slots-per-task-manager " + slots
+                    + " slots are fewer than --parallelism " + parallelism);
+        }
+        return new LaunchArgs(properties, restPort, parallelism, checkpoint, savepoint, taskManagers, slots);
     }
 
     private static int intFlag(String flag, String value, int min, int max) {

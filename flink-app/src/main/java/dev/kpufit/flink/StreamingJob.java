@@ -13,6 +13,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,11 @@ public final class StreamingJob {
         if (args.fromSavepoint != null) {
             // What an UpdateApplication on Managed Flink does: the new job starts from the last snapshot.
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, args.fromSavepoint);
+        }
+        // n TaskManagers of k slots: how `kpufit calibrate --target local` lays out n KPUs of ParallelismPerKPU k.
+        conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, args.taskManagers);
+        if (args.slotsPerTaskManager > 0) {
+            conf.set(TaskManagerOptions.NUM_TASK_SLOTS, args.slotsPerTaskManager);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(args.parallelism, conf);
         env.enableCheckpointing(args.checkpointIntervalMillis);

@@ -2,6 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
+import { onProcessEnd } from './cleanup';
+import type { CpuCgroup } from './cpu-cgroup';
 
 const FLINK_APP = resolve(__dirname, '..', '..', 'flink-app');
 export const JAR = join(FLINK_APP, 'target', 'kpufit-flink-app.jar');
@@ -13,6 +15,7 @@ export type PropertyGroups = Record<string, Record<string, string>>;
 
 export interface LocalJob {
   restUrl: string;
+  pid: number | undefined;
   exited: Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -39,40 +42,56 @@ export function startLocalJob(options: {
   checkpointIntervalMs: number;
   /** Restore from this savepoint instead of starting fresh. */
   fromSavepoint?: string;
+  /** MiniCluster layout: TaskManagers and slots on each. @default one TaskManager with `parallelism` slots */
+  taskManagers?: number;
+  slotsPerTaskManager?: number;
+  /** -Xmx of the JVM, MB. @default 1024 */
+  heapMb?: number;
+  /** Start the JVM inside this CPU cgroup (every thread, from the first). @default none */
+  cgroup?: CpuCgroup;
+  /** Log file name in workDir. @default job.log */
+  logName?: string;
 }): LocalJob {
   assertJarBuilt();
   const propertiesFile = join(options.workDir, 'application-properties.json');
   writeFileSync(propertiesFile, JSON.stringify(options.properties, null, 2));
   const classpath = [JAR, ...readFileSync(CLASSPATH, 'utf8').trim().split(delimiter)].join(delimiter);
-  const logFile = join(options.workDir, 'job.log');
+  const logFile = join(options.workDir, options.logName ?? 'job.log');
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(
-    'java',
-    [
-      ...jdk17Opens(),
-      '-Xmx1g',
-      `-Dlog4j.configurationFile=${join(FLINK_APP, 'local', 'log4j2-local.properties')}`,
-      `-Dkpufit.log.file=${join(options.workDir, 'flink.log')}`,
-      '-cp',
-      classpath,
-      MAIN_CLASS,
-      '--properties',
-      propertiesFile,
-      '--rest-port',
-      String(options.restPort),
-      '--parallelism',
-      String(options.parallelism),
-      '--checkpoint-interval-ms',
-      String(options.checkpointIntervalMs),
-      ...(options.fromSavepoint ? ['--from-savepoint', options.fromSavepoint] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const javaArgs = [
+    ...jdk17Opens(),
+    `-Xmx${options.heapMb ?? 1024}m`,
+    `-Dlog4j.configurationFile=${join(FLINK_APP, 'local', 'log4j2-local.properties')}`,
+    `-Dkpufit.log.file=${join(options.workDir, 'flink.log')}`,
+    '-cp',
+    classpath,
+    MAIN_CLASS,
+    '--properties',
+    propertiesFile,
+    '--rest-port',
+    String(options.restPort),
+    '--parallelism',
+    String(options.parallelism),
+    '--checkpoint-interval-ms',
+    String(options.checkpointIntervalMs),
+    ...(options.fromSavepoint ? ['--from-savepoint', options.fromSavepoint] : []),
+    ...(options.taskManagers ? ['--task-managers', String(options.taskManagers)] : []),
+    ...(options.slotsPerTaskManager ? ['--slots-per-task-manager', String(options.slotsPerTaskManager)] : []),
+  ];
+  // In a cgroup: a shell joins it and then exec's java, so the JVM (same pid) never runs a thread outside.
+  const child: ChildProcess = options.cgroup
+    ? spawn('/bin/sh', ['-c', `${options.cgroup.enterCommand()} && exec java "$@"`, 'sh', ...javaArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('java', javaArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const unregister = onProcessEnd(() => void child.kill('SIGKILL'));
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => {
+    unregister();
+    r(code);
+  }));
   return {
     restUrl: `http://127.0.0.1:${options.restPort}`,
+    pid: child.pid,
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

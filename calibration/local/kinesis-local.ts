@@ -15,6 +15,8 @@ import {
   ListStreamsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { onProcessEnd } from './cleanup';
+import type { CpuCgroup } from './cpu-cgroup';
 import { freePort, waitUntil } from './free-port';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -28,30 +30,35 @@ export interface KinesisLocal {
   stop(): Promise<void>;
 }
 
-export async function startKinesisLocal(logFile: string): Promise<KinesisLocal> {
+export async function startKinesisLocal(logFile: string, options: { cgroup?: CpuCgroup } = {}): Promise<KinesisLocal> {
   const plainPort = await freePort();
   const tlsPort = await freePort();
   const folder = join(REPO, 'node_modules', 'kinesis-local');
   const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--require', join(__dirname, 'loopback-listen.cjs'), 'main.js'],
-    {
-      cwd: folder,
-      env: {
-        ...process.env,
-        KINESIS_MOCK_PLAIN_PORT: String(plainPort),
-        KINESIS_MOCK_TLS_PORT: String(tlsPort),
-        AWS_REGION: EMULATOR_REGION,
-        LOG_LEVEL: 'WARN',
-        SHOULD_PERSIST_DATA: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const args = ['--require', join(__dirname, 'loopback-listen.cjs'), 'main.js'];
+  const spawnOptions = {
+    cwd: folder,
+    env: {
+      ...process.env,
+      KINESIS_MOCK_PLAIN_PORT: String(plainPort),
+      KINESIS_MOCK_TLS_PORT: String(tlsPort),
+      AWS_REGION: EMULATOR_REGION,
+      LOG_LEVEL: 'WARN',
+      SHOULD_PERSIST_DATA: 'false',
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+  };
+  // In a cgroup (the local target's priority group): a shell joins it, then exec's node with the same pid.
+  const child: ChildProcess = options.cgroup
+    ? spawn('/bin/sh', ['-c', `${options.cgroup.enterCommand()} && exec "$0" "$@"`, process.execPath, ...args], spawnOptions)
+    : spawn(process.execPath, args, spawnOptions);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const unregister = onProcessEnd(() => void child.kill('SIGKILL'));
+  const exited = new Promise<void>((r) => child.once('exit', () => {
+    unregister();
+    r();
+  }));
   const endpoint = `http://127.0.0.1:${plainPort}`;
   const client = new KinesisClient({
     endpoint,

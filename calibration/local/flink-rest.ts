@@ -82,7 +82,8 @@ export async function stopWithSavepoint(restUrl: string, jid: string, targetDire
   });
   if (!response.ok) throw new Error(`POST /jobs/${jid}/stop: HTTP ${response.status} ${await response.text()}`);
   const { 'request-id': requestId } = (await response.json()) as { 'request-id': string };
-  const deadline = Date.now() + 60_000;
+  // A savepoint of a small state takes a second; a starved JVM on a loaded machine can take minutes.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const status = await get<{
       status: { id: string };
@@ -95,5 +96,57 @@ export async function stopWithSavepoint(restUrl: string, jid: string, targetDire
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error('stop with savepoint: no answer within 60 s');
+  throw new Error('stop with savepoint: no answer within 180 s');
+}
+
+/** The job's state as the REST API shows it (RUNNING, FINISHED, FAILED...), undefined when it is unknown. */
+export async function jobState(restUrl: string, jid: string): Promise<string | undefined> {
+  return (await get<{ state?: string }>(restUrl, `/jobs/${jid}`)).state;
+}
+
+export interface VertexInfo {
+  id: string;
+  name: string;
+  parallelism: number;
+}
+
+export async function jobVertices(restUrl: string, jid: string): Promise<VertexInfo[]> {
+  return (await get<{ vertices: VertexInfo[] }>(restUrl, `/jobs/${jid}`)).vertices;
+}
+
+/** Every metric id its subtasks report, for picking operator-scoped ids (they carry the operator's name). */
+export async function subtaskMetricIds(restUrl: string, jid: string, vertexId: string): Promise<string[]> {
+  return (await get<{ id: string }[]>(restUrl, `/jobs/${jid}/vertices/${vertexId}/subtasks/metrics`)).map((m) => m.id);
+}
+
+export interface Aggregate {
+  min: number;
+  max: number;
+  avg: number;
+  sum: number;
+}
+
+/** `ids` aggregated over the vertex's subtasks (min, max, avg, sum), keyed by id; ids not reported are absent. */
+export async function subtaskAggregates(restUrl: string, jid: string, vertexId: string, ids: string[]): Promise<Map<string, Aggregate>> {
+  const out = new Map<string, Aggregate>();
+  if (ids.length === 0) return out;
+  const rows = await get<{ id: string; min?: number; max?: number; avg?: number; sum?: number }[]>(
+    restUrl, `/jobs/${jid}/vertices/${vertexId}/subtasks/metrics?get=${ids.map(encodeURIComponent).join(',')}&agg=min,max,avg,sum`);
+  for (const r of rows) out.set(r.id, { min: r.min ?? 0, max: r.max ?? 0, avg: r.avg ?? 0, sum: r.sum ?? 0 });
+  return out;
+}
+
+/** Heap used by the job's JVM (every TaskManager of a MiniCluster shares it), bytes. */
+export async function taskManagerHeapUsed(restUrl: string): Promise<number | undefined> {
+  const { taskmanagers } = await get<{ taskmanagers: { id: string }[] }>(restUrl, '/taskmanagers');
+  if (taskmanagers.length === 0) return undefined;
+  const rows = await get<{ id: string; value: string }[]>(restUrl, `/taskmanagers/${taskmanagers[0].id}/metrics?get=Status.JVM.Memory.Heap.Used`);
+  const value = rows.find((r) => r.id === 'Status.JVM.Memory.Heap.Used')?.value;
+  return value === undefined ? undefined : Number(value);
+}
+
+export async function jobMetric(restUrl: string, jid: string, id: string): Promise<number | undefined> {
+  const rows = await get<{ id: string; value: string }[]>(restUrl, `/jobs/${jid}/metrics?get=${encodeURIComponent(id)}`);
+  const value = rows.find((r) => r.id === id)?.value;
+  return value === undefined ? undefined : Number(value);
 }
