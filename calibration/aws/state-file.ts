@@ -15,6 +15,7 @@ import type { Slo } from '../report-types';
 import { InputError } from '../../core/errors';
 import { MAX_PARALLELISM_PER_KPU, MIN_PARALLELISM_PER_KPU, DEFAULT_MAX_PARALLELISM } from '../../core/aws-facts';
 import { writeFileAtomically } from '../report/atomic-write';
+import { trialSchema } from '../report/schema';
 import { decodeUtf8, formatIssues, ValidationError } from '../../core/validation';
 
 export const STATE_KIND = 'kpufit-calibration-state';
@@ -43,17 +44,8 @@ const perKpu = z.number().int().min(MIN_PARALLELISM_PER_KPU).max(MAX_PARALLELISM
 const settings = z.strictObject({ parallelism, parallelismPerKpu: perKpu, autoScalingEnabled: z.boolean() });
 const configuration = { parallelism, parallelismPerKpu: perKpu, kpus: z.number().int().min(1) };
 
-const trial = z.looseObject({
-  ...configuration,
-  startSecond: nonNegative,
-  durationSeconds: nonNegative,
-  maxLagMs: nonNegative,
-  lagSlope: finite,
-  estimatedCapacityRecordsPerSecond: nonNegative,
-  cpuUtilization: nonNegative,
-  verdict: z.enum(['pass', 'fail', 'inconclusive']),
-  reason: z.string(),
-});
+// The report's trial row, with the configuration bounded as Managed Flink bounds it.
+const trial = trialSchema.extend(configuration);
 
 const observation = z.looseObject({
   ...configuration,

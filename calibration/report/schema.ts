@@ -15,7 +15,8 @@ const nonNegative = finite.refine((n) => n >= 0, 'must be >= 0');
 
 const configuration = { parallelism: positiveInt, parallelismPerKpu: positiveInt, kpus: positiveInt };
 
-const trial = z.looseObject({
+/** One trial row of report.json (the state file reuses it with its own bounds on the configuration). */
+export const trialSchema = z.looseObject({
   ...configuration,
   startSecond: nonNegative,
   durationSeconds: nonNegative,
@@ -75,7 +76,7 @@ export const reportSchema = z.looseObject({
     cause: z.enum(['write-throughput', 'hot-partition-key']).optional(),
   }),
   initial: z.looseObject(configuration),
-  trials: z.array(trial),
+  trials: z.array(trialSchema),
   reconfigurations: count,
   elapsedSeconds: nonNegative,
   calibrationKpuHours: nonNegative,

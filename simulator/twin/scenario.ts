@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_PRICING } from '../../core/pricing';
 import { GET_RECORDS_MAX_RECORDS } from '../../core/aws-facts';
 import { rateProfileSchema } from '../../core/rate-profile-schema';
 import { ValidationError, decodeUtf8, parseOrThrow } from '../../core/validation';
@@ -79,8 +80,8 @@ const sloSchema = z.strictObject({
 }, objectError);
 
 const pricingSchema = z.strictObject({
-  kpuHourUsd: nonNegative().default(0.11),
-  storageGbMonthUsd: nonNegative().default(0.1),
+  kpuHourUsd: nonNegative().default(DEFAULT_PRICING.kpuHourUsd),
+  storageGbMonthUsd: nonNegative().default(DEFAULT_PRICING.storageGbMonthUsd),
 }, objectError);
 
 export const scenarioSchema = z
