@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Wraps the connector's stream proxy to (1) record each GetRecords' millisBehindLatest for the source's
@@ -22,10 +23,23 @@ final class PacedLagRecordingProxy implements StreamProxy {
     private final StreamProxy delegate;
     private final ShardLag lag;
     private final Map<String, Long> lastCallMillis = new ConcurrentHashMap<>();
+    private final LongSupplier nowMillis;
+    private final Sleeper sleeper;
+
+    /** How the proxy waits; a seam so tests can pace on a scripted clock instead of the machine's. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
 
     PacedLagRecordingProxy(StreamProxy delegate, ShardLag lag) {
+        this(delegate, lag, System::currentTimeMillis, Thread::sleep);
+    }
+
+    PacedLagRecordingProxy(StreamProxy delegate, ShardLag lag, LongSupplier nowMillis, Sleeper sleeper) {
         this.delegate = delegate;
         this.lag = lag;
+        this.nowMillis = nowMillis;
+        this.sleeper = sleeper;
     }
 
     @Override
@@ -37,16 +51,16 @@ final class PacedLagRecordingProxy implements StreamProxy {
     public GetRecordsResponse getRecords(String streamArn, String shardId, StartingPosition startingPosition) {
         Long last = lastCallMillis.get(shardId);
         if (last != null) {
-            long wait = last + MIN_MILLIS_BETWEEN_CALLS_PER_SHARD - System.currentTimeMillis();
+            long wait = last + MIN_MILLIS_BETWEEN_CALLS_PER_SHARD - nowMillis.getAsLong();
             if (wait > 0) {
                 try {
-                    Thread.sleep(wait);
+                    sleeper.sleep(wait);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
         }
-        lastCallMillis.put(shardId, System.currentTimeMillis());
+        lastCallMillis.put(shardId, nowMillis.getAsLong());
         GetRecordsResponse response = delegate.getRecords(streamArn, shardId, startingPosition);
         lag.record(shardId, response.millisBehindLatest());
         return response;
