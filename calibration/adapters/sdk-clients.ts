@@ -37,14 +37,19 @@ export interface SdkClients {
   kinesis: KinesisClient;
 }
 
-export function createSdkClients(o: AwsClientOptions = {}): SdkClients {
-  const common = {
+/** What every kpufit SDK client shares (see the module comment); the endpoint is each service's own. */
+export function sdkClientConfig(o: Omit<AwsClientOptions, 'endpoints'>, defaults: { maxAttempts: number; requestTimeoutMs: number } = { maxAttempts: 8, requestTimeoutMs: 30_000 }) {
+  return {
     region: o.region,
     credentials: o.credentials,
     retryMode: 'adaptive' as const,
-    maxAttempts: o.maxAttempts ?? 8,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+    maxAttempts: o.maxAttempts ?? defaults.maxAttempts,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: defaults.requestTimeoutMs }),
   };
+}
+
+export function createSdkClients(o: AwsClientOptions = {}): SdkClients {
+  const common = sdkClientConfig(o);
   return {
     kinesisAnalytics: new KinesisAnalyticsV2Client({ ...common, endpoint: o.endpoints?.kinesisAnalytics ?? o.endpointUrl }),
     cloudWatch: new CloudWatchClient({ ...common, endpoint: o.endpoints?.cloudWatch ?? o.endpointUrl }),

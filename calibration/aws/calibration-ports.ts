@@ -45,10 +45,11 @@ export interface WiredPorts {
 export function wirePorts(w: PortsWiring): WiredPorts {
   const { settings, clock, stream } = w;
   const scope = { application: settings.application, stream: settings.stream };
+  const metricOptions = { soleConsumer: settings.soleConsumer };
   if (settings.dryRun) {
     const recorder = new CallRecorder();
     const dryRunControl = new RecordingApplicationControl(w.control, recorder, () => w.stop(new Error('dry run: the trials after this one depend on measurements')));
-    const metrics = new CloudWatchMetricsSource(new RecordingCloudWatch(recorder), scope);
+    const metrics = new CloudWatchMetricsSource(new RecordingCloudWatch(recorder), scope, metricOptions);
     return { recorder, dryRunControl, ports: { control: dryRunControl, metrics, stream, load: new RecordingLoadDriver(recorder, settings.stream), clock } };
   }
   const follower = new OperationFollower(w.control, w.kinesisAnalytics, settings.application, () => clock.now());
@@ -62,5 +63,5 @@ export function wirePorts(w: PortsWiring): WiredPorts {
     w.log(`${state.name} left RUNNING (now ${state.status}): aborting the calibration`);
     w.stop(new ApplicationNotRunningError(state.name, state.status, 'it left RUNNING during the calibration'));
   }, w.pollSeconds * 1000);
-  return { ports: { control, metrics: new CloudWatchMetricsSource(w.cloudWatch, scope), stream, load: w.createLoadDriver(), clock } };
+  return { ports: { control, metrics: new CloudWatchMetricsSource(w.cloudWatch, scope, metricOptions), stream, load: w.createLoadDriver(), clock } };
 }

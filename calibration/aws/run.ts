@@ -9,7 +9,8 @@
  *   4. the loop, stopped by SIGINT / SIGTERM / SIGHUP (core/stop-signals.ts), the budget or the application
  *      leaving RUNNING: the load stops, the original configuration is restored (unless --keep), the report
  *      says `aborted`, and the error carries the signal (exit 130 / 143 / 129);
- *   5. the result: report files and stdout (result-output.ts).
+ *   5. the result: report files, model.json (the fitted job model the autoscaler starts from) and stdout
+ *      (result-output.ts).
  */
 import { dirname, join, resolve } from 'node:path';
 import type { CloudWatchApi, KinesisAnalyticsApi, KinesisApi } from '../../core/aws-api';
@@ -26,6 +27,8 @@ import { DEFAULT_PRICING, REPORT_FILES } from '../report';
 import { formatConfiguration, formatLag } from '../report/format';
 import type { CalibrationReport } from '../report-types';
 import type { AlgorithmOptions } from '../algorithm/options';
+import type { TrialObservation } from '../algorithm/observation';
+import { modelFromObservations, renderJobModel } from '../autoscaler/model-file';
 import { createKinesisClient, kinesisApi as producerKinesisApi } from '../../simulator/kinesis-client';
 import { GeneratorLoadDriver } from '../../simulator/load-driver';
 import { KinesisProducer } from '../../simulator/producers/kinesis-producer';
@@ -180,6 +183,8 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       keep: settings.keep,
       algorithm: { ...AWS_ALGORITHM, ...(deps.pollSeconds !== undefined ? { pollSeconds: deps.pollSeconds } : {}), ...deps.algorithm },
     };
+    // The trials' evidence, for model.json (the autoscaler's starting model); a resumed run's included.
+    let observations: TrialObservation[] = resume?.observations ?? [];
     const hooks: CalibrationHooks = {
       signal: controller.signal,
       resume,
@@ -190,6 +195,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       },
       onTrial: async (trial, state) => {
         progress.log(`trial ${state.trials.length}: ${formatConfiguration(trial)} ${trial.verdict}: ${trial.reason}`);
+        observations = state.observations;
         await saveState(state);
       },
     };
@@ -217,7 +223,9 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       plannedFollowUps(wired.recorder, settings.application, wired.dryRunControl.current ?? current, original, { maxKpu: settings.maxKpu, keep: settings.keep });
       return { files: [], plan: writeDryRunPlan(wired.recorder.calls, settings, settings.json, stdout, stderr) };
     }
-    const written = await writeCalibrationResult(report, settings.outDir, settings.json, stdout, progress);
+    // As on the twin: fitted with the options the calibrator decided with.
+    const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations, options.algorithm)) : undefined;
+    const written = await writeCalibrationResult(report, settings.outDir, settings.json, stdout, progress, { modelJson });
     if (written.report.verdict === 'aborted') {
       const resumeHint = `resume with --resume ${statePath}`;
       // calibrate()'s own failure message already says what happened and whether the original is back.

@@ -37,6 +37,8 @@ export interface AwsCalibrationArgs {
   fromOutputs?: string;
   workload?: string;
   seed?: number;
+  /** No other consumer reads the stream: its iterator age may stand in for a missing millisBehindLatest. */
+  soleConsumer?: boolean;
 }
 
 export interface AwsRunSettings {
@@ -59,6 +61,8 @@ export interface AwsRunSettings {
   outDir: string;
   force: boolean;
   json: boolean;
+  /** --sole-consumer: the metrics source may read lag from the stream's iterator age (docs/metrics.md). */
+  soleConsumer: boolean;
   outputs: StackOutputs;
 }
 
@@ -133,6 +137,7 @@ export async function resolveAwsSettings(args: AwsCalibrationArgs, env: NodeJS.P
     force: Boolean(args.force),
     outDir: args.out ?? join('reports', application),
     json: Boolean(args.json),
+    soleConsumer: Boolean(args.soleConsumer),
     outputs,
   };
 }

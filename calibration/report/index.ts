@@ -15,8 +15,8 @@ export { renderTrialsCsv } from './csv';
 export { parseReport, readReportFile } from './schema';
 export { costOf, DEFAULT_PRICING } from '../../core/pricing';
 
-/** Every file a calibration writes into its --out directory (state.json: AWS runs only). */
-export const REPORT_FILES = ['report.json', 'report.md', 'report.html', 'trials.csv', 'state.json'] as const;
+/** Every file a calibration writes into its --out directory (state.json: AWS runs only; model.json: once a trial measured something). */
+export const REPORT_FILES = ['report.json', 'report.md', 'report.html', 'trials.csv', 'state.json', 'model.json'] as const;
 
 export function renderReportJson(report: CalibrationReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -19,6 +19,7 @@ import { DescribeApplicationCommand, KinesisAnalyticsV2Client, UpdateApplication
 import { mockClient } from 'aws-sdk-client-mock';
 import { cloudWatchApi, createSdkClients, kinesisAnalyticsApi, kinesisApi } from '../../../calibration/adapters/sdk-clients';
 import { awsLoadDriver, runAwsCalibration } from '../../../calibration/aws/run';
+import { parseJobModel } from '../../../calibration/autoscaler/model-file';
 import { resolveAwsSettings } from '../../../calibration/aws/settings';
 import { SystemClock } from '../../../core/clock';
 import { createTwinLoadDriver, parseScenario, Twin } from '../../../simulator/twin';
@@ -144,6 +145,9 @@ maybe('calibrate --target aws against kinesis-local and moto', () => {
         .then((r) => r.report!);
       expect(report!.recommendation).toEqual(reference.recommendation);
       expect(report!.trials.map((t) => [t.parallelism, t.parallelismPerKpu, t.verdict])).toEqual(reference.trials.map((t) => [t.parallelism, t.parallelismPerKpu, t.verdict]));
+      // model.json beside report.json, fitted from the same evidence: the same model as the reference run's.
+      expect(parseJobModel(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')))).toEqual(parseJobModel(JSON.parse(readFileSync(join(`${out}-ref`, 'model.json'), 'utf8'))));
+      expect(parseJobModel(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'))).origin).toBe('calibration');
     } finally {
       ka.restore();
       for (const c of [clients.kinesisAnalytics, clients.cloudWatch, clients.kinesis]) c.destroy();

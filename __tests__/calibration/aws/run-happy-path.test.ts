@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAwsCalibration } from '../../../calibration/aws/run';
+import { AWS_ALGORITHM, runAwsCalibration } from '../../../calibration/aws/run';
+import { modelFromObservations, parseJobModel, renderJobModel } from '../../../calibration/autoscaler/model-file';
 import { twinBackedAws, twinSettings, type TwinBackedAws } from './twin-backed-aws';
 
 describe('kpufit calibrate --target aws, on the SDK clients answered by the twin', () => {
@@ -59,9 +60,9 @@ describe('kpufit calibrate --target aws, on the SDK clients answered by the twin
     const incoming = queries.find((q) => q.MetricStat?.Metric?.MetricName === 'IncomingRecords')!;
     expect(incoming.MetricStat).toEqual({ Metric: { Namespace: 'AWS/Kinesis', MetricName: 'IncomingRecords', Dimensions: [{ Name: 'StreamName', Value: 'taxi-io-bound-stream' }] }, Period: 60, Stat: 'Sum' });
 
-    // Outputs: --json on stdout alone, the four report files, and the state after the last trial.
+    // Outputs: --json on stdout alone, the four report files, model.json, and the state after the last trial.
     expect(JSON.parse(t.stdout())).toEqual(report);
-    expect(result.files.map((f) => f.slice(out.length + 1))).toEqual(['report.json', 'report.md', 'report.html', 'trials.csv']);
+    expect(result.files.map((f) => f.slice(out.length + 1))).toEqual(['report.json', 'report.md', 'report.html', 'trials.csv', 'model.json']);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(report);
     const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8'));
     expect(state).toMatchObject({ kind: 'kpufit-calibration-state', application: app, stream: 'taxi-io-bound-stream' });
@@ -69,6 +70,13 @@ describe('kpufit calibrate --target aws, on the SDK clients answered by the twin
       trials.map((t) => [t.parallelism, t.parallelismPerKpu, t.startSecond, t.verdict]);
     expect(essentials(state.state.trials)).toEqual(essentials(report.trials));
     expect(state.state.original).toEqual({ parallelism: 2, parallelismPerKpu: 1, autoScalingEnabled: true });
+    // model.json: the fit of every trial's evidence (the calibrator's AWS options), in the autoscaler's terms;
+    // the job's 2 ms of I/O wait per record comes out of it as on the twin.
+    const modelText = readFileSync(join(out, 'model.json'), 'utf8');
+    expect(modelText).toBe(renderJobModel(modelFromObservations(state.state.observations, AWS_ALGORITHM)));
+    const model = parseJobModel(JSON.parse(modelText));
+    expect(model.origin).toBe('calibration');
+    expect(model.ioWaitMsPerRecord).toBeCloseTo(2, 1);
     expect(t.stderr()).toContain('is RUNNING at Parallelism 2, ParallelismPerKPU 1 (2 KPUs), autoscaling on; stream taxi-io-bound-stream has 8 shards');
   });
 
@@ -80,5 +88,17 @@ describe('kpufit calibrate --target aws, on the SDK clients answered by the twin
     expect(lines[0]).toBe(`verdict: ${result.report!.verdict} (bottleneck: ${result.report!.bottleneck})`);
     expect(lines).toContain(`report: ${join(out, 'report.json')} (and report.md, report.html, trials.csv)`);
     expect(t.stdout()).not.toContain('{');
+  });
+
+  it('refuses an --out that holds a model.json before any AWS call, and replaces it with --force', async () => {
+    t = twinBackedAws('taxi-io-bound.json');
+    const out = join(mkdtempSync(join(tmpdir(), 'kpufit-aws-')), 'report');
+    mkdirSync(out);
+    writeFileSync(join(out, 'model.json'), '{}\n');
+    const args = { app: t.scenario.application, stream: t.scenario.stream.name, rate: 5200, recordBytes: 450, out };
+    await expect(runAwsCalibration(args, t.deps)).rejects.toThrow(`--out ${out}: ${join(out, 'model.json')} exists; pass --force to overwrite it or choose another --out`);
+    expect(t.describes()).toEqual([]);
+    await runAwsCalibration({ ...args, force: true }, t.deps);
+    expect(parseJobModel(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'))).origin).toBe('calibration');
   });
 });

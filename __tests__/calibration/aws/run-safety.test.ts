@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAwsCalibration, type AwsCalibrationArgs } from '../../../calibration/aws/run';
+import { AWS_ALGORITHM, runAwsCalibration, type AwsCalibrationArgs } from '../../../calibration/aws/run';
+import { modelFromObservations, renderJobModel } from '../../../calibration/autoscaler/model-file';
 import { InterruptedError } from '../../../core/errors';
 import { exitCodeFor } from '../../../calibration/cli/errors';
 import { twinBackedAws, twinSettings, type TwinBackedAws } from './twin-backed-aws';
@@ -142,6 +143,11 @@ describe('--resume', () => {
     expect(essentials(report!.trials.slice(0, saved.state.trials.length))).toEqual(essentials(saved.state.trials));
     expect(report!.initial).toEqual({ parallelism: 2, parallelismPerKpu: 1, kpus: 2 });
     expect(await twinSettings(t)).toEqual({ status: 'RUNNING', ...ORIGINAL });
+    // model.json fits the evidence of both runs: the interrupted run's observations come back from the state file.
+    const final = JSON.parse(readFileSync(statePath, 'utf8')).state;
+    expect(final.observations.slice(0, saved.state.observations.length)).toEqual(saved.state.observations);
+    expect(final.observations.length).toBeGreaterThan(saved.state.observations.length);
+    expect(readFileSync(join(out, 'model.json'), 'utf8')).toBe(renderJobModel(modelFromObservations(final.observations, AWS_ALGORITHM)));
   });
 
   it('refuses a state file of another application, and a broken one, naming the flag', async () => {

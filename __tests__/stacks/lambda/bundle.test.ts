@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { AUTOSCALER_HANDLER_ENTRY } from '../../../stacks/autoscaler';
 import { bundleLambda } from '../../../stacks/lambda/bundle';
 
 const entry = path.join(__dirname, '../../../stacks/lambda/alerts/handler.ts');
@@ -60,5 +61,23 @@ describe('bundleLambda: the handler is built from source at synth', () => {
 
   it('refuses a missing entry', () => {
     expect(() => bundleLambda({ entry: path.join(outRoot, 'nope.ts'), name: 'nope', outRoot })).toThrow(/Lambda entry .*nope\.ts not found/);
+  });
+});
+
+describe('the autoscaler\'s bundle', () => {
+  const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'kpufit-bundle-test-'));
+  afterAll(() => fs.rmSync(outRoot, { recursive: true, force: true }));
+
+  it('carries every SDK client it calls, DynamoDB included: nothing is left to the Lambda runtime\'s own SDK', () => {
+    const b = bundleLambda({ entry: AUTOSCALER_HANDLER_ENTRY, name: 'autoscaler', outRoot });
+    const code = fs.readFileSync(path.join(b.dir, 'index.js'), 'utf8');
+    const external = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])
+      .filter((m) => !m.startsWith('node:') && m !== '@aws-sdk/signature-v4-crt');
+    expect(external).toEqual([]);
+    // keepNames keeps the command classes' names through minification.
+    for (const command of ['GetItemCommand', 'PutItemCommand', 'GetMetricDataCommand', 'UpdateApplicationCommand', 'PublishCommand']) {
+      expect(code).toContain(`"${command}"`);
+    }
+    expect(typeof require(path.join(b.dir, 'index.js')).handler).toBe('function');
   });
 });

@@ -1,18 +1,16 @@
 /**
- * The autoscaler Lambda (bundled by esbuild at synth, stacks/autoscaler.ts): an EventBridge schedule runs
- * it every minute; it wires the AWS clients into the calibrator's port adapters and runs one autoscaleTick.
+ * The autoscaler Lambda (bundled by esbuild at synth, stacks/autoscaler.ts, with every SDK client it uses,
+ * @aws-sdk/client-dynamodb included): an EventBridge schedule runs it every minute; it wires the AWS
+ * clients (adapters/autoscaler-clients.ts) into the port adapters and runs one autoscaleTick.
  * Configuration comes from the environment the Autoscaler construct sets. Everything but this file is
  * shared with `kpufit autoscale simulate`, which runs the same tick against the twin.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { KinesisAnalyticsV2Client } from '@aws-sdk/client-kinesis-analytics-v2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchApi, KinesisAnalyticsApi } from '../../../core/aws-api';
 import type { Clock } from '../../../core/clock';
 import { KinesisAnalyticsApplicationControl } from '../../adapters/application-control';
+import { createAutoscalerApis } from '../../adapters/autoscaler-clients';
 import { CloudWatchMetricsSource } from '../../adapters/cloudwatch-metrics';
 import { DynamoDbStateStore, type DynamoDbItemApi } from '../../adapters/dynamodb-state-store';
-import { cloudWatchApi, kinesisAnalyticsApi } from '../../adapters/sdk-clients';
 import { SnsDecisionNotifier, type SnsPublishApi } from '../../adapters/sns-decision-notifier';
 import { priorModel } from '../job-model';
 import { parseJobModel } from '../model-file';
@@ -136,37 +134,13 @@ export function decisionMetrics(application: string, result: TickResult, nowMs: 
   };
 }
 
-/**
- * DynamoDB through the Lambda runtime's own AWS SDK v3 until @aws-sdk/client-dynamodb is a dependency of
- * this package (then: a static import, bundled like the other clients).
- */
-function runtimeDynamoDb(): DynamoDbItemApi {
-  const moduleName = '@aws-sdk/client-dynamodb';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require(moduleName) as {
-    DynamoDBClient: new (config: object) => { send(command: unknown): Promise<never> };
-    GetItemCommand: new (input: unknown) => unknown;
-    PutItemCommand: new (input: unknown) => unknown;
-  };
-  const client = new sdk.DynamoDBClient({});
-  return {
-    getItem: (input) => client.send(new sdk.GetItemCommand(input)),
-    putItem: (input) => client.send(new sdk.PutItemCommand(input)),
-  };
-}
-
-function snsPublishApi(client: SNSClient): SnsPublishApi {
-  return { publish: (input) => client.send(new PublishCommand(input)) };
-}
-
 let run: (() => Promise<AutoscalerRunSummary>) | undefined;
 
 export const handler = async (): Promise<AutoscalerRunSummary> => {
+  // Region, credentials and any endpoint override (AWS_ENDPOINT_URL[_<SERVICE>]) come from the
+  // Lambda's environment through the SDK's own resolution.
   run ??= createAutoscalerHandler({
-    kinesisAnalytics: kinesisAnalyticsApi(new KinesisAnalyticsV2Client({})),
-    cloudWatch: cloudWatchApi(new CloudWatchClient({})),
-    dynamoDb: runtimeDynamoDb(),
-    sns: snsPublishApi(new SNSClient({})),
+    ...createAutoscalerApis(),
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
   });
   return run();

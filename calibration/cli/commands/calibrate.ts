@@ -34,7 +34,7 @@ export interface CalibrateArgs extends AwsCalibrationArgs, Omit<LocalCliArgs, ke
 
 /** Flags that only mean something against a live account. */
 const AWS_ONLY = ['app', 'stream', 'rate', 'record-bytes', 'region', 'endpoint-url', 'slo-lag-ms', 'catch-up-s', 'target-utilization',
-  'max-kpu', 'max-cost-usd', 'dry-run', 'keep', 'resume', 'force-resume', 'from-outputs', 'workload', 'seed'] as const;
+  'max-kpu', 'max-cost-usd', 'dry-run', 'keep', 'resume', 'force-resume', 'from-outputs', 'workload', 'seed', 'sole-consumer'] as const;
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -149,6 +149,11 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       .option('from-outputs', { type: 'string', requiresArg: true, describe: '[aws] read --app/--stream from the deployed stack\'s outputs (JSON)' })
       .option('workload', { type: 'string', requiresArg: true, describe: '[aws, local] records to send: taxi, iot or clickstream (local default iot)' })
       .option('seed', { type: 'number', requiresArg: true, describe: '[aws] workload seed' })
+      .option('sole-consumer', {
+        type: 'boolean',
+        describe: '[aws] assert that no other consumer reads --stream: if the application has no millisBehindLatest series, '
+          + 'its lag is read from the stream\'s GetRecords.IteratorAgeMilliseconds (which covers every consumer)',
+      })
       .options(localOptions('[local] '))
       .example('$0 calibrate --target twin --scenario scenarios/taxi-io-bound.json --out reports/taxi', 'right-size on the twin')
       .example('$0 calibrate --target local --set cost.io.mode=BLOCKING --set cost.io.wait.millis=5 --rate 300', 'right-size the real job on this machine')

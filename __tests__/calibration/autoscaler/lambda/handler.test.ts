@@ -1,21 +1,26 @@
 /**
- * The autoscaler Lambda's handler, wired as in production (SDK clients through the same wrappers, the
- * port adapters, the DynamoDB state store, SNS notices) against the twin: Managed Flink is the twin behind
- * a mocked KinesisAnalyticsV2Client (exact UpdateApplication requests), CloudWatch is the twin's own
- * CloudWatch API, or moto's server with the twin's metrics published into it, DynamoDB an in-memory table
- * with DynamoDB's conditional-write semantics (@aws-sdk/client-dynamodb is not a dependency yet).
+ * The autoscaler Lambda's handler, wired as in production: the SDK clients of adapters/autoscaler-clients.ts
+ * (the same factory the Lambda calls) behind the port adapters, the DynamoDB state store, SNS notices.
+ * Managed Flink is the twin. Two worlds:
+ *   - aws-sdk-client-mock on every client: the exact requests (DescribeApplication, UpdateApplication,
+ *     GetMetricData, GetItem, PutItem with its condition, Publish), answered by the twin and by an in-memory
+ *     table with DynamoDB's conditional-write semantics;
+ *   - moto's server: CloudWatch (the twin's metrics published into it), DynamoDB and SNS over real HTTP
+ *     through the endpoint override; UpdateApplication through the twin's port.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DescribeApplicationCommand, KinesisAnalyticsV2Client, UpdateApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeApplicationCommand, KinesisAnalyticsV2Client, UpdateApplicationCommand, type UpdateApplicationRequest } from '@aws-sdk/client-kinesis-analytics-v2';
+import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createAutoscalerApis, destroyAutoscalerApis } from '../../../../calibration/adapters/autoscaler-clients';
+import { metricQueries } from '../../../../calibration/adapters/cloudwatch-metrics';
 import { DynamoDbStateStore, type DynamoDbItemApi } from '../../../../calibration/adapters/dynamodb-state-store';
-import { cloudWatchApi, kinesisAnalyticsApi } from '../../../../calibration/adapters/sdk-clients';
 import { AUTOSCALER_ENV, createAutoscalerHandler, settingsFromEnvironment } from '../../../../calibration/autoscaler/lambda/handler';
 import { initialState } from '../../../../calibration/autoscaler/policy';
 import { priorModel } from '../../../../calibration/autoscaler/job-model';
 import { autoscalerOptions } from '../../../../calibration/autoscaler/options';
-import type { CloudWatchApi } from '../../../../core/aws-api';
+import type { KinesisAnalyticsApi } from '../../../../core/aws-api';
 import { parseScenario, Twin } from '../../../../simulator/twin';
 import { MetricsBridge } from '../../aws/helpers/metrics-bridge';
 import { ensureMoto, startMoto, type MotoServer } from '../../aws/helpers/moto-server';
@@ -62,25 +67,36 @@ const env = {
   [AUTOSCALER_ENV.metricsDelaySeconds]: '0',
 };
 
-function world(cloudWatchFor: (twin: Twin) => CloudWatchApi = (t) => t.cloudWatch) {
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The metrics a run reads: the 60-minute scale-down stabilisation window (the default) and 5 minutes more. */
+const READ_WINDOW_MS = 65 * 60_000;
+const CONDITION = 'attribute_not_exists(pk) OR revision = :read';
+
+/** Every client of the production factory mocked; the twin and a MemoryTable answer. */
+function world() {
   const twin = Twin.fromScenario(scenario);
   twin.setOfferedLoad(scenario.load.profile, scenario.load.recordBytes);
   const ka = mockClient(KinesisAnalyticsV2Client);
   ka.on(DescribeApplicationCommand).callsFake((i) => twin.kinesisAnalytics.describeApplication(i));
   ka.on(UpdateApplicationCommand).callsFake((i) => twin.kinesisAnalytics.updateApplication(i));
+  const cw = mockClient(CloudWatchClient);
+  cw.on(GetMetricDataCommand).callsFake((i) => twin.cloudWatch.getMetricData(i));
+  const table = new MemoryTable();
+  const ddb = mockClient(DynamoDBClient);
+  ddb.on(GetItemCommand).callsFake((i) => table.getItem(i));
+  ddb.on(PutItemCommand).callsFake((i) => table.putItem(i));
   const sns = mockClient(SNSClient);
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  const table = new MemoryTable();
+  const apis = createAutoscalerApis({ region: 'us-east-1', credentials });
   const lines: string[] = [];
-  const run = createAutoscalerHandler({
-    kinesisAnalytics: kinesisAnalyticsApi(new KinesisAnalyticsV2Client({ region: 'us-east-1' })),
-    cloudWatch: cloudWatchFor(twin),
-    dynamoDb: table,
-    sns: { publish: (input) => new SNSClient({ region: 'us-east-1' }).send(new PublishCommand(input)) },
-    clock: twin.clock,
-    writeLine: (l) => lines.push(l),
-  }, env);
-  return { twin, ka, sns, table, lines, run, restore: () => { ka.restore(); sns.restore(); } };
+  const run = createAutoscalerHandler({ ...apis, clock: twin.clock, writeLine: (l) => lines.push(l) }, env);
+  return {
+    twin, ka, cw, ddb, sns, table, lines, run,
+    restore: () => {
+      for (const m of [ka, cw, ddb, sns]) m.restore();
+      destroyAutoscalerApis(apis);
+    },
+  };
 }
 
 describe('autoscaler Lambda handler on the twin', () => {
@@ -114,11 +130,79 @@ describe('autoscaler Lambda handler on the twin', () => {
         Subject: 'kpufit autoscaler: lambda-io-app scaled (scale-up) to P=16 K=8',
         MessageAttributes: { outcome: { DataType: 'String', StringValue: 'updated' }, kind: { DataType: 'String', StringValue: 'scale-up' }, application: { DataType: 'String', StringValue: 'lambda-io-app' } },
       });
-      expect(w.table.puts.map((p) => p.Item.revision.N)).toEqual(['1', '2', '3']);
-      const saved = JSON.parse(w.table.items.get('lambda-io-app')!.state.S!);
-      expect(saved.events).toHaveLength(1);
-      expect(saved.model.learnedMinutes).toBe(2);
       expect(w.lines.map((l) => JSON.parse(l).action)).toEqual(['keep', 'keep', 'scale']);
+    } finally {
+      w.restore();
+    }
+  });
+
+  it('reads the last 65 minutes of the application\'s and the stream\'s metrics with one exact GetMetricData per run', async () => {
+    const w = world();
+    try {
+      const runAtMs: number[] = [];
+      for (let minute = 1; minute <= 2; minute++) {
+        w.twin.advance(60);
+        runAtMs.push(w.twin.clock.now());
+        await w.run();
+      }
+      expect(w.cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input)).toEqual(runAtMs.map((at) => ({
+        MetricDataQueries: metricQueries('lambda-io-app', 'lambda-io-stream'),
+        StartTime: new Date(at - READ_WINDOW_MS),
+        EndTime: new Date(at),
+        ScanBy: 'TimestampAscending',
+      })));
+    } finally {
+      w.restore();
+    }
+  });
+
+  it('reads its state with a consistent GetItem and writes it with PutItem conditional on the revision it read', async () => {
+    const w = world();
+    try {
+      for (let minute = 1; minute <= 3; minute++) {
+        w.twin.advance(60);
+        await w.run();
+      }
+      const key = { pk: { S: 'lambda-io-app' } };
+      expect(w.ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).toEqual(Array(3).fill({ TableName: 'kpufit-autoscaler', Key: key, ConsistentRead: true }));
+      const puts = w.ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input);
+      // Run n read revision n-1 (none at first: attribute_not_exists) and writes revision n.
+      expect(puts).toEqual([1, 2, 3].map((n) => ({
+        TableName: 'kpufit-autoscaler',
+        Item: { ...key, state: { S: w.table.puts[n - 1].Item.state.S }, revision: { N: String(n) } },
+        ConditionExpression: CONDITION,
+        ExpressionAttributeValues: { ':read': { N: String(n - 1) } },
+      })));
+      // The item holds the history: the scale-up of the third run, and the model learned from two minutes.
+      const saved = JSON.parse(w.table.items.get('lambda-io-app')!.state.S!);
+      expect(saved.events).toEqual([expect.objectContaining({ kind: 'scale-up', from: { parallelism: 4, parallelismPerKpu: 4 }, to: { parallelism: 16, parallelismPerKpu: 8 } })]);
+      expect(saved.model.learnedMinutes).toBe(2);
+    } finally {
+      w.restore();
+    }
+  });
+
+  it('fails the run when another run saved first (ConditionalCheckFailedException), without notifying', async () => {
+    const w = world();
+    try {
+      w.ddb.on(PutItemCommand).rejectsOnce(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+      w.twin.advance(60);
+      await expect(w.run()).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+      expect(w.sns.commandCalls(PublishCommand)).toHaveLength(0);
+      expect(w.table.items.size).toBe(0);
+    } finally {
+      w.restore();
+    }
+  });
+
+  it('names the IAM action the role lacks when DynamoDB denies access', async () => {
+    const w = world();
+    try {
+      w.ddb.on(GetItemCommand).rejects(Object.assign(new Error('User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: dynamodb:GetItem'), {
+        name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 },
+      }));
+      w.twin.advance(60);
+      await expect(w.run()).rejects.toThrow(/^the AWS credentials lack the IAM permission dynamodb:GetItem /);
     } finally {
       w.restore();
     }
@@ -168,7 +252,7 @@ describe('DynamoDbStateStore', () => {
     expect(table.puts[0]).toEqual({
       TableName: 't',
       Item: { pk: { S: 'app' }, state: { S: JSON.stringify(state) }, revision: { N: '1' } },
-      ConditionExpression: 'attribute_not_exists(pk) OR revision = :read',
+      ConditionExpression: CONDITION,
       ExpressionAttributeValues: { ':read': { N: '0' } },
     });
     await expect(b.save(state)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
@@ -181,7 +265,21 @@ const unavailable = ensureMoto();
 if (unavailable && !required) console.warn(`\n!!! autoscaler Lambda moto test SKIPPED: ${unavailable}. CI runs it (KPUFIT_REQUIRE_EMULATORS=1).\n`);
 const maybe = unavailable && !required ? describe.skip : describe;
 
-maybe('autoscaler Lambda handler with CloudWatch on moto', () => {
+/** Managed Flink's API is the twin's port, with the UpdateApplication requests it received. */
+function recordingKinesisAnalytics(twin: Twin): KinesisAnalyticsApi & { updates: UpdateApplicationRequest[] } {
+  const updates: UpdateApplicationRequest[] = [];
+  return {
+    updates,
+    describeApplication: (i) => twin.kinesisAnalytics.describeApplication(i),
+    updateApplication: (i) => {
+      updates.push(i);
+      return twin.kinesisAnalytics.updateApplication(i);
+    },
+    startApplication: (i) => twin.kinesisAnalytics.startApplication(i),
+  };
+}
+
+maybe('autoscaler Lambda handler on moto (CloudWatch, DynamoDB, SNS over HTTP)', () => {
   let moto: MotoServer;
   beforeAll(async () => {
     expect(unavailable).toBeUndefined();
@@ -189,25 +287,80 @@ maybe('autoscaler Lambda handler with CloudWatch on moto', () => {
   }, 120_000);
   afterAll(async () => moto?.stop());
 
-  it('reads the metrics over real HTTP (GetMetricData on moto) and takes the same decision as on the twin', async () => {
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    let bridge: MetricsBridge | undefined;
-    const w = world((twin) => {
-      bridge = new MetricsBridge(twin.cloudWatch, new CloudWatchClient({ region: 'us-east-1', credentials, endpoint: moto.endpoint }), scenario.application, scenario.stream.name, twin.clock);
-      return cloudWatchApi(new CloudWatchClient({ region: 'us-east-1', credentials, endpoint: moto.endpoint }));
-    });
+  /** The state table as the Autoscaler construct declares it (partition key pk, a string), on moto. */
+  async function createStateTable(name: string): Promise<void> {
+    const client = new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: moto.endpoint });
     try {
+      await client.send(new CreateTableCommand({
+        TableName: name, BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      }));
+    } finally {
+      client.destroy();
+    }
+  }
+
+  it('ticks on the published metrics, scales through UpdateApplication and leaves its history in the table', async () => {
+    await createStateTable('kpufit-autoscaler-moto');
+    const apis = createAutoscalerApis({ region: 'us-east-1', credentials, endpointUrl: moto.endpoint });
+    const twin = Twin.fromScenario(scenario);
+    twin.setOfferedLoad(scenario.load.profile, scenario.load.recordBytes);
+    const bridge = new MetricsBridge(twin.cloudWatch, apis.clients.cloudWatch, scenario.application, scenario.stream.name, twin.clock);
+    const kinesisAnalytics = recordingKinesisAnalytics(twin);
+    try {
+      const topic = await apis.clients.sns.send(new CreateTopicCommand({ Name: 'kpufit-alarms' }));
+      const run = createAutoscalerHandler({ ...apis, kinesisAnalytics, clock: twin.clock, writeLine: () => undefined }, {
+        ...env, [AUTOSCALER_ENV.table]: 'kpufit-autoscaler-moto', [AUTOSCALER_ENV.topicArn]: topic.TopicArn!,
+      });
       const summaries = [];
       for (let minute = 1; minute <= 3; minute++) {
-        w.twin.advance(60);
-        await bridge!.publish();
-        summaries.push(await w.run());
+        twin.advance(60);
+        await bridge.publish();
+        summaries.push(await run());
       }
-      expect(summaries.map((s) => s.action)).toEqual(['keep', 'keep', 'scale']);
-      expect(summaries[2].target).toEqual({ parallelism: 16, parallelismPerKpu: 8 });
-      expect(bridge!.datapointsPublished).toBe(36); // 12 series with datapoints x 3 minutes
+      expect(bridge.datapointsPublished).toBe(36); // 12 series with datapoints x 3 minutes
+      expect(summaries.map((s) => [s.action, s.outcome])).toEqual([['keep', 'kept'], ['keep', 'kept'], ['scale', 'updated']]);
+      expect(kinesisAnalytics.updates).toEqual([{
+        ApplicationName: 'lambda-io-app',
+        CurrentApplicationVersionId: 1,
+        ApplicationConfigurationUpdate: {
+          FlinkApplicationConfigurationUpdate: {
+            ParallelismConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', ParallelismUpdate: 16, ParallelismPerKPUUpdate: 8, AutoScalingEnabledUpdate: false },
+          },
+        },
+      }]);
+      const item = (await apis.dynamoDb.getItem({ TableName: 'kpufit-autoscaler-moto', Key: { pk: { S: 'lambda-io-app' } }, ConsistentRead: true })).Item!;
+      expect(Object.keys(item).sort()).toEqual(['pk', 'revision', 'state']);
+      expect(item.pk).toEqual({ S: 'lambda-io-app' });
+      expect(item.revision).toEqual({ N: '3' });
+      const saved = JSON.parse(item.state.S!);
+      expect(saved.events).toEqual([expect.objectContaining({
+        atMs: twin.clock.now(), kind: 'scale-up', from: { parallelism: 4, parallelismPerKpu: 4 }, to: { parallelism: 16, parallelismPerKpu: 8 }, effective: null,
+      })]);
+      expect(saved.model.learnedMinutes).toBe(2);
     } finally {
-      w.restore();
+      destroyAutoscalerApis(apis);
     }
   }, 120_000);
+
+  it('refuses a stale write: DynamoDB\'s own condition check stops the second of two overlapping runs', async () => {
+    await createStateTable('kpufit-autoscaler-race');
+    const apis = createAutoscalerApis({ region: 'us-east-1', credentials, endpointUrl: moto.endpoint });
+    try {
+      const a = new DynamoDbStateStore(apis.dynamoDb, 'kpufit-autoscaler-race', 'app');
+      const b = new DynamoDbStateStore(apis.dynamoDb, 'kpufit-autoscaler-race', 'app');
+      const state = initialState(priorModel(autoscalerOptions()));
+      expect(await a.load()).toBeNull();
+      expect(await b.load()).toBeNull();
+      await a.save(state);
+      await expect(b.save({ ...state, blockedReason: 'stale' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+      expect(await b.load()).toEqual(state);
+      await b.save({ ...state, blockedReason: 'fresh' });
+      const item = (await apis.dynamoDb.getItem({ TableName: 'kpufit-autoscaler-race', Key: { pk: { S: 'app' } } })).Item!;
+      expect(item.revision).toEqual({ N: '2' });
+      expect(JSON.parse(item.state.S!).blockedReason).toBe('fresh');
+    } finally {
+      destroyAutoscalerApis(apis);
+    }
+  }, 60_000);
 });

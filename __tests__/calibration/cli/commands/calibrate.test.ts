@@ -83,4 +83,17 @@ describe('calibrate flag rules', () => {
     expect(() => checkCalibrateArgs({ target: 'aws', kpuCpu: 1 })).toThrow('--kpu-cpu: only with --target local');
     expect(() => checkCalibrateArgs({ target: 'twin', scenario: 's.json', set: ['a=b'] })).toThrow('--set: only with --target local');
   });
+
+  it('--sole-consumer belongs to --target aws: the twin and the local job have no other consumers to rule out', () => {
+    expect(() => checkCalibrateArgs({ target: 'aws', app: 'a', stream: 's', rate: 5, soleConsumer: true })).not.toThrow();
+    expect(() => checkCalibrateArgs({ target: 'twin', scenario: 's.json', soleConsumer: true })).toThrow('--sole-consumer: only with --target aws (the twin takes everything from --scenario)');
+    expect(() => checkCalibrateArgs({ target: 'local', soleConsumer: false })).toThrow('--sole-consumer: only with --target aws');
+  });
+
+  it('--sole-consumer on the command line: refused with exit 2 before any work on the twin, described in --help', () => {
+    const r = kpufit('calibrate', '--target', 'twin', '--scenario', scenario, '--sole-consumer');
+    expect(r).toEqual({ status: 2, stdout: '', stderr: 'kpufit: error: --sole-consumer: only with --target aws (the twin takes everything from --scenario)\n' });
+    const help = kpufit('calibrate', '--help').stdout.replace(/\s+/g, ' ');
+    expect(help).toContain("--sole-consumer [aws] assert that no other consumer reads --stream: if the application has no millisBehindLatest series, its lag is read from the stream's GetRecords.IteratorAgeMilliseconds (which covers every consumer) [boolean]");
+  });
 });
