@@ -17,6 +17,8 @@ export interface ApplicationState extends ParallelismSettings {
   status: ApplicationStatus;
   /** ApplicationVersionId: UpdateApplication needs the current one. */
   versionId: number;
+  /** RuntimeEnvironment (e.g. FLINK-1_20): metric names depend on it (fullRestarts became numRestarts in FLINK-2_2). */
+  runtime?: string;
 }
 
 export interface ApplicationControl {

@@ -37,6 +37,7 @@ export function applicationState(detail: ApplicationDetail): ApplicationState {
     arn: detail.ApplicationARN,
     status: detail.ApplicationStatus as ApplicationStatus,
     versionId: detail.ApplicationVersionId ?? 0,
+    ...(detail.RuntimeEnvironment ? { runtime: detail.RuntimeEnvironment } : {}),
     parallelism: p?.Parallelism ?? 1,
     parallelismPerKpu: p?.ParallelismPerKPU ?? 1,
     autoScalingEnabled: p?.AutoScalingEnabled ?? false,

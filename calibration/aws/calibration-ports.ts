@@ -27,6 +27,8 @@ export interface PortsWiring {
   stream: KinesisStreamInfo;
   clock: Clock;
   original: ParallelismSettings;
+  /** The application's RuntimeEnvironment, whose metric names the queries use. @default FLINK-1_20 */
+  runtime?: string;
   /** KPU-seconds a resumed run already spent. */
   spentKpuSeconds?: number;
   pollSeconds: number;
@@ -45,7 +47,7 @@ export interface WiredPorts {
 export function wirePorts(w: PortsWiring): WiredPorts {
   const { settings, clock, stream } = w;
   const scope = { application: settings.application, stream: settings.stream };
-  const metricOptions = { soleConsumer: settings.soleConsumer };
+  const metricOptions = { soleConsumer: settings.soleConsumer, runtime: w.runtime };
   if (settings.dryRun) {
     const recorder = new CallRecorder();
     const dryRunControl = new RecordingApplicationControl(w.control, recorder, () => w.stop(new Error('dry run: the trials after this one depend on measurements')));

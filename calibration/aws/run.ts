@@ -156,7 +156,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
     // first trial (and whose restore was skipped) can be resumed knowing the original configuration.
     const wired = wirePorts({
       settings, control: retrying, kinesisAnalytics: apis.kinesisAnalytics, cloudWatch: apis.cloudWatch, stream, clock, original,
-      spentKpuSeconds: resume?.kpuSeconds, pollSeconds: deps.pollSeconds ?? 15,
+      runtime: current.runtime, spentKpuSeconds: resume?.kpuSeconds, pollSeconds: deps.pollSeconds ?? 15,
       createLoadDriver: () => (deps.createLoadDriver ?? awsLoadDriver)(settings, clock), log: (line) => progress.log(line), stop,
     });
     const statePath = join(settings.outDir, 'state.json');
