@@ -42,11 +42,11 @@ function fakeApi(statuses: string[]): KinesisAnalyticsApi & { updates: UpdateApp
 }
 
 describe('ApplicationControl over KinesisAnalyticsApi', () => {
-  it('describes Parallelism, ParallelismPerKPU, autoscaling, status and version', async () => {
+  it('describes Parallelism, ParallelismPerKPU, autoscaling, status, version and runtime', async () => {
     const control = new KinesisAnalyticsApplicationControl(fakeApi(['RUNNING']), 'taxi', fakeClock());
     expect(await control.describe()).toEqual({
       name: 'taxi', arn: 'arn:aws:kinesisanalytics:us-east-1:1:application/taxi', status: 'RUNNING', versionId: 7,
-      parallelism: 4, parallelismPerKpu: 2, autoScalingEnabled: true,
+      parallelism: 4, parallelismPerKpu: 2, autoScalingEnabled: true, runtime: 'FLINK-1_20',
     });
   });
 
