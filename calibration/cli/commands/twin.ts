@@ -81,7 +81,7 @@ export async function runTwinRun(
     progress.done();
     const stoppedBy = run.done ? undefined : stops.received;
     const result: TwinRunResult & { stoppedBy?: StopSignal; requestedDurationSeconds?: number } = stoppedBy
-      ? { ...run.result(), stoppedBy: stoppedBy, requestedDurationSeconds: duration }
+      ? { ...run.result(), stoppedBy, requestedDurationSeconds: duration }
       : run.result();
     out.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${runSummary(result).join('\n')}\n`);
     if (stops.received) {
@@ -96,7 +96,7 @@ export async function runTwinRun(
 }
 
 function runSummary(result: TwinRunResult & { stoppedBy?: StopSignal; requestedDurationSeconds?: number }): string[] {
-  const lines = [
+  return [
     `scenario ${result.scenario}: P=${result.parallelism} K=${result.parallelismPerKpu} (${result.kpus} KPUs) for ${result.durationSeconds}s` +
       (result.stoppedBy ? ` of ${result.requestedDurationSeconds}s (interrupted by ${result.stoppedBy})` : ''),
     `capacity        ${result.capacityRecordsPerSecond.toFixed(1)} rec/s (${result.bottleneck}-bound)`,
@@ -106,7 +106,6 @@ function runSummary(result: TwinRunResult & { stoppedBy?: StopSignal; requestedD
     `cost            ${result.kpuHours} KPU-hours, $${result.costUsd.toFixed(4)}`,
     `feasible        ${result.feasible ? 'yes' : `no (${result.infeasibleBecause.join('; ')})`}`,
   ];
-  return lines;
 }
 
 /** The sweep as a table: one row per (P, K), the right size marked with `*`. */
