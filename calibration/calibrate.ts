@@ -15,7 +15,7 @@ import { shardWriteLimit } from '../core/aws-facts';
 import { TrialRunner } from './trial-runner';
 import { abortableClock } from './run/abortable-clock';
 import { CalibrationBilling } from './run/billing';
-import { abortedReport, buildReport, timelinePoints, trialRecord } from './run/report-assembly';
+import { abortedReport, appendTrialMinutes, buildReport, timelinePoints, trialRecord } from './run/report-assembly';
 import { restore, sameSettings } from './run/restore';
 import { probeStream } from './run/stream-probe';
 import { discoverSeries } from './run/series-discovery';
@@ -140,10 +140,11 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
         throw new Error(`no CloudWatch datapoints for application ${options.application} (numRecordsInPerSecond, millisBehindLatest for ${options.stream}) in ${index} trials: check the names and that the job consumes the stream`);
       }
       restarts += outcome.observation.fullRestarts;
-      const trial = trialRecord(outcome, state.startedAtMs, purpose);
+      // The row's lag figures come from the minutes the chart draws for this trial (issue #14).
+      const charted = appendTrialMinutes(state.timeline, timelinePoints(outcome.samples, target, (second) => (second < probeUntilSecond && probeRate !== null ? probeRate : peak)));
+      const trial = trialRecord(outcome, state.startedAtMs, purpose, charted);
       state.trials.push(trial);
       state.observations.push(outcome.observation);
-      state.timeline.push(...timelinePoints(outcome.samples, target, (second) => (second < probeUntilSecond && probeRate !== null ? probeRate : peak), state.timeline));
       hooks.onProgress?.({ phase: 'trial-done', trial: index, parallelism: target.parallelism, parallelismPerKpu: target.parallelismPerKpu, elapsedSeconds: elapsed(), message: `${trial.verdict}: ${trial.reason}` });
       await hooks.onTrial?.(trial, structuredClone({ ...state, elapsedSecondsBefore: elapsed() }));
     }

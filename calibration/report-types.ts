@@ -22,8 +22,9 @@ export interface Configuration {
 export interface Trial extends Configuration {
   startSecond: number;
   durationSeconds: number;
+  /** Highest millisBehindLatest Maximum over the trial's minutes as the lag chart draws them (restart included). */
   maxLagMs: number;
-  /** ms of lag per ms of time while the trial ran at steady state. */
+  /** ms of lag per ms of time: least-squares slope of the same charted minutes. */
   lagSlope: number;
   estimatedCapacityRecordsPerSecond: number;
   /** Average cpuUtilization (%) over the trial. */
@@ -38,6 +39,12 @@ export interface Trial extends Configuration {
   heapUtilization?: number;
   fullRestarts?: number;
   maxBusyTimeMsPerSecond?: number;
+  /**
+   * extra: the evaluator's lag over the minutes once the trial's configuration was RUNNING (the update's
+   * minutes left out), what the verdict used: highest millisBehindLatest Maximum, and the slope of the lag Average.
+   */
+  runningMaxLagMs?: number;
+  runningLagSlope?: number;
 }
 
 /** extra: one point a minute for the charts. */

@@ -41,6 +41,16 @@ export async function calibrateOnTwin(scenario: Scenario, options: TwinCalibrati
   const twin = Twin.fromScenario(scenario);
   const report = await calibrate(twinPorts(twin, scenario, options.algorithm?.pollSeconds), twinCalibrationOptions(scenario, options.algorithm), options.hooks);
   if (options.scenarioPath) report.scenario = options.scenarioPath;
-  if (options.compareBuiltInAutoscaling ?? true) report.builtInAutoscaling = await runBuiltInAutoscaling(scenario);
+  const signal = options.hooks?.signal;
+  // A run stopped by a signal is not compared: the signal asked for the report as it stands.
+  if ((options.compareBuiltInAutoscaling ?? true) && !signal?.aborted) {
+    options.hooks?.onProgress?.({ phase: 'autoscaling-comparison', elapsedSeconds: report.elapsedSeconds, message: "running Managed Flink's built-in autoscaling on a fresh twin" });
+    try {
+      report.builtInAutoscaling = await runBuiltInAutoscaling(scenario, { signal });
+    } catch (err) {
+      // Stopped halfway: the calibration's report is complete, the comparison is left out rather than half-done.
+      if (!signal?.aborted) throw err;
+    }
+  }
   return report;
 }

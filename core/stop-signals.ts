@@ -11,8 +11,11 @@ export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP
 export interface StopSignalsOptions {
   /** Where signals come from. @default process */
   source?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
-  /** What the first signal starts, e.g. "stopping the load and restoring the original configuration". */
-  stopping: string;
+  /**
+   * What the first signal starts, e.g. "stopping the load and restoring the original configuration"; a
+   * function when that depends on the phase the run is in.
+   */
+  stopping: string | (() => string);
   /** What a second signal skips, e.g. "restoring the original configuration". */
   skipping: string;
   /** Where the two notices go (the progress stream). */
@@ -58,7 +61,8 @@ export class StopSignals {
   #receive(name: StopSignal): void {
     if (this.#first === undefined) {
       this.#first = name;
-      this.options.log(`${name}: ${this.options.stopping} (send another signal to exit at once WITHOUT ${this.options.skipping})`);
+      const stopping = typeof this.options.stopping === 'function' ? this.options.stopping() : this.options.stopping;
+      this.options.log(`${name}: ${stopping} (send another signal to exit at once WITHOUT ${this.options.skipping})`);
       this.#controller.abort(new InterruptedError(`interrupted by ${name}`, name));
       return;
     }

@@ -223,9 +223,13 @@ export function median(xs: number[]): number | null {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Least-squares slope of lag (ms) over time (ms) across the minutes. */
+/** Least-squares slope of lag (ms) over time (ms) across the minutes, from the lag Average. */
 export function lagSlope(samples: MinuteSample[]): number {
-  const pts = samples.filter((s) => s.lagAvgMs !== null).map((s) => [s.startMs, s.lagAvgMs!] as const);
+  return leastSquaresSlope(samples.filter((s) => s.lagAvgMs !== null).map((s) => [s.startMs, s.lagAvgMs!] as const));
+}
+
+/** Least-squares slope of y over x; 0 below two points or when every x is the same. */
+export function leastSquaresSlope(pts: ReadonlyArray<readonly [number, number]>): number {
   if (pts.length < 2) return 0;
   const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
   const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;

@@ -19,6 +19,11 @@ export interface BuiltInAutoscalingOptions {
    * in between. Default 3600 s. Variable profiles run to maxSeconds (their peaks come back).
    */
   settleSeconds?: number;
+  /**
+   * Stops the simulation between two simulated minutes: the promise then rejects with the signal's reason.
+   * The twin's clock never waits, so each minute also lets pending events (a signal) in.
+   */
+  signal?: AbortSignal;
 }
 
 export async function runBuiltInAutoscaling(scenario: Scenario, options: BuiltInAutoscalingOptions = {}): Promise<AutoscalingComparison> {
@@ -38,6 +43,10 @@ export async function runBuiltInAutoscaling(scenario: Scenario, options: BuiltIn
   let second = 0;
   const constant = scenario.load.profile.type === 'constant';
   while (second < maxSeconds) {
+    if (options.signal) {
+      await new Promise((resolve) => setImmediate(resolve));
+      options.signal.throwIfAborted();
+    }
     await ports.clock.sleep(60000);
     second += 60;
     const [minute] = await collector.collect(startMs + (second - 60) * 1000, startMs + second * 1000);

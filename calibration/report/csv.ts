@@ -25,6 +25,9 @@ const COLUMNS: Array<[string, (t: Trial, i: number) => string | number | undefin
   ['updateDowntimeSeconds', (t) => t.updateDowntimeSeconds],
   ['verdict', (t) => t.verdict],
   ['reason', (t) => t.reason],
+  // Added after the documented columns so scripts reading them by position keep working.
+  ['runningMaxLagMs', (t) => t.runningMaxLagMs],
+  ['runningLagSlope', (t) => t.runningLagSlope],
 ];
 
 export function renderTrialsCsv(r: CalibrationReport): string {

@@ -7,7 +7,7 @@ import type { CalibrationReport } from '../report-types';
 import { escapeHtml } from './escape-html';
 import {
   applyInstructions, autoscalingTable, AUTOSCALING_INTRO, calibrationSummary, costTable, overviewTable, streamAdvice, type Table,
-  title, trialsTable, verdictLines, VERDICT_TITLES,
+  title, trialsTable, TRIALS_HEADER, TRIALS_NOTE, verdictLines, VERDICT_TITLES,
 } from './sections';
 import { renderLineChart, type ChartSpec } from './svg-chart';
 
@@ -123,7 +123,9 @@ export function renderHtml(r: CalibrationReport): string {
   }
 
   parts.push('<h2>Trials</h2>');
-  parts.push(r.trials.length ? renderTable(trialsTable(r), (col, v) => (col === 10 ? v : undefined)) : '<p>No trial ran.</p>');
+  const verdictColumn = TRIALS_HEADER.indexOf('Verdict');
+  parts.push(r.trials.length ? renderTable(trialsTable(r), (col, v) => (col === verdictColumn ? v : undefined)) : '<p>No trial ran.</p>');
+  if (r.trials.length) parts.push(`<p class="muted">${escapeHtml(TRIALS_NOTE)}</p>`);
   parts.push(`<p>${escapeHtml(calibrationSummary(r))}</p>`);
 
   const auto = autoscalingTable(r);

@@ -5,7 +5,7 @@
 import type { CalibrationReport } from '../report-types';
 import {
   applyInstructions, autoscalingTable, AUTOSCALING_INTRO, calibrationSummary, costTable, overviewTable, streamAdvice, type Table,
-  title, trialsTable, verdictLines, VERDICT_TITLES,
+  title, trialsTable, TRIALS_NOTE, verdictLines, VERDICT_TITLES,
 } from './sections';
 
 /** Inline text and table cells: no table breaks, no raw HTML, no accidental emphasis or links. */
@@ -50,7 +50,7 @@ export function renderMarkdown(r: CalibrationReport): string {
   if (stream.command) out.push(...fenced('sh', stream.command));
 
   out.push('## Trials', '');
-  out.push(...(r.trials.length ? renderTable(trialsTable(r)) : ['No trial ran.', '']));
+  out.push(...(r.trials.length ? [...renderTable(trialsTable(r)), escapeMarkdown(TRIALS_NOTE), ''] : ['No trial ran.', '']));
   out.push(escapeMarkdown(calibrationSummary(r)), '');
 
   const auto = autoscalingTable(r);

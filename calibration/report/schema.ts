@@ -31,6 +31,8 @@ export const trialSchema = z.looseObject({
   heapUtilization: nonNegative.optional(),
   fullRestarts: count.optional(),
   maxBusyTimeMsPerSecond: nonNegative.optional(),
+  runningMaxLagMs: nonNegative.optional(),
+  runningLagSlope: finite.optional(),
 });
 
 const timelinePoint = z.looseObject({

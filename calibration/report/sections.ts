@@ -112,6 +112,8 @@ function trialRow(t: Trial, i: number): string[] {
     formatDuration(t.durationSeconds),
     formatLag(t.maxLagMs),
     formatNumber(t.lagSlope, 3),
+    t.runningMaxLagMs === undefined ? '' : formatLag(t.runningMaxLagMs),
+    t.runningLagSlope === undefined ? '' : formatNumber(t.runningLagSlope, 3),
     `${formatNumber(t.estimatedCapacityRecordsPerSecond)}${t.estimateMethod ? ` (${t.estimateMethod})` : ''}`,
     `${formatNumber(t.cpuUtilization, 1)}%`,
     t.verdict,
@@ -119,12 +121,20 @@ function trialRow(t: Trial, i: number): string[] {
   ];
 }
 
+export const TRIALS_HEADER = [
+  '#', 'Parallelism', 'Per KPU', 'KPUs', 'Start', 'Duration', 'Max lag', 'Lag slope (ms/ms)', 'Max lag once RUNNING', 'Lag slope once RUNNING (ms/ms)',
+  'Est. capacity (rec/s)', 'CPU', 'Verdict', 'Why',
+];
+
 export function trialsTable(r: CalibrationReport): Table {
-  return {
-    header: ['#', 'Parallelism', 'Per KPU', 'KPUs', 'Start', 'Duration', 'Max lag', 'Lag slope (ms/ms)', 'Est. capacity (rec/s)', 'CPU', 'Verdict', 'Why'],
-    rows: r.trials.map(trialRow),
-  };
+  return { header: TRIALS_HEADER, rows: r.trials.map(trialRow) };
 }
+
+/** What the two pairs of lag columns cover (they differ by the update's minutes). */
+export const TRIALS_NOTE =
+  "Max lag and Lag slope cover every minute of the trial as the lag chart draws it, the update's restart included " +
+  '(slope of the per-minute Maximum). The "once RUNNING" pair covers only the minutes after the new configuration ' +
+  'was RUNNING (slope of the per-minute Average): the ones the verdict was based on.';
 
 export function calibrationSummary(r: CalibrationReport): string {
   return `${r.reconfigurations} reconfiguration${r.reconfigurations === 1 ? '' : 's'} (UpdateApplication calls), ` +

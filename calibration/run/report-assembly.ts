@@ -8,23 +8,31 @@ import { costOf } from '../../core/pricing';
 import type { ParallelismSettings, SeriesDiscovery } from '../ports';
 import type { CalibrationReport, Configuration, TimelinePoint, Trial } from '../report-types';
 import type { MinuteSample } from '../algorithm/observation';
+import { leastSquaresSlope } from '../algorithm/trial-evaluator';
 import type { Decision } from '../algorithm/decision';
 import type { TrialOutcome } from '../trial-runner';
 import type { CalibrationOptions, CalibrationState } from './types';
 
-export function trialRecord(outcome: TrialOutcome, runStartMs: number, purpose: string): Trial {
+/**
+ * One trial's row. `charted` is the trial's minutes as the report's charts draw them (`appendTrialMinutes`):
+ * Max lag and Lag slope come from those, restart minutes included, so the row and the lag chart agree.
+ * The evaluator's figures over the minutes once the trial's configuration was RUNNING (what the verdict
+ * used) are kept beside them as runningMaxLagMs and runningLagSlope.
+ */
+export function trialRecord(outcome: TrialOutcome, runStartMs: number, purpose: string, charted: TimelinePoint[]): Trial {
   const o = outcome.observation;
   const running = outcome.samples.filter((s) => s.downtimeMaxMs === 0 || s.downtimeMaxMs === null);
   const cpus = running.map((s) => s.cpu).filter((c): c is number => c !== null);
   const busy = running.map((s) => s.busyMax).filter((b): b is number => b !== null);
+  const lag = chartedLag(charted);
   return {
     parallelism: o.parallelism,
     parallelismPerKpu: o.parallelismPerKpu,
     kpus: o.kpus,
     startSecond: Math.round((outcome.startMs - runStartMs) / 1000),
     durationSeconds: Math.round((outcome.endMs - outcome.startMs) / 1000),
-    maxLagMs: o.maxLagMs,
-    lagSlope: round(o.lagSlope, 4),
+    maxLagMs: lag.maxLagMs,
+    lagSlope: round(lag.lagSlope, 4),
     estimatedCapacityRecordsPerSecond: Math.round(outcome.assessment.capacity ?? 0),
     cpuUtilization: cpus.length > 0 ? round(cpus.reduce((a, b) => a + b, 0) / cpus.length, 1) : 0,
     verdict: outcome.assessment.verdict,
@@ -34,12 +42,14 @@ export function trialRecord(outcome: TrialOutcome, runStartMs: number, purpose: 
     heapUtilization: o.heapUtilization ?? undefined,
     fullRestarts: o.fullRestarts,
     maxBusyTimeMsPerSecond: busy.length > 0 ? round(Math.max(...busy), 1) : undefined,
+    runningMaxLagMs: o.maxLagMs,
+    runningLagSlope: round(o.lagSlope, 4),
   };
 }
 
-export function timelinePoints(samples: MinuteSample[], config: ParallelismSettings, offeredAt: (second: number) => number, existing: TimelinePoint[]): TimelinePoint[] {
-  const last = existing.length > 0 ? existing[existing.length - 1].second : -Infinity;
-  return samples.filter((s) => s.second > last).map((s) => ({
+/** The trial's minutes as timeline points (one a minute, what the charts draw), oldest first. */
+export function timelinePoints(samples: MinuteSample[], config: ParallelismSettings, offeredAt: (second: number) => number): TimelinePoint[] {
+  return samples.map((s) => ({
     second: s.second,
     millisBehindLatest: s.lagMaxMs,
     offeredRecordsPerSecond: Math.round(offeredAt(s.second)),
@@ -49,6 +59,29 @@ export function timelinePoints(samples: MinuteSample[], config: ParallelismSetti
     parallelismPerKpu: config.parallelismPerKpu,
     status: s.downtimeMaxMs !== null && s.downtimeMaxMs > 0 ? 'UPDATING' : s.consumed === null ? 'DOWN' : 'RUNNING',
   }));
+}
+
+/**
+ * Appends a trial's points to the run's timeline (a minute already charted keeps its first reading) and
+ * returns the timeline's points over the trial's minutes: exactly what the charts draw for the trial.
+ */
+export function appendTrialMinutes(timeline: TimelinePoint[], points: TimelinePoint[]): TimelinePoint[] {
+  if (points.length === 0) return [];
+  const last = timeline.length > 0 ? timeline[timeline.length - 1].second : -Infinity;
+  timeline.push(...points.filter((p) => p.second > last));
+  const from = points[0].second;
+  const to = points[points.length - 1].second;
+  return timeline.filter((p) => p.second >= from && p.second <= to);
+}
+
+/**
+ * The lag a trial's charted minutes show: the highest millisBehindLatest Maximum (0 without a datapoint)
+ * and the least-squares slope of those Maxima over time, ms of lag per ms (0 below two datapoints).
+ * Minutes without a datapoint (the job down) are gaps in the chart and are left out here too.
+ */
+export function chartedLag(points: TimelinePoint[]): { maxLagMs: number; lagSlope: number } {
+  const pts = points.filter((p) => p.millisBehindLatest !== null).map((p) => [p.second * 1000, p.millisBehindLatest!] as const);
+  return { maxLagMs: Math.max(0, ...pts.map(([, y]) => y)), lagSlope: leastSquaresSlope(pts) };
 }
 
 function baseReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, discovery: SeriesDiscovery | undefined): Omit<CalibrationReport, 'verdict' | 'recommendation' | 'streamAdvice' | 'restoredOriginal'> {

@@ -8,6 +8,6 @@ export {
   type Capacity, type Config, type ConfigAssessment, type Sizing, type SizingVerdict, type Bottleneck, type StreamFit,
 } from './model';
 export { TWIN_EPOCH_MS, type SecondObservation } from './simulation';
-export { runScenario, type TwinRunResult } from './run';
+export { runScenario, ScenarioRun, type TwinRunResult } from './run';
 export { TwinServiceException, type AwsErrorName } from './aws-errors';
 export { AUTOSCALE_UP_CPU, AUTOSCALE_UP_MINUTES, AUTOSCALE_DOWN_CPU, AUTOSCALE_DOWN_MINUTES } from './autoscaling-policy';

@@ -43,56 +43,131 @@ export interface RunOptions extends Config {
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions): TwinRunResult {
-  const config: Config = { parallelism: options.parallelism, parallelismPerKpu: options.parallelismPerKpu };
-  const twin = Twin.fromScenario(scenario, { startStatus: 'RUNNING', ...config });
-  twin.setOfferedLoad(scenario.load.profile, scenario.load.recordBytes);
-  const duration = options.durationSeconds;
-  const tailFrom = duration - Math.floor(duration / 3);
-  const fit = new LeastSquares();
-  let offeredPeak = 0;
-  let acceptedPeak = 0;
-  let maxLag = 0;
-  let finalLag = 0;
-  const every = options.progressEverySeconds ?? 3600;
-  for (let s = 0; s < duration; s++) {
-    twin.advance(1);
-    const o = twin.lastSecond();
-    offeredPeak = Math.max(offeredPeak, o.offered);
-    acceptedPeak = Math.max(acceptedPeak, o.accepted);
-    if (o.lagMs !== null) {
-      maxLag = Math.max(maxLag, o.lagMs);
-      finalLag = o.lagMs;
-      if (s >= tailFrom) fit.add(s, o.lagMs);
-    }
-    if (options.onProgress && (s + 1) % every === 0) options.onProgress(s + 1, o.lagMs);
+  const run = new ScenarioRun(scenario, options);
+  run.advance(options.durationSeconds);
+  return run.result();
+}
+
+/** At most this many blocks of per-second lag sums, whatever the duration (memory stays bounded). */
+const SLOPE_BLOCKS = 4096;
+
+/**
+ * One `twin run` that can be advanced a stretch at a time, so a caller can stop it between stretches
+ * (a signal) and still get the result of the seconds simulated so far.
+ */
+export class ScenarioRun {
+  private readonly twin: Twin;
+  private readonly config: Config;
+  private readonly duration: number;
+  private readonly tailFrom: number;
+  /** The slope over the requested run's last third, exact. */
+  private readonly fit = new LeastSquares();
+  /**
+   * Per-block sums of the lag, for the last third of a run stopped early. Blocks start at 1 s and double
+   * (neighbours merged) whenever there would be more than SLOPE_BLOCKS: the tail then starts at most
+   * 1/2,048 of the seconds simulated late, and is exact for the first 4,096 s.
+   */
+  private blockSeconds = 1;
+  private blocks: Array<LeastSquares | undefined> = [];
+  private second = 0;
+  private offeredPeak = 0;
+  private acceptedPeak = 0;
+  private maxLag = 0;
+  private finalLag = 0;
+
+  constructor(private readonly scenario: Scenario, private readonly options: RunOptions) {
+    this.config = { parallelism: options.parallelism, parallelismPerKpu: options.parallelismPerKpu };
+    this.twin = Twin.fromScenario(scenario, { startStatus: 'RUNNING', ...this.config });
+    this.twin.setOfferedLoad(scenario.load.profile, scenario.load.recordBytes);
+    this.duration = options.durationSeconds;
+    this.tailFrom = this.duration - Math.floor(this.duration / 3);
   }
-  const kpus = kpusFor(config.parallelism, config.parallelismPerKpu);
-  const kpuHours = twin.kpuHours();
-  const verdict = assess(scenario, config);
-  const slope = fit.slope();
-  return {
-    scenario: scenario.name,
-    parallelism: config.parallelism,
-    parallelismPerKpu: config.parallelismPerKpu,
-    kpus,
-    durationSeconds: duration,
-    capacityRecordsPerSecond: verdict.capacityRecordsPerSecond,
-    offeredPeakRecordsPerSecond: round(offeredPeak, 3),
-    acceptedPeakRecordsPerSecond: round(acceptedPeak, 3),
-    maxLagMs: Math.round(maxLag),
-    finalLagMs: Math.round(finalLag),
-    lagSlope: round(slope, 3),
-    heapUtilization: round(heapUtilization(scenario.job, kpus), 4),
-    fullRestarts: twin.fullRestarts(),
-    feasible: verdict.feasible,
-    kpuHours: round(kpuHours, 4),
-    // Billed hours of the application = KPU-hours / (n + 1).
-    costUsd: round((costPerHourUsd(kpus, scenario.pricing) * kpuHours) / (kpus + 1), 4),
-    lagGrowthMsPerMs: round(slope / 1000, 5),
-    bottleneck: verdict.bottleneck,
-    infeasibleBecause: verdict.reasons,
-    producerPendingRetry: round(twin.producerStats().pendingRetry, 3),
-  };
+
+  /** Seconds simulated so far. */
+  get simulatedSeconds(): number {
+    return this.second;
+  }
+
+  get done(): boolean {
+    return this.second >= this.duration;
+  }
+
+  /** Simulates up to `seconds` more seconds, never past the requested duration. */
+  advance(seconds: number): void {
+    const until = Math.min(this.duration, this.second + seconds);
+    const every = this.options.progressEverySeconds ?? 3600;
+    for (let s = this.second; s < until; s++) {
+      this.twin.advance(1);
+      const o = this.twin.lastSecond();
+      this.offeredPeak = Math.max(this.offeredPeak, o.offered);
+      this.acceptedPeak = Math.max(this.acceptedPeak, o.accepted);
+      if (o.lagMs !== null) {
+        this.maxLag = Math.max(this.maxLag, o.lagMs);
+        this.finalLag = o.lagMs;
+        if (s >= this.tailFrom) this.fit.add(s, o.lagMs);
+        this.addToBlock(s, o.lagMs);
+      }
+      if (this.options.onProgress && (s + 1) % every === 0) this.options.onProgress(s + 1, o.lagMs);
+    }
+    this.second = until;
+  }
+
+  /** The result over the seconds simulated so far (the whole run once `done`). */
+  result(): TwinRunResult {
+    const { scenario, config, twin } = this;
+    const kpus = kpusFor(config.parallelism, config.parallelismPerKpu);
+    const kpuHours = twin.kpuHours();
+    const verdict = assess(scenario, config);
+    const slope = this.done ? this.fit.slope() : this.partialSlope();
+    return {
+      scenario: scenario.name,
+      parallelism: config.parallelism,
+      parallelismPerKpu: config.parallelismPerKpu,
+      kpus,
+      durationSeconds: this.second,
+      capacityRecordsPerSecond: verdict.capacityRecordsPerSecond,
+      offeredPeakRecordsPerSecond: round(this.offeredPeak, 3),
+      acceptedPeakRecordsPerSecond: round(this.acceptedPeak, 3),
+      maxLagMs: Math.round(this.maxLag),
+      finalLagMs: Math.round(this.finalLag),
+      lagSlope: round(slope, 3),
+      heapUtilization: round(heapUtilization(scenario.job, kpus), 4),
+      fullRestarts: twin.fullRestarts(),
+      feasible: verdict.feasible,
+      kpuHours: round(kpuHours, 4),
+      // Billed hours of the application = KPU-hours / (n + 1).
+      costUsd: round((costPerHourUsd(kpus, scenario.pricing) * kpuHours) / (kpus + 1), 4),
+      lagGrowthMsPerMs: round(slope / 1000, 5),
+      bottleneck: verdict.bottleneck,
+      infeasibleBecause: verdict.reasons,
+      producerPendingRetry: round(twin.producerStats().pendingRetry, 3),
+    };
+  }
+
+  private addToBlock(s: number, lagMs: number): void {
+    while (Math.floor(s / this.blockSeconds) >= SLOPE_BLOCKS) {
+      const merged: Array<LeastSquares | undefined> = [];
+      this.blocks.forEach((block, k) => {
+        if (!block) return;
+        const into = (merged[k >> 1] ??= new LeastSquares());
+        into.merge(block);
+      });
+      this.blocks = merged;
+      this.blockSeconds *= 2;
+    }
+    (this.blocks[Math.floor(s / this.blockSeconds)] ??= new LeastSquares()).add(s, lagMs);
+  }
+
+  /** The last third of the seconds simulated so far, from the first whole block in it. */
+  private partialSlope(): number {
+    const from = Math.ceil((this.second - Math.floor(this.second / 3)) / this.blockSeconds);
+    const tail = new LeastSquares();
+    for (let b = from; b < this.blocks.length; b++) {
+      const block = this.blocks[b];
+      if (block) tail.merge(block);
+    }
+    return tail.slope();
+  }
 }
 
 /** Slope of a least-squares line through (x, y) points; 0 with fewer than two points. */
@@ -109,6 +184,14 @@ class LeastSquares {
     this.sy += y;
     this.sxx += x * x;
     this.sxy += x * y;
+  }
+
+  merge(other: LeastSquares): void {
+    this.n += other.n;
+    this.sx += other.sx;
+    this.sy += other.sy;
+    this.sxx += other.sxx;
+    this.sxy += other.sxy;
   }
 
   slope(): number {

@@ -30,6 +30,17 @@ describe('trials.csv', () => {
     expect(second).toMatchObject({ trial: '2', parallelism: '8', parallelismPerKpu: '4', kpus: '2', maxLagMs: '52000', lagSlope: '-0.21', estimateMethod: 'catch-up', verdict: 'pass', reason: 'caught up in 290 s, lag under SLO' });
   });
 
+  it("adds the evaluator's once-RUNNING lag figures after the documented columns, which keep their places", () => {
+    const rows = parseCsv(renderTrialsCsv(reportFixture()));
+    expect(rows[0]).toEqual([
+      'trial', 'parallelism', 'parallelismPerKpu', 'kpus', 'startSecond', 'durationSeconds', 'maxLagMs', 'lagSlope', 'estimatedCapacityRecordsPerSecond',
+      'estimateMethod', 'cpuUtilization', 'heapUtilization', 'fullRestarts', 'maxBusyTimeMsPerSecond', 'updateDowntimeSeconds', 'verdict', 'reason',
+      'runningMaxLagMs', 'runningLagSlope',
+    ]);
+    expect(rows[2].slice(-2)).toEqual(['46500', '-0.2542']);
+    expect(rows[1].slice(-2)).toEqual(['', '']);
+  });
+
   it('quotes fields with commas, quotes and line breaks, and round-trips them', () => {
     const r = reportFixture();
     r.trials[0].reason = 'lag grows, "fast"\r\nsee trial 2';

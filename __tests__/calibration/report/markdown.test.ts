@@ -24,8 +24,12 @@ describe('report.md', () => {
   });
 
   it('lists every trial with configuration, duration, max lag, lag slope, capacity, CPU, verdict and why', () => {
-    expect(md).toContain('| 1 | 1 | 1 | 1 | 0 s | 10 min | 412.0 s | 0.820 | 1,080 (lag-slope) | 9.8% | fail | lag grows 0.82 ms/ms |');
-    expect(md).toContain('| 2 | 8 | 4 | 2 | 10 min | 15 min | 52.0 s | -0.210 | 7,700 (catch-up) | 41.5% | pass | caught up in 290 s, lag under SLO |');
+    expect(md).toContain('| \\# | Parallelism | Per KPU | KPUs | Start | Duration | Max lag | Lag slope (ms/ms) | Max lag once RUNNING | Lag slope once RUNNING (ms/ms) | ' +
+      'Est. capacity (rec/s) | CPU | Verdict | Why |');
+    // A report.json from before the "once RUNNING" fields leaves their cells empty.
+    expect(md).toContain('| 1 | 1 | 1 | 1 | 0 s | 10 min | 412.0 s | 0.820 |  |  | 1,080 (lag-slope) | 9.8% | fail | lag grows 0.82 ms/ms |');
+    expect(md).toContain('| 2 | 8 | 4 | 2 | 10 min | 15 min | 52.0 s | -0.210 | 46.5 s | -0.254 | 7,700 (catch-up) | 41.5% | pass | caught up in 290 s, lag under SLO |');
+    expect(md).toContain("Max lag and Lag slope cover every minute of the trial as the lag chart draws it, the update's restart included");
     expect(md).toContain('3 reconfigurations (UpdateApplication calls), 40 min simulated time, 1.90 KPU-hours spent calibrating.');
   });
 

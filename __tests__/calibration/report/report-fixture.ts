@@ -9,7 +9,7 @@ const trials: Trial[] = [
     estimatedCapacityRecordsPerSecond: 1080, cpuUtilization: 9.8, verdict: 'fail', reason: 'lag grows 0.82 ms/ms', estimateMethod: 'lag-slope' },
   { parallelism: 8, parallelismPerKpu: 4, kpus: 2, startSecond: 600, durationSeconds: 900, maxLagMs: 52000, lagSlope: -0.21,
     estimatedCapacityRecordsPerSecond: 7700, cpuUtilization: 41.5, verdict: 'pass', reason: 'caught up in 290 s, lag under SLO', estimateMethod: 'catch-up',
-    updateDowntimeSeconds: 40, heapUtilization: 28, fullRestarts: 0, maxBusyTimeMsPerSecond: 780 },
+    updateDowntimeSeconds: 40, heapUtilization: 28, fullRestarts: 0, maxBusyTimeMsPerSecond: 780, runningMaxLagMs: 46500, runningLagSlope: -0.2542 },
   { parallelism: 4, parallelismPerKpu: 4, kpus: 1, startSecond: 1500, durationSeconds: 900, maxLagMs: 900000, lagSlope: 0.36,
     estimatedCapacityRecordsPerSecond: 3850, cpuUtilization: 63, verdict: 'fail', reason: 'lag grows 0.36 ms/ms; "one KPU fewer" fails, as predicted',
     estimateMethod: 'lag-slope', updateDowntimeSeconds: 40 },

@@ -76,8 +76,14 @@ export async function runTwinCalibrate(
   const scenario = loadScenario(args.scenario!);
   if (args.out) checkOutputDirectory(args.out, REPORT_FILES, { flag: '--out', force: args.force });
   const progress = new Progress(`calibrate ${scenario.name}`, { stream: err });
+  let comparing = false;
   const stops = new StopSignals({
-    source: signals, stopping: 'stopping the calibration and writing the aborted report', skipping: 'writing the report', log: (line) => progress.log(line),
+    source: signals,
+    stopping: () => (comparing
+      ? 'stopping the built-in autoscaling comparison and writing the calibration report without it'
+      : 'stopping the calibration and writing the aborted report'),
+    skipping: 'writing the report',
+    log: (line) => progress.log(line),
   });
   let report: CalibrationReport;
   // The trials' evidence, for model.json (the autoscaler's starting model).
@@ -88,6 +94,11 @@ export async function runTwinCalibrate(
       hooks: {
         signal: stops.signal,
         onProgress: (e) => {
+          // Always shown: the comparison can take a while, and a signal during it stops only the comparison.
+          if (e.phase === 'autoscaling-comparison') {
+            comparing = true;
+            return progress.log(`built-in autoscaling: ${e.message}`);
+          }
           const config = e.parallelism !== undefined ? ` P=${e.parallelism} K=${e.parallelismPerKpu}` : '';
           const lag = e.lagMs !== undefined && e.lagMs !== null ? ` lag ${Math.round(e.lagMs)} ms` : '';
           progress.update(e.trial ?? 0, `${e.phase}${e.trial ? ` trial ${e.trial}` : ''}${config} t=${Math.round(e.elapsedSeconds)}s${lag}${e.message ? ` (${e.message})` : ''}`);
@@ -112,7 +123,11 @@ export async function runTwinCalibrate(
     if (args.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
     else out.write(`${summary(report, args.out).join('\n')}\n`);
     if (stops.received) {
-      const what = report.verdict === 'aborted' ? 'calibration aborted' : 'calibration finished before the signal took effect';
+      const what = report.verdict === 'aborted'
+        ? 'calibration aborted'
+        : report.builtInAutoscaling === undefined
+          ? 'calibration finished; the built-in autoscaling comparison was stopped and left out of the report'
+          : 'calibration finished before the signal took effect';
       throw new InterruptedError(`${what}: interrupted by ${stops.received}${args.out ? `; the ${report.verdict === 'aborted' ? 'aborted' : 'complete'} report is in ${args.out}` : ''}`, stops.received);
     }
     return { report, files };

@@ -4,7 +4,9 @@
  * size (docs/calibration.md "The objective").
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadScenario, rightSize, runScenario, type ConfigAssessment, type Sizing } from '../../../simulator/twin';
+import { loadScenario, rightSize, ScenarioRun, type ConfigAssessment, type Sizing, type TwinRunResult } from '../../../simulator/twin';
+import { InterruptedError, type StopSignal } from '../../../core/errors';
+import { StopSignals } from '../../../core/stop-signals';
 import { runCommand } from '../errors';
 import { numberFlag } from '../../../core/validation';
 import { Progress } from '../../../core/progress';
@@ -43,28 +45,60 @@ const runCommandModule: CommandModule<object, RunArgs> = {
   handler: runCommand((args: RunArgs) => runTwinRun(args)),
 };
 
-/** `twin run`: the result as JSON (--json) or a short summary on `out`; progress on `err`. */
+/** Simulated seconds between two looks at a pending signal (well under a second of CPU). */
+const RUN_STRETCH_SECONDS = 3600;
+
+/**
+ * `twin run`: the result as JSON (--json) or a short summary on `out`; progress on `err`. A signal
+ * (SIGINT, SIGTERM, SIGHUP) stops the simulation between two stretches: the result of the seconds
+ * simulated so far is printed whole, with `stoppedBy` and `requestedDurationSeconds`, and the error
+ * names the signal (exit 130 / 143 / 129), as every other command.
+ */
 export async function runTwinRun(
   args: Omit<RunArgs, 'json' | 'duration'> & { json?: boolean; duration?: number },
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WriteStream = process.stderr,
+  signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>,
 ): Promise<void> {
   const parallelism = integerFlag('parallelism', args.parallelism, 1);
   const perKpu = integerFlag('parallelism-per-kpu', args['parallelism-per-kpu'], 1, 8);
   const duration = integerFlag('duration', args.duration ?? 1800, 1, MAX_TWIN_RUN_SECONDS);
   const scenario = loadScenario(args.scenario);
   const progress = new Progress('twin run', { total: duration, stream: err });
-  const result = runScenario(scenario, {
-    parallelism, parallelismPerKpu: perKpu, durationSeconds: duration, progressEverySeconds: 600,
-    onProgress: (s, lag) => progress.update(s, `t=${s}s lag=${lag === null ? '-' : `${Math.round(lag)}ms`}`),
+  const stops = new StopSignals({
+    source: signals, stopping: 'stopping the simulation and printing the result so far', skipping: 'printing the result', log: (line) => progress.log(line),
   });
-  progress.done();
-  if (args.json) {
-    out.write(`${JSON.stringify(result, null, 2)}\n`);
-    return;
+  try {
+    const run = new ScenarioRun(scenario, {
+      parallelism, parallelismPerKpu: perKpu, durationSeconds: duration, progressEverySeconds: 600,
+      onProgress: (s, lag) => progress.update(s, `t=${s}s lag=${lag === null ? '-' : `${Math.round(lag)}ms`}`),
+    });
+    while (!run.done && !stops.signal.aborted) {
+      run.advance(RUN_STRETCH_SECONDS);
+      // The simulation never waits on anything: let a pending signal in between stretches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    progress.done();
+    const stoppedBy = run.done ? undefined : stops.received;
+    const result: TwinRunResult & { stoppedBy?: StopSignal; requestedDurationSeconds?: number } = stoppedBy
+      ? { ...run.result(), stoppedBy, requestedDurationSeconds: duration }
+      : run.result();
+    out.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${runSummary(result).join('\n')}\n`);
+    if (stops.received) {
+      const what = stoppedBy
+        ? `twin run interrupted by ${stoppedBy} after ${run.simulatedSeconds} of ${duration} simulated seconds; the result covers those`
+        : `twin run finished before the signal took effect: interrupted by ${stops.received}`;
+      throw new InterruptedError(what, stops.received);
+    }
+  } finally {
+    stops.dispose();
   }
-  const lines = [
-    `scenario ${result.scenario}: P=${result.parallelism} K=${result.parallelismPerKpu} (${result.kpus} KPUs) for ${result.durationSeconds}s`,
+}
+
+function runSummary(result: TwinRunResult & { stoppedBy?: StopSignal; requestedDurationSeconds?: number }): string[] {
+  return [
+    `scenario ${result.scenario}: P=${result.parallelism} K=${result.parallelismPerKpu} (${result.kpus} KPUs) for ${result.durationSeconds}s` +
+      (result.stoppedBy ? ` of ${result.requestedDurationSeconds}s (interrupted by ${result.stoppedBy})` : ''),
     `capacity        ${result.capacityRecordsPerSecond.toFixed(1)} rec/s (${result.bottleneck}-bound)`,
     `offered peak    ${result.offeredPeakRecordsPerSecond} rec/s, accepted peak ${result.acceptedPeakRecordsPerSecond} rec/s`,
     `lag             max ${result.maxLagMs} ms, final ${result.finalLagMs} ms, slope ${result.lagSlope} ms/s`,
@@ -72,7 +106,6 @@ export async function runTwinRun(
     `cost            ${result.kpuHours} KPU-hours, $${result.costUsd.toFixed(4)}`,
     `feasible        ${result.feasible ? 'yes' : `no (${result.infeasibleBecause.join('; ')})`}`,
   ];
-  out.write(`${lines.join('\n')}\n`);
 }
 
 /** The sweep as a table: one row per (P, K), the right size marked with `*`. */
