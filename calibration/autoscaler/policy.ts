@@ -50,10 +50,16 @@ export interface AutoscalerState {
   /** Until when scale-ups are blocked after an ineffective one, and why. */
   blockedUntilMs: number | null;
   blockedReason: string | null;
+  /**
+   * The complete per-minute metrics of the last stabilisation window, oldest first, so the next run reads
+   * only newer minutes (metric-window.ts). Absent in a state saved before it existed: that run reads the
+   * whole window.
+   */
+  recent?: MetricPeriod[];
 }
 
 export function initialState(model: JobModel): AutoscalerState {
-  return { schemaVersion: 1, model, lastLearnedMs: null, input: [], events: [], blockedUntilMs: null, blockedReason: null };
+  return { schemaVersion: 1, model, lastLearnedMs: null, input: [], events: [], blockedUntilMs: null, blockedReason: null, recent: [] };
 }
 
 export interface PolicyContext {

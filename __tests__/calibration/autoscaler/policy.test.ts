@@ -165,3 +165,34 @@ describe('restartViolationMinutes', () => {
     expect(restartViolationMinutes(210, 60000, 14000, 14000)).toBe(Infinity);
   });
 });
+
+describe('decide leaves the state it was given alone', () => {
+  function deepFreeze<T>(x: T): T {
+    if (x !== null && typeof x === 'object' && !Object.isFrozen(x)) {
+      Object.freeze(x);
+      for (const v of Object.values(x as object)) deepFreeze(v);
+    }
+    return x;
+  }
+
+  it('returns a new state (the simulator\'s store keeps the state itself, not a copy)', () => {
+    const to = { parallelism: 16, parallelismPerKpu: 8 };
+    const judged: AutoscalerState = {
+      ...initialState(fitted),
+      input: [[T0 - 3600000, 2000]],
+      events: [{ atMs: T0, kind: 'scale-up', from: at84, to, reason: '', capacityBefore: 3799, expectedCapacity: 7568, effective: null }],
+    };
+    const cases: Array<[PolicyContext, AutoscalerState]> = [
+      [context(minutes(5, () => 5000)), initialState(fitted)],
+      [context(minutes(61, () => 3000, { parallelism: 64, parallelismPerKpu: 8 }), { parallelism: 64, parallelismPerKpu: 8 }), initialState(fitted)],
+      [context(minutes(5, () => 6000, to, (i) => ({ consumed: 3900, lagMaxMs: 30000 + 20000 * i, lagMinMs: 20000 + 20000 * i })), to), judged],
+      [context(minutes(3, () => 3000)), initialState(priorModel(options))],
+    ];
+    for (const [ctx, state] of cases) {
+      const before = structuredClone(state);
+      const { state: after } = deepFreeze({ ctx, state }) && decide(ctx, state, options);
+      expect(state).toEqual(before);
+      expect(after).not.toBe(state);
+    }
+  });
+});
