@@ -70,6 +70,22 @@ describe('decide: scale-up in one step', () => {
     expect(decide(context(lagging), initialState(fitted), options).decision).toMatchObject({ action: 'scale', kind: 'scale-up' });
   });
 
+  it('runs a job whose restart alone breaches the SLO hot, up to the capacity itself', () => {
+    // A 210 s restart is at least 150 s over the 60 s SLO: at 3720 rec/s (98% of 3798.7) the lag does not
+    // grow, so no restart; at 3850 it would, so scale up.
+    const slow = initialState({ ...fitted, downtimeSeconds: 210 });
+    expect(decide(context(minutes(5, () => 3720)), slow, options).decision).toMatchObject({ action: 'keep', reason: 'within the stabilisation window' });
+    expect(decide(context(minutes(5, () => 3720)), initialState(fitted), options).decision).toMatchObject({ action: 'scale', kind: 'scale-up' });
+    const { decision } = decide(context(minutes(5, () => 3850)), slow, options);
+    expect(decision).toMatchObject({ action: 'scale', kind: 'scale-up' });
+    expect(decision.reason).toMatch(/^input 3850 rec\/s above 100% of capacity 3799 rec\/s: /);
+  });
+
+  it('refuses a slow-restart threshold outside [scaleUpUtilization, 1]', () => {
+    expect(() => autoscalerOptions({ slowRestartScaleUpUtilization: 1.1 })).toThrow('slowRestartScaleUpUtilization (1.1) must be between scaleUp (0.9) and 1');
+    expect(() => autoscalerOptions({ slowRestartScaleUpUtilization: 0.8 })).toThrow('slowRestartScaleUpUtilization (0.8) must be between scaleUp (0.9) and 1');
+  });
+
   it('waits for a new configuration to run whole minutes before judging it', () => {
     const state: AutoscalerState = {
       ...initialState(fitted),
