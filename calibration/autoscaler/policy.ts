@@ -15,7 +15,7 @@
 import { costOf, DEFAULT_PRICING, type Pricing } from '../../core/pricing';
 import { kpusFor, type ApplicationStatus } from '../../core/managed-flink';
 import type { MetricPeriod } from '../ports';
-import { recordInput, risingTrend, seasonalPeak, type InputHistory } from './forecast';
+import { minutesUntilForecastAbove, recordInput, risingTrend, seasonalPeak, type InputHistory } from './forecast';
 import { expectedDowntimeSeconds, heapSafeKpus, learnMinute, PARALLELISM_PER_KPU_VALUES, predictCapacity, type JobModel } from './job-model';
 import type { AutoscalerOptions } from './options';
 
@@ -181,17 +181,45 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   if (upWhy !== null && minutesSince >= options.scaleUpCooldownMinutes) {
     const ahead = seasonalPeak(state.input, ctx.nowMs, options.scaleUpLookaheadMinutes * 60000, options);
     const projected = Math.max(input + slope * options.trendHorizonMinutes, ahead ?? 0, forecastSoon ?? 0);
-    const sizeFor = Math.max(input, projected);
-    const need = required(input, backlog, projected);
-    const target = choose(need);
+    let sizeFor = Math.max(input, projected);
+    let need = required(input, backlog, projected);
+    let target = choose(need);
     if (state.blockedUntilMs !== null && ctx.nowMs < state.blockedUntilMs) {
       return keep(`scale-up blocked: ${state.blockedReason}`, { ...base, requiredRecordsPerSecond: need });
     }
     if (!target || target.capacity <= capCurrent * 1.001) {
       return keep(`${upWhy}, but no configuration within the limits has more capacity`, { ...base, requiredRecordsPerSecond: need });
     }
+    // Sizing for the peak ahead saves the restart of a second step, but pays for KPUs the input does not
+    // need yet: take the smaller step (sized for the next restart time and 15 minutes) when the KPU-hours
+    // the larger size would idle until the input outgrows the smaller one exceed what a restart costs, and
+    // the day's reconfigurations leave room for the second step.
+    const nearRate = Math.max(input + slope * (restartSeconds / 60 + 15), forecastSoon ?? 0);
+    const nearNeed = required(input, backlog, nearRate);
+    const near = choose(nearNeed);
+    let stepNote = '';
+    if (near && near.capacity > capCurrent * 1.001) {
+      const nNear = kpusFor(near.config.parallelism, near.config.parallelismPerKpu);
+      const nFar = kpusFor(target.config.parallelism, target.config.parallelismPerKpu);
+      const recent = state.events.filter((e) => e.atMs > ctx.nowMs - DAY_MS).length;
+      if (nNear < nFar && recent + 2 < options.maxReconfigurationsPerDay) {
+        const outgrows = upUtilization * near.capacity;
+        const byTrend = slope > 0 ? Math.max(0, (outgrows - input) / slope) : Infinity;
+        const byForecast = minutesUntilForecastAbove(state.input, ctx.nowMs, outgrows, options.scaleUpLookaheadMinutes, options) ?? Infinity;
+        const minutes = Math.min(byTrend, byForecast, options.scaleUpLookaheadMinutes);
+        const idleKpuHours = ((nFar - nNear) * minutes) / 60;
+        const restartKpuHours = options.restartCostKpuHours +
+          restartViolationMinutes(restartSeconds, ctx.slo.maxLagMs, outgrows, target.capacity) * options.sloMinutePenaltyKpuHours;
+        if (idleKpuHours > restartKpuHours) {
+          stepNote = `; ${nFar} KPUs would idle ${round(idleKpuHours)} KPU-hours before the input needs them, more than a restart (${round(restartKpuHours)})`;
+          target = near;
+          need = nearNeed;
+          sizeFor = Math.max(input, nearRate);
+        }
+      }
+    }
     const to = target.config;
-    return scale('scale-up', need, `${upWhy}: sized for ${round(sizeFor)} rec/s${backlog > 0 ? ` and a backlog of ${round(backlog)} records` : ''} -> P=${to.parallelism} K=${to.parallelismPerKpu} (${round(target.capacity)} rec/s${target.capped ? ', the most the limits allow' : ''})`, target);
+    return scale('scale-up', need, `${upWhy}: sized for ${round(sizeFor)} rec/s${backlog > 0 ? ` and a backlog of ${round(backlog)} records` : ''} -> P=${to.parallelism} K=${to.parallelismPerKpu} (${round(target.capacity)} rec/s${target.capped ? ', the most the limits allow' : ''})${stepNote}`, target);
   }
   if (upWhy !== null) return keep(`${upWhy}: waiting ${options.scaleUpCooldownMinutes} min after the last reconfiguration`, base);
 

@@ -86,6 +86,37 @@ describe('decide: scale-up in one step', () => {
     expect(() => autoscalerOptions({ slowRestartScaleUpUtilization: 0.8 })).toThrow('slowRestartScaleUpUtilization (0.8) must be between scaleUp (0.9) and 1');
   });
 
+  describe('against a daily forecast that rises from 3000 to 12000 rec/s over the next four hours', () => {
+    const now = T0 + 5 * 60000;
+    const yesterday = now - 86400000;
+    // Yesterday at this time the input started a ramp of 37.5 rec/s a minute; before and after, 3000 rec/s.
+    const input: AutoscalerState['input'] = [];
+    for (let t = yesterday - 2 * 3600000; t < T0; t += 300000) {
+      const since = (t - yesterday) / 60000;
+      input.push([t, since >= 0 && since < 480 ? Math.min(12000, 3000 + 37.5 * since) : 3000]);
+    }
+    const forecastState: AutoscalerState = { ...initialState(fitted), input };
+
+    it('takes the smaller step when the larger one would idle more KPU-hours than a restart costs', () => {
+      const { decision } = decide(context(minutes(5, () => 3000)), forecastState, options);
+      // Sized for the 4-hour peak (11812.5 rec/s at 90%: 13125) it would take 4 KPUs; for the next 16 minutes
+      // (3562.5 rec/s) 2 KPUs, which carry the forecast until it passes 90% of 7569 rec/s in 105 minutes:
+      // 2 KPUs x 105 min = 3.5 KPU-hours idle > 1.5.
+      expect(decision).toMatchObject({ action: 'scale', kind: 'scale-up', target: { parallelism: 16, parallelismPerKpu: 8 } });
+      expect(decision.reason).toBe('daily forecast 3563 rec/s within 16 min above 90% of capacity 3799 rec/s: sized for 3563 rec/s -> P=16 K=8 (7569 rec/s); 4 KPUs would idle 3.5 KPU-hours before the input needs them, more than a restart (1.5)');
+    });
+
+    it('sizes for the peak ahead when the day\'s reconfigurations leave no room for a second step', () => {
+      const busy: AutoscalerState = {
+        ...forecastState,
+        events: [1, 2, 3, 4].map((h) => ({ atMs: now - h * 3600000, kind: 'scale-down' as const, from: at84, to: at84, reason: '', capacityBefore: 0, expectedCapacity: 0, effective: true })),
+      };
+      const { decision } = decide(context(minutes(5, () => 3000)), busy, options);
+      expect(decision).toMatchObject({ action: 'scale', kind: 'scale-up', target: { parallelism: 32, parallelismPerKpu: 8 } });
+      expect(decision.reason).toBe('daily forecast 3563 rec/s within 16 min above 90% of capacity 3799 rec/s: sized for 11813 rec/s -> P=32 K=8 (15137 rec/s)');
+    });
+  });
+
   it('waits for a new configuration to run whole minutes before judging it', () => {
     const state: AutoscalerState = {
       ...initialState(fitted),
