@@ -241,14 +241,22 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   if (nTarget >= nCurrent) return keep(`input ${round(needRate)} rec/s: ${nCurrent} KPUs are the fewest that serve it`, base);
   const recent = state.events.filter((e) => e.atMs > ctx.nowMs - DAY_MS).length;
   if (recent > options.maxReconfigurationsPerDay - 2) return keep(`${recent} reconfigurations in the last day: keeping room for a scale-up`, base);
-  const savedKpuHours = (nCurrent - nTarget) * options.scaleDownHorizonHours;
+  // The saving lasts until the input outgrows the smaller size (passes its scale-up threshold) on its
+  // trend or by the daily forecast, and at most the horizon: a scale-down that a rising input undoes
+  // within the hour saves less than its two restarts cost.
+  const outgrows = options.scaleUpUtilization * target.capacity;
+  const byTrend = slope > 0 ? Math.max(0, (outgrows - input) / slope) : Infinity;
+  const byForecast = minutesUntilForecastAbove(state.input, ctx.nowMs, outgrows, options.scaleDownHorizonHours * 60, options) ?? Infinity;
+  const savingHours = Math.min(options.scaleDownHorizonHours, byTrend / 60, byForecast / 60);
+  const over = savingHours < options.scaleDownHorizonHours ? `${round(savingHours)} h, until the input outgrows it` : `${options.scaleDownHorizonHours} h`;
+  const savedKpuHours = (nCurrent - nTarget) * savingHours;
   const violationMinutes = restartViolationMinutes(restartSeconds, ctx.slo.maxLagMs, needRate, target.capacity);
   const restartKpuHours = options.restartCostKpuHours + violationMinutes * options.sloMinutePenaltyKpuHours;
   if (savedKpuHours <= restartKpuHours) {
-    return keep(`a scale-down to ${nTarget} KPUs saves ${round(savedKpuHours)} KPU-hours over ${options.scaleDownHorizonHours} h, not worth a restart (${round(restartKpuHours)})`, base);
+    return keep(`a scale-down to ${nTarget} KPUs saves ${round(savedKpuHours)} KPU-hours over ${over}, not worth a restart (${round(restartKpuHours)})`, base);
   }
   const to = target.config;
-  return scale('scale-down', need, `input at most ${round(needRate)} rec/s for ${options.scaleDownStabilizationMinutes} min${forecast !== null ? ' and by the daily forecast' : ''}: P=${to.parallelism} K=${to.parallelismPerKpu} saves ${round(savedKpuHours)} KPU-hours over ${options.scaleDownHorizonHours} h`, target);
+  return scale('scale-down', need, `input at most ${round(needRate)} rec/s for ${options.scaleDownStabilizationMinutes} min${forecast !== null ? ' and by the daily forecast' : ''}: P=${to.parallelism} K=${to.parallelismPerKpu} saves ${round(savedKpuHours)} KPU-hours over ${over}`, target);
 }
 
 /** Minutes a restart's lag (downtime, then the catch-up) stays above the SLO's limit. */

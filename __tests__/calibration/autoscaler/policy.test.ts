@@ -137,6 +137,15 @@ describe('decide: scale-down only when stable and worth a restart', () => {
     expect(decision.reason).toBe('input at most 3000 rec/s for 60 min: P=8 K=8 saves 21 KPU-hours over 3 h');
   });
 
+  it('counts the saving only until a rising input outgrows the smaller size', () => {
+    const big = { parallelism: 64, parallelismPerKpu: 8 };
+    // 1000 rec/s rising 30 a minute: 2800 now, 4600 in an hour (at 90%: 5111, 2 KPUs of 7569 rec/s), which
+    // the input passes 90% of (6812) in (6812 - 2800) / 30 = 133.7 minutes: 6 KPUs x 2.23 h.
+    const { decision } = decide(context(minutes(61, (i) => 1000 + 30 * i, big), big), initialState(fitted), options);
+    expect(decision).toMatchObject({ action: 'scale', kind: 'scale-down', target: { parallelism: 16, parallelismPerKpu: 8 } });
+    expect(decision.reason).toBe('input at most 4600 rec/s for 60 min: P=16 K=8 saves 13.4 KPU-hours over 2.2 h, until the input outgrows it');
+  });
+
   it('keeps when one KPU less does not pay for the restart', () => {
     const three = { parallelism: 24, parallelismPerKpu: 8 };
     const { decision } = decide(context(minutes(61, () => 3000, three), three), initialState({ ...fitted, downtimeSeconds: 200 }), options);
