@@ -79,7 +79,7 @@ export async function simulateAutoscaling(scenario: Scenario, run: AutoscaleSimu
   };
   const kpufitPorts = {
     ...ports,
-    store: new MemoryAutoscalerStore(),
+    store: new MemoryAutoscalerStore(null, { copy: false }),
     notifier: {
       notify: async (n: DecisionNotice) => {
         decisions.push({ minute: Math.round((n.atMs - startMs) / 60000), outcome: n.outcome, target: n.decision.target, reason: n.decision.reason });

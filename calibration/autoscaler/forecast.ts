@@ -76,3 +76,18 @@ export function risingTrend(rates: Array<{ minute: number; rate: number }>, minF
   const r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 0;
   return slope > 0 && r2 >= minFit ? slope : 0;
 }
+
+/**
+ * Minutes from `nowMs` until the daily forecast first exceeds `threshold` records/s, looking at most
+ * `horizonMinutes` ahead, in steps of the history's buckets; null when it does not within the horizon (or
+ * there is no forecast yet).
+ */
+export function minutesUntilForecastAbove(history: InputHistory, nowMs: number, threshold: number, horizonMinutes: number, options: AutoscalerOptions): number | null {
+  const step = options.historyBucketMinutes;
+  for (let minutes = step; minutes <= horizonMinutes; minutes += step) {
+    const peak = seasonalPeak(history, nowMs, minutes * 60000, options);
+    if (peak === null) return null;
+    if (peak > threshold) return minutes - step;
+  }
+  return null;
+}

@@ -5,7 +5,7 @@
  * record the job shows at its current configuration are its true processing costs, whatever the load.
  *   c_k = cpuUtilization n 1000 / (100 consumed)      (CPU ms per record with k subtasks per KPU)
  *   c + w = busyTimeMsPerSecond Average P / consumed    (busy ms per record)
- *   h = (busy Maximum / busy Average - 1) / (P - 1)    (hot-key share)
+ *   h = (Max / Average + Min / Average - 2) / (P - 2)  (hot-key share, busy time; hotKeyShareOf)
  *   heap MB = heapMemoryUtilization 3072 = base + state / n
  * Plain JSON, so it is written to model.json and kept in the autoscaler's table.
  */
@@ -121,7 +121,7 @@ export function learnMinute(model: JobModel, minute: MetricPeriod, config: { par
     const cMean = meanCpuPerRecord(next, p, k);
     next.ioWaitMsPerRecord = Math.max(0, ema(model.learnedMinutes === 0 ? undefined : model.ioWaitMsPerRecord, msPerRecord - cMean));
     if (p > 1 && minute.busyMax !== null && minute.busyMax < 999) {
-      const h = Math.min(1, Math.max(0, (minute.busyMax / minute.busyAvg - 1) / (p - 1)));
+      const h = hotKeyShareOf(minute.busyAvg, minute.busyMax, minute.busyMin, p);
       next.hotKeyShare = ema(model.learnedMinutes === 0 ? undefined : model.hotKeyShare, h);
     }
   }
@@ -130,6 +130,23 @@ export function learnMinute(model: JobModel, minute: MetricPeriod, config: { par
     fitHeap(next);
   }
   return next;
+}
+
+/**
+ * The hot-key share h from one minute's busy time over subtasks and seconds. A hot key lifts one subtask
+ * to avg (1 + h (P - 1)) and lowers the others to avg (1 - h); the input's own second-to-second variation
+ * lifts the Maximum and lowers the Minimum alike (± δ), so Max / avg - 1 ≈ δ + h (P - 1) and
+ * 1 - Min / avg ≈ δ + h, and their difference h (P - 2) is the hot key's alone. Reading h from the
+ * Maximum alone took the variation for a hot key, and a hot-key bound cut the predicted capacity of
+ * every larger configuration. With two subtasks (or no Minimum) the two cannot be told apart: the
+ * Maximum alone, which errs on the side of less capacity.
+ */
+export function hotKeyShareOf(busyAvg: number, busyMax: number, busyMin: number | null, parallelism: number): number {
+  const over = busyMax / busyAvg - 1;
+  const raw = parallelism > 2 && busyMin !== null && busyMin <= busyAvg
+    ? (over - (1 - busyMin / busyAvg)) / (parallelism - 2)
+    : over / (parallelism - 1);
+  return Math.min(1, Math.max(0, raw));
 }
 
 /** c_1 and γ from the c_k measured at each k: a line through them, or the prior γ through one. */

@@ -17,9 +17,11 @@ export interface AutoscalerOptions {
    */
   scaleUpUtilization: number;
   /**
-   * The scale-up threshold instead, when a restart alone breaches the SLO's lag (large state): a
-   * preventive restart would cost more SLO minutes than running hot, so scale up only when the input
-   * (soon) nears the capacity itself, or the lag grows. Default 0.97.
+   * The scale-up threshold instead, when a restart alone breaches the SLO's lag (large state): such a
+   * restart costs SLO minutes for certain, while running hot costs none as long as the input stays under
+   * the capacity (the lag does not grow), so scale up only when the input is predicted (now, on its trend
+   * or by the daily forecast within the restart time) to exceed the capacity itself, or the lag grows.
+   * Default 1.
    */
   slowRestartScaleUpUtilization: number;
   /**
@@ -131,7 +133,7 @@ export interface AutoscalerOptions {
 export const DEFAULT_AUTOSCALER_OPTIONS: Readonly<AutoscalerOptions> = Object.freeze({
   targetUtilization: 0.8,
   scaleUpUtilization: 0.9,
-  slowRestartScaleUpUtilization: 0.97,
+  slowRestartScaleUpUtilization: 1,
   scaleDownUtilization: 0.5,
   catchUpSeconds: 600,
   backlogLagMs: 15000,
@@ -176,6 +178,9 @@ export function autoscalerOptions(overrides: Partial<AutoscalerOptions> = {}): A
   }
   if (!(Number.isInteger(o.minKpus) && Number.isInteger(o.maxKpus) && o.minKpus >= 1 && o.minKpus <= o.maxKpus)) {
     problems.push(`KPU limits must be integers with 1 <= minKpus (${o.minKpus}) <= maxKpus (${o.maxKpus})`);
+  }
+  if (!(o.slowRestartScaleUpUtilization >= o.scaleUpUtilization && o.slowRestartScaleUpUtilization <= 1)) {
+    problems.push(`slowRestartScaleUpUtilization (${o.slowRestartScaleUpUtilization}) must be between scaleUp (${o.scaleUpUtilization}) and 1`);
   }
   if (!(o.catchUpSeconds > 0)) problems.push(`catchUpSeconds must be > 0, got ${o.catchUpSeconds}`);
   if (o.maxCostPerHourUsd !== null && !(o.maxCostPerHourUsd > 0)) problems.push(`maxCostPerHourUsd must be > 0 or null, got ${o.maxCostPerHourUsd}`);

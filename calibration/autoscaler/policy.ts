@@ -15,7 +15,7 @@
 import { costOf, DEFAULT_PRICING, type Pricing } from '../../core/pricing';
 import { kpusFor, type ApplicationStatus } from '../../core/managed-flink';
 import type { MetricPeriod } from '../ports';
-import { recordInput, risingTrend, seasonalPeak, type InputHistory } from './forecast';
+import { minutesUntilForecastAbove, recordInput, risingTrend, seasonalPeak, type InputHistory } from './forecast';
 import { expectedDowntimeSeconds, heapSafeKpus, learnMinute, PARALLELISM_PER_KPU_VALUES, predictCapacity, type JobModel } from './job-model';
 import type { AutoscalerOptions } from './options';
 
@@ -50,10 +50,16 @@ export interface AutoscalerState {
   /** Until when scale-ups are blocked after an ineffective one, and why. */
   blockedUntilMs: number | null;
   blockedReason: string | null;
+  /**
+   * The complete per-minute metrics of the last stabilisation window, oldest first, so the next run reads
+   * only newer minutes (metric-window.ts). Absent in a state saved before it existed: that run reads the
+   * whole window.
+   */
+  recent?: MetricPeriod[];
 }
 
 export function initialState(model: JobModel): AutoscalerState {
-  return { schemaVersion: 1, model, lastLearnedMs: null, input: [], events: [], blockedUntilMs: null, blockedReason: null };
+  return { schemaVersion: 1, model, lastLearnedMs: null, input: [], events: [], blockedUntilMs: null, blockedReason: null, recent: [] };
 }
 
 export interface PolicyContext {
@@ -175,17 +181,45 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   if (upWhy !== null && minutesSince >= options.scaleUpCooldownMinutes) {
     const ahead = seasonalPeak(state.input, ctx.nowMs, options.scaleUpLookaheadMinutes * 60000, options);
     const projected = Math.max(input + slope * options.trendHorizonMinutes, ahead ?? 0, forecastSoon ?? 0);
-    const sizeFor = Math.max(input, projected);
-    const need = required(input, backlog, projected);
-    const target = choose(need);
+    let sizeFor = Math.max(input, projected);
+    let need = required(input, backlog, projected);
+    let target = choose(need);
     if (state.blockedUntilMs !== null && ctx.nowMs < state.blockedUntilMs) {
       return keep(`scale-up blocked: ${state.blockedReason}`, { ...base, requiredRecordsPerSecond: need });
     }
     if (!target || target.capacity <= capCurrent * 1.001) {
       return keep(`${upWhy}, but no configuration within the limits has more capacity`, { ...base, requiredRecordsPerSecond: need });
     }
+    // Sizing for the peak ahead saves the restart of a second step, but pays for KPUs the input does not
+    // need yet: take the smaller step (sized for the next restart time and 15 minutes) when the KPU-hours
+    // the larger size would idle until the input outgrows the smaller one exceed what a restart costs, and
+    // the day's reconfigurations leave room for the second step.
+    const nearRate = Math.max(input + slope * (restartSeconds / 60 + 15), forecastSoon ?? 0);
+    const nearNeed = required(input, backlog, nearRate);
+    const near = choose(nearNeed);
+    let stepNote = '';
+    if (near && near.capacity > capCurrent * 1.001) {
+      const nNear = kpusFor(near.config.parallelism, near.config.parallelismPerKpu);
+      const nFar = kpusFor(target.config.parallelism, target.config.parallelismPerKpu);
+      const recent = state.events.filter((e) => e.atMs > ctx.nowMs - DAY_MS).length;
+      if (nNear < nFar && recent + 2 < options.maxReconfigurationsPerDay) {
+        const outgrows = upUtilization * near.capacity;
+        const byTrend = slope > 0 ? Math.max(0, (outgrows - input) / slope) : Infinity;
+        const byForecast = minutesUntilForecastAbove(state.input, ctx.nowMs, outgrows, options.scaleUpLookaheadMinutes, options) ?? Infinity;
+        const minutes = Math.min(byTrend, byForecast, options.scaleUpLookaheadMinutes);
+        const idleKpuHours = ((nFar - nNear) * minutes) / 60;
+        const restartKpuHours = options.restartCostKpuHours +
+          restartViolationMinutes(restartSeconds, ctx.slo.maxLagMs, outgrows, target.capacity) * options.sloMinutePenaltyKpuHours;
+        if (idleKpuHours > restartKpuHours) {
+          stepNote = `; ${nFar} KPUs would idle ${round(idleKpuHours)} KPU-hours before the input needs them, more than a restart (${round(restartKpuHours)})`;
+          target = near;
+          need = nearNeed;
+          sizeFor = Math.max(input, nearRate);
+        }
+      }
+    }
     const to = target.config;
-    return scale('scale-up', need, `${upWhy}: sized for ${round(sizeFor)} rec/s${backlog > 0 ? ` and a backlog of ${round(backlog)} records` : ''} -> P=${to.parallelism} K=${to.parallelismPerKpu} (${round(target.capacity)} rec/s${target.capped ? ', the most the limits allow' : ''})`, target);
+    return scale('scale-up', need, `${upWhy}: sized for ${round(sizeFor)} rec/s${backlog > 0 ? ` and a backlog of ${round(backlog)} records` : ''} -> P=${to.parallelism} K=${to.parallelismPerKpu} (${round(target.capacity)} rec/s${target.capped ? ', the most the limits allow' : ''})${stepNote}`, target);
   }
   if (upWhy !== null) return keep(`${upWhy}: waiting ${options.scaleUpCooldownMinutes} min after the last reconfiguration`, base);
 
@@ -207,14 +241,22 @@ export function decide(ctx: PolicyContext, previous: AutoscalerState, options: A
   if (nTarget >= nCurrent) return keep(`input ${round(needRate)} rec/s: ${nCurrent} KPUs are the fewest that serve it`, base);
   const recent = state.events.filter((e) => e.atMs > ctx.nowMs - DAY_MS).length;
   if (recent > options.maxReconfigurationsPerDay - 2) return keep(`${recent} reconfigurations in the last day: keeping room for a scale-up`, base);
-  const savedKpuHours = (nCurrent - nTarget) * options.scaleDownHorizonHours;
+  // The saving lasts until the input outgrows the smaller size (passes its scale-up threshold) on its
+  // trend or by the daily forecast, and at most the horizon: a scale-down that a rising input undoes
+  // within the hour saves less than its two restarts cost.
+  const outgrows = options.scaleUpUtilization * target.capacity;
+  const byTrend = slope > 0 ? Math.max(0, (outgrows - input) / slope) : Infinity;
+  const byForecast = minutesUntilForecastAbove(state.input, ctx.nowMs, outgrows, options.scaleDownHorizonHours * 60, options) ?? Infinity;
+  const savingHours = Math.min(options.scaleDownHorizonHours, byTrend / 60, byForecast / 60);
+  const over = savingHours < options.scaleDownHorizonHours ? `${round(savingHours)} h, until the input outgrows it` : `${options.scaleDownHorizonHours} h`;
+  const savedKpuHours = (nCurrent - nTarget) * savingHours;
   const violationMinutes = restartViolationMinutes(restartSeconds, ctx.slo.maxLagMs, needRate, target.capacity);
   const restartKpuHours = options.restartCostKpuHours + violationMinutes * options.sloMinutePenaltyKpuHours;
   if (savedKpuHours <= restartKpuHours) {
-    return keep(`a scale-down to ${nTarget} KPUs saves ${round(savedKpuHours)} KPU-hours over ${options.scaleDownHorizonHours} h, not worth a restart (${round(restartKpuHours)})`, base);
+    return keep(`a scale-down to ${nTarget} KPUs saves ${round(savedKpuHours)} KPU-hours over ${over}, not worth a restart (${round(restartKpuHours)})`, base);
   }
   const to = target.config;
-  return scale('scale-down', need, `input at most ${round(needRate)} rec/s for ${options.scaleDownStabilizationMinutes} min${forecast !== null ? ' and by the daily forecast' : ''}: P=${to.parallelism} K=${to.parallelismPerKpu} saves ${round(savedKpuHours)} KPU-hours over ${options.scaleDownHorizonHours} h`, target);
+  return scale('scale-down', need, `input at most ${round(needRate)} rec/s for ${options.scaleDownStabilizationMinutes} min${forecast !== null ? ' and by the daily forecast' : ''}: P=${to.parallelism} K=${to.parallelismPerKpu} saves ${round(savedKpuHours)} KPU-hours over ${over}`, target);
 }
 
 /** Minutes a restart's lag (downtime, then the catch-up) stays above the SLO's limit. */

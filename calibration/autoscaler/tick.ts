@@ -1,6 +1,6 @@
 /**
- * One run of the autoscaler, through its ports only: describe the application, read the recent metrics,
- * load the state, run the policy, apply its decision with UpdateApplication (the current version id; a
+ * One run of the autoscaler, through its ports only: describe the application, load the state, read the
+ * metrics of the minutes its rolling window does not hold yet, run the policy, apply its decision with UpdateApplication (the current version id; a
  * concurrent change is not an error, the next minute decides again), save the state and tell the topic.
  * The Lambda calls this every minute against AWS; `kpufit autoscale simulate` against the twin.
  */
@@ -8,6 +8,7 @@ import type { ApplicationControl, Clock, MetricsSource } from '../ports';
 import type { Pricing } from '../../core/pricing';
 import type { JobModel } from './job-model';
 import type { AutoscalerOptions } from './options';
+import { mergeWindow, spanToRead, windowToKeep } from './metric-window';
 import { decide, initialState, type AutoscalerState, type Decision } from './policy';
 
 /** Where the model, the history and the cooldowns live between runs (a DynamoDB item on AWS). */
@@ -67,8 +68,13 @@ export async function autoscaleTick(ports: AutoscalerPorts, settings: Autoscaler
   const app = await ports.control.describe();
   const previous = (await ports.store.load()) ?? initialState(settings.initialModel);
   const windowMinutes = settings.options.scaleDownStabilizationMinutes + 5;
-  const metrics = await ports.metrics.read(nowMs - windowMinutes * 60000, nowMs);
-  const { decision, state } = decide({ nowMs, application: app, metrics, slo: settings.slo, pricing: settings.pricing }, previous, settings.options);
+  // Only the minutes not yet kept in the state (and a short overlap) are read; the rest of the window is
+  // the state's own copy.
+  const span = spanToRead(previous.recent, nowMs, windowMinutes);
+  const metrics = mergeWindow(span.kept, await ports.metrics.read(span.fromMs, nowMs));
+  const decided = decide({ nowMs, application: app, metrics, slo: settings.slo, pricing: settings.pricing }, previous, settings.options);
+  const decision = decided.decision;
+  const state: AutoscalerState = { ...decided.state, recent: windowToKeep(metrics, nowMs) };
 
   let outcome: TickOutcome = 'kept';
   let saved = state;
@@ -89,15 +95,25 @@ export async function autoscaleTick(ports: AutoscalerPorts, settings: Autoscaler
   return { decision, outcome, state: saved };
 }
 
-/** A store in memory: the simulator's, and the Lambda's tests'. */
+/**
+ * A store in memory: the simulator's, and the Lambda's tests'. By default it keeps a copy, as a real
+ * store would; `{ copy: false }` keeps the state itself, which is safe because the policy never changes
+ * a state it was given (it returns a new one), and spares `kpufit autoscale simulate` two deep copies of
+ * the window and the input history every simulated minute.
+ */
 export class MemoryAutoscalerStore implements AutoscalerStore {
-  constructor(private state: AutoscalerState | null = null) {}
+  private readonly copy: boolean;
+
+  constructor(private state: AutoscalerState | null = null, options: { copy?: boolean } = {}) {
+    this.copy = options.copy ?? true;
+  }
 
   async load(): Promise<AutoscalerState | null> {
-    return this.state === null ? null : structuredClone(this.state);
+    if (this.state === null) return null;
+    return this.copy ? structuredClone(this.state) : this.state;
   }
 
   async save(state: AutoscalerState): Promise<void> {
-    this.state = structuredClone(state);
+    this.state = this.copy ? structuredClone(state) : state;
   }
 }

@@ -1,5 +1,5 @@
 /** The input history, its linear trend, and the daily forecast the policy pre-scales by. */
-import { peakBetween, recordInput, risingTrend, seasonalPeak, type InputHistory } from '../../../calibration/autoscaler/forecast';
+import { minutesUntilForecastAbove, peakBetween, recordInput, risingTrend, seasonalPeak, type InputHistory } from '../../../calibration/autoscaler/forecast';
 import { autoscalerOptions } from '../../../calibration/autoscaler/options';
 
 const options = autoscalerOptions();
@@ -42,5 +42,18 @@ describe('seasonalPeak', () => {
     expect(peak).toBeGreaterThan(1970);
     expect(peak).toBeLessThanOrEqual(2000 + 1e-9);
     expect(seasonalPeak(history, 1.2 * DAY, 2 * 3600000, autoscalerOptions({ predictDaily: false }))).toBeNull();
+  });
+});
+
+describe('minutesUntilForecastAbove', () => {
+  it('is how far ahead, in buckets, the daily forecast first passes the threshold; null when not within the horizon', () => {
+    // Yesterday: 100 rec/s, then 500 from 30 minutes after this time of day.
+    const now = 2 * DAY;
+    const h: InputHistory = [];
+    for (let t = DAY - 3600000; t < now; t += 300000) h.push([t, t >= DAY + 30 * 60000 && t < DAY + 3 * 3600000 ? 500 : 100]);
+    expect(minutesUntilForecastAbove(h, now, 200, 240, options)).toBe(30);
+    expect(minutesUntilForecastAbove(h, now, 200, 30, options)).toBeNull();
+    expect(minutesUntilForecastAbove(h, now, 1000, 240, options)).toBeNull();
+    expect(minutesUntilForecastAbove(h.slice(20), now, 200, 240, options)).toBeNull(); // less than a day of history
   });
 });

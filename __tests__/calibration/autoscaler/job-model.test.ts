@@ -1,5 +1,5 @@
 /** The autoscaler's job model: what one running minute teaches it (DS2-style per-record costs), and its limits. */
-import { heapSafeKpus, heapUtilizationAt, learnMinute, predictCapacity, priorModel, type JobModel } from '../../../calibration/autoscaler/job-model';
+import { heapSafeKpus, hotKeyShareOf, heapUtilizationAt, learnMinute, predictCapacity, priorModel, type JobModel } from '../../../calibration/autoscaler/job-model';
 import { autoscalerOptions } from '../../../calibration/autoscaler/options';
 import { blank, runningMinute } from './minutes';
 
@@ -31,6 +31,16 @@ describe('learnMinute', () => {
     const hot = { ...io, hotKeyShare: 0.1 };
     const m = learnMinute(priorModel(options), runningMinute(3, hot, { parallelism: 10, parallelismPerKpu: 2 }, { input: 1000 }), { parallelism: 10, parallelismPerKpu: 2 }, options);
     expect(m.hotKeyShare).toBeCloseTo(0.1, 9);
+  });
+
+  it('does not take the input\'s second-to-second variation for a hot key', () => {
+    // No hot key, busy time ±5% over the minute's seconds on 18 subtasks: Max 1.05, Min 0.95 of the average.
+    expect(hotKeyShareOf(777, 777 * 1.05, 777 * 0.95, 18)).toBe(0);
+    // A 10% hot key on 10 subtasks with the same variation: Max 1.9 x 1.05, Min 0.9 x 0.95 of the average.
+    expect(hotKeyShareOf(100, 190 * 1.05, 90 * 0.95, 10)).toBeCloseTo((1.995 + 0.855 - 2) / 8, 12); // 0.10625
+    // Two subtasks, or no Minimum: the Maximum alone.
+    expect(hotKeyShareOf(100, 105, 95, 2)).toBeCloseTo(0.05, 12);
+    expect(hotKeyShareOf(100, 105, null, 18)).toBeCloseTo(0.05 / 17, 12);
   });
 
   it('learns nothing from a minute that did not run whole at this configuration', () => {

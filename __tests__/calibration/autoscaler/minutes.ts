@@ -39,7 +39,8 @@ export function runningMinute(
     containerCpuMax: (100 * consumed * ck) / (n * 1000),
     busyAvg,
     busyMax: Math.min(1000, consumed * hotShare * (ck + job.ioWaitMsPerRecord)),
-    busyMin: busyAvg,
+    // The coolest subtask: every one but the hot key's gets (1 - h) / P of the records.
+    busyMin: p > 1 ? (consumed * ((1 - h) / p) * (ck + job.ioWaitMsPerRecord)) : busyAvg,
     heapMax: job.heapMbPerKpu !== undefined ? (100 * job.heapMbPerKpu) / 3072 : null,
     kpus: n + 1,
     downtimeMaxMs: 0,

@@ -70,6 +70,53 @@ describe('decide: scale-up in one step', () => {
     expect(decide(context(lagging), initialState(fitted), options).decision).toMatchObject({ action: 'scale', kind: 'scale-up' });
   });
 
+  it('runs a job whose restart alone breaches the SLO hot, up to the capacity itself', () => {
+    // A 210 s restart is at least 150 s over the 60 s SLO: at 3720 rec/s (98% of 3798.7) the lag does not
+    // grow, so no restart; at 3850 it would, so scale up.
+    const slow = initialState({ ...fitted, downtimeSeconds: 210 });
+    expect(decide(context(minutes(5, () => 3720)), slow, options).decision).toMatchObject({ action: 'keep', reason: 'within the stabilisation window' });
+    expect(decide(context(minutes(5, () => 3720)), initialState(fitted), options).decision).toMatchObject({ action: 'scale', kind: 'scale-up' });
+    const { decision } = decide(context(minutes(5, () => 3850)), slow, options);
+    expect(decision).toMatchObject({ action: 'scale', kind: 'scale-up' });
+    expect(decision.reason).toMatch(/^input 3850 rec\/s above 100% of capacity 3799 rec\/s: /);
+  });
+
+  it('refuses a slow-restart threshold outside [scaleUpUtilization, 1]', () => {
+    expect(() => autoscalerOptions({ slowRestartScaleUpUtilization: 1.1 })).toThrow('slowRestartScaleUpUtilization (1.1) must be between scaleUp (0.9) and 1');
+    expect(() => autoscalerOptions({ slowRestartScaleUpUtilization: 0.8 })).toThrow('slowRestartScaleUpUtilization (0.8) must be between scaleUp (0.9) and 1');
+  });
+
+  describe('against a daily forecast that rises from 3000 to 12000 rec/s over the next four hours', () => {
+    const now = T0 + 5 * 60000;
+    const yesterday = now - 86400000;
+    // Yesterday at this time the input started a ramp of 37.5 rec/s a minute; before and after, 3000 rec/s.
+    const input: AutoscalerState['input'] = [];
+    for (let t = yesterday - 2 * 3600000; t < T0; t += 300000) {
+      const since = (t - yesterday) / 60000;
+      input.push([t, since >= 0 && since < 480 ? Math.min(12000, 3000 + 37.5 * since) : 3000]);
+    }
+    const forecastState: AutoscalerState = { ...initialState(fitted), input };
+
+    it('takes the smaller step when the larger one would idle more KPU-hours than a restart costs', () => {
+      const { decision } = decide(context(minutes(5, () => 3000)), forecastState, options);
+      // Sized for the 4-hour peak (11812.5 rec/s at 90%: 13125) it would take 4 KPUs; for the next 16 minutes
+      // (3562.5 rec/s) 2 KPUs, which carry the forecast until it passes 90% of 7569 rec/s in 105 minutes:
+      // 2 KPUs x 105 min = 3.5 KPU-hours idle > 1.5.
+      expect(decision).toMatchObject({ action: 'scale', kind: 'scale-up', target: { parallelism: 16, parallelismPerKpu: 8 } });
+      expect(decision.reason).toBe('daily forecast 3563 rec/s within 16 min above 90% of capacity 3799 rec/s: sized for 3563 rec/s -> P=16 K=8 (7569 rec/s); 4 KPUs would idle 3.5 KPU-hours before the input needs them, more than a restart (1.5)');
+    });
+
+    it('sizes for the peak ahead when the day\'s reconfigurations leave no room for a second step', () => {
+      const busy: AutoscalerState = {
+        ...forecastState,
+        events: [1, 2, 3, 4].map((h) => ({ atMs: now - h * 3600000, kind: 'scale-down' as const, from: at84, to: at84, reason: '', capacityBefore: 0, expectedCapacity: 0, effective: true })),
+      };
+      const { decision } = decide(context(minutes(5, () => 3000)), busy, options);
+      expect(decision).toMatchObject({ action: 'scale', kind: 'scale-up', target: { parallelism: 32, parallelismPerKpu: 8 } });
+      expect(decision.reason).toBe('daily forecast 3563 rec/s within 16 min above 90% of capacity 3799 rec/s: sized for 11813 rec/s -> P=32 K=8 (15137 rec/s)');
+    });
+  });
+
   it('waits for a new configuration to run whole minutes before judging it', () => {
     const state: AutoscalerState = {
       ...initialState(fitted),
@@ -88,6 +135,15 @@ describe('decide: scale-down only when stable and worth a restart', () => {
     // required max(3000 / 0.8, 3000 (1 + 60 / 600)) = 3750; 1 KPU of 8 subtasks carries 3784: 7 KPUs for 3 h = 21 KPU-hours > 1.5.
     expect(decision).toMatchObject({ action: 'scale', kind: 'scale-down', target: { parallelism: 8, parallelismPerKpu: 8 }, requiredRecordsPerSecond: 3750 });
     expect(decision.reason).toBe('input at most 3000 rec/s for 60 min: P=8 K=8 saves 21 KPU-hours over 3 h');
+  });
+
+  it('counts the saving only until a rising input outgrows the smaller size', () => {
+    const big = { parallelism: 64, parallelismPerKpu: 8 };
+    // 1000 rec/s rising 30 a minute: 2800 now, 4600 in an hour (at 90%: 5111, 2 KPUs of 7569 rec/s), which
+    // the input passes 90% of (6812) in (6812 - 2800) / 30 = 133.7 minutes: 6 KPUs x 2.23 h.
+    const { decision } = decide(context(minutes(61, (i) => 1000 + 30 * i, big), big), initialState(fitted), options);
+    expect(decision).toMatchObject({ action: 'scale', kind: 'scale-down', target: { parallelism: 16, parallelismPerKpu: 8 } });
+    expect(decision.reason).toBe('input at most 4600 rec/s for 60 min: P=16 K=8 saves 13.4 KPU-hours over 2.2 h, until the input outgrows it');
   });
 
   it('keeps when one KPU less does not pay for the restart', () => {
@@ -163,5 +219,36 @@ describe('restartViolationMinutes', () => {
     expect(restartViolationMinutes(40, 60000, 3000, 7568)).toBe(0);
     expect(restartViolationMinutes(210, 60000, 14000, 18884)).toBe(10);
     expect(restartViolationMinutes(210, 60000, 14000, 14000)).toBe(Infinity);
+  });
+});
+
+describe('decide leaves the state it was given alone', () => {
+  function deepFreeze<T>(x: T): T {
+    if (x !== null && typeof x === 'object' && !Object.isFrozen(x)) {
+      Object.freeze(x);
+      for (const v of Object.values(x as object)) deepFreeze(v);
+    }
+    return x;
+  }
+
+  it('returns a new state (the simulator\'s store keeps the state itself, not a copy)', () => {
+    const to = { parallelism: 16, parallelismPerKpu: 8 };
+    const judged: AutoscalerState = {
+      ...initialState(fitted),
+      input: [[T0 - 3600000, 2000]],
+      events: [{ atMs: T0, kind: 'scale-up', from: at84, to, reason: '', capacityBefore: 3799, expectedCapacity: 7568, effective: null }],
+    };
+    const cases: Array<[PolicyContext, AutoscalerState]> = [
+      [context(minutes(5, () => 5000)), initialState(fitted)],
+      [context(minutes(61, () => 3000, { parallelism: 64, parallelismPerKpu: 8 }), { parallelism: 64, parallelismPerKpu: 8 }), initialState(fitted)],
+      [context(minutes(5, () => 6000, to, (i) => ({ consumed: 3900, lagMaxMs: 30000 + 20000 * i, lagMinMs: 20000 + 20000 * i })), to), judged],
+      [context(minutes(3, () => 3000)), initialState(priorModel(options))],
+    ];
+    for (const [ctx, state] of cases) {
+      const before = structuredClone(state);
+      const { state: after } = deepFreeze({ ctx, state }) && decide(ctx, state, options);
+      expect(state).toEqual(before);
+      expect(after).not.toBe(state);
+    }
   });
 });
