@@ -20,6 +20,7 @@ import { AUTOSCALER_ENV, createAutoscalerHandler, settingsFromEnvironment } from
 import { initialState } from '../../../../calibration/autoscaler/policy';
 import { priorModel } from '../../../../calibration/autoscaler/job-model';
 import { autoscalerOptions } from '../../../../calibration/autoscaler/options';
+import { REREAD_MINUTES } from '../../../../calibration/autoscaler/metric-window';
 import type { KinesisAnalyticsApi } from '../../../../core/aws-api';
 import { parseScenario, Twin } from '../../../../simulator/twin';
 import { MetricsBridge } from '../../aws/helpers/metrics-bridge';
@@ -136,7 +137,7 @@ describe('autoscaler Lambda handler on the twin', () => {
     }
   });
 
-  it('reads the last 65 minutes of the application\'s and the stream\'s metrics with one exact GetMetricData per run', async () => {
+  it('reads the last 65 minutes of the application\'s and the stream\'s metrics on its first run, then only the minutes its state does not hold and a 2-minute overlap, one exact GetMetricData per run', async () => {
     const w = world();
     try {
       const runAtMs: number[] = [];
@@ -145,9 +146,11 @@ describe('autoscaler Lambda handler on the twin', () => {
         runAtMs.push(w.twin.clock.now());
         await w.run();
       }
-      expect(w.cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input)).toEqual(runAtMs.map((at) => ({
+      // The first run keeps the minutes complete by runAtMs[0]; the second re-reads the last REREAD_MINUTES of them.
+      const startMs = [runAtMs[0] - READ_WINDOW_MS, runAtMs[0] - REREAD_MINUTES * 60_000];
+      expect(w.cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input)).toEqual(runAtMs.map((at, i) => ({
         MetricDataQueries: metricQueries('lambda-io-app', 'lambda-io-stream'),
-        StartTime: new Date(at - READ_WINDOW_MS),
+        StartTime: new Date(startMs[i]),
         EndTime: new Date(at),
         ScanBy: 'TimestampAscending',
       })));
