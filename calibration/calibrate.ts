@@ -158,9 +158,14 @@ export async function calibrate(ports: CalibrationPorts, options: CalibrationOpt
   } catch (err) {
     tick();
     const why = err instanceof StopRequested ? err.why : `failed: ${err instanceof Error ? err.message : String(err)}`;
-    hooks.onProgress?.({ phase: 'restoring', elapsedSeconds: elapsed(), message: `${why}; restoring the original configuration` });
-    await restore(ports.control, state.original, algo, () => state.reconfigurations++);
-    const report = abortedReport(options, state, elapsed(), why, shards, discovery);
+    // An interrupt with `keep` leaves the configuration the trials reached, as --keep promises (locally the
+    // cluster is torn down anyway); a failure always restores, since the run can no longer vouch for that size.
+    const restoring = !(err instanceof StopRequested && options.keep);
+    if (restoring) {
+      hooks.onProgress?.({ phase: 'restoring', elapsedSeconds: elapsed(), message: `${why}; restoring the original configuration` });
+      await restore(ports.control, state.original, algo, () => state.reconfigurations++);
+    }
+    const report = abortedReport(options, state, elapsed(), why, shards, discovery, restoring);
     if (err instanceof StopRequested) return report;
     throw new CalibrationAbortedError(`calibration ${why}; the original configuration was restored`, report, err);
   } finally {

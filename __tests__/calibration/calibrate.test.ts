@@ -41,6 +41,27 @@ describe('calibrate: restoring the original configuration', () => {
     expect(report.reconfigurations).toBe(2);
   });
 
+  it('on abort with keep: verdict aborted, the configuration the trials reached is left as it is', async () => {
+    const twin = Twin.fromScenario(autoscaled);
+    const controller = new AbortController();
+    let reached: { parallelism: number; parallelismPerKpu: number } | undefined;
+    const report = await calibrate(twinPorts(twin, autoscaled), { ...twinCalibrationOptions(autoscaled), keep: true }, {
+      signal: controller.signal,
+      onTrial: (t) => {
+        if (t.parallelism !== 2) {
+          reached = { parallelism: t.parallelism, parallelismPerKpu: t.parallelismPerKpu };
+          controller.abort();
+        }
+      },
+    });
+    expect(report.verdict).toBe('aborted');
+    expect(report.restoredOriginal).toBe(false);
+    expect(report.explanation).toMatch(/interrupted.*the configuration was kept as it was \(keep\)$/);
+    expect(await configOf(twin)).toEqual({ status: 'RUNNING', ...reached, autoScalingEnabled: false });
+    expect(report.trials.length).toBe(2);
+    expect(report.reconfigurations).toBe(1);
+  });
+
   it('on a failure mid-run (metrics unavailable): throws with an aborted report, original restored', async () => {
     const twin = Twin.fromScenario(autoscaled);
     const ports = twinPorts(twin, autoscaled);

@@ -137,14 +137,14 @@ export function buildReport(options: CalibrationOptions, state: CalibrationState
   };
 }
 
-export function abortedReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, why: string, shards: number, discovery: SeriesDiscovery | undefined): CalibrationReport {
+export function abortedReport(options: CalibrationOptions, state: CalibrationState, elapsedSeconds: number, why: string, shards: number, discovery: SeriesDiscovery | undefined, restoredOriginal = true): CalibrationReport {
   return {
     ...baseReport(options, state, elapsedSeconds, discovery),
     verdict: 'aborted',
     recommendation: null,
     streamAdvice: { shards, requiredShards: shards },
-    restoredOriginal: true,
-    explanation: `aborted (${why}) after ${state.trials.length} trial(s); the original configuration was restored`,
+    restoredOriginal,
+    explanation: `aborted (${why}) after ${state.trials.length} trial(s); ${restoredOriginal ? 'the original configuration was restored' : 'the configuration was kept as it was (keep)'}`,
   };
 }
 

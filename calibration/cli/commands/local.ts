@@ -4,9 +4,14 @@
  * Progress on stderr; stdout carries the JSON (--json) or a summary.
  */
 import type { Argv, CommandModule, Options } from 'yargs';
-import { InputError } from '../../../core/errors';
+import { InputError, InterruptedError } from '../../../core/errors';
+import { checkOutputDirectory } from '../../../core/output-location';
 import { Progress } from '../../../core/progress';
-import { writeReportFiles } from '../../report';
+import { StopSignals, type StopSignalsOptions } from '../../../core/stop-signals';
+import { modelFromObservations, renderJobModel } from '../../autoscaler/model-file';
+import type { TrialObservation } from '../../algorithm/observation';
+import { REPORT_FILES, writeReportFiles } from '../../report';
+import type { CalibrationReport } from '../../report-types';
 import { summary } from '../../report/summary';
 import { runLocalCalibration } from '../../local/calibrate-local';
 import { resolveLocalSettings, type LocalArgs, JOB_PROPERTY_KEYS } from '../../local/settings';
@@ -15,7 +20,10 @@ import { assertJarBuilt } from '../../local/local-job';
 import { CalibrationAbortedError } from '../../calibrate';
 import { runCommand } from '../errors';
 
-export type LocalCliArgs = LocalArgs;
+export type LocalCliArgs = LocalArgs & {
+  /** Overwrite report files already in --out. */
+  force?: boolean;
+};
 
 /** Flags only the local target takes (the rest it shares with AWS: rate, workload, SLO, max-kpu). */
 export const LOCAL_ONLY = ['set', 'kpu-cpu', 'kpu-heap-mb', 'period-seconds', 'shards', 'hot-key-share', 'max-parallelism'] as const;
@@ -40,34 +48,66 @@ function jarOrInputError(): void {
   }
 }
 
-/** `calibrate --target local`: report JSON (--json) or a summary on `out`; files under --out. */
-export async function runLocalCalibrate(args: LocalArgs, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<void> {
+/**
+ * `calibrate --target local`: report JSON (--json) or a summary on `out`; files under --out (checked before the
+ * cluster starts). SIGINT, SIGTERM and SIGHUP take one path: the calibration stops, the cluster and the emulator
+ * are stopped (runLocalCalibration's cleanup), the aborted report is written and the exit is by the signal.
+ */
+export async function runLocalCalibrate(
+  args: LocalCliArgs,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
+  signals?: StopSignalsOptions['source'],
+): Promise<void> {
   const settings = resolveLocalSettings(args);
+  if (settings.out) checkOutputDirectory(settings.out, REPORT_FILES, { flag: '--out', force: args.force });
   jarOrInputError();
   const progress = new Progress(`calibrate local ${settings.workload}`, { stream: err });
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
+  const stops = new StopSignals({
+    source: signals,
+    stopping: 'stopping the calibration and the local cluster, then writing the aborted report',
+    skipping: 'stopping the local cluster and writing the report',
+    log: (line) => progress.log(line),
+  });
+  // The trials' evidence, for model.json (the autoscaler's starting model), as on the other targets.
+  let observations: TrialObservation[] = [];
+  let report: CalibrationReport;
   try {
-    const report = await runLocalCalibration(settings, {
-      signal: stop.signal,
+    report = await runLocalCalibration(settings, {
+      signal: stops.signal,
       log: (m) => progress.log(m),
       onProgress: (e) => {
         const config = e.parallelism !== undefined ? ` P=${e.parallelism} K=${e.parallelismPerKpu}` : '';
         const lag = e.lagMs !== undefined && e.lagMs !== null ? ` lag ${Math.round(e.lagMs)} ms` : '';
         progress.update(e.trial ?? 0, `${e.phase}${e.trial ? ` trial ${e.trial}` : ''}${config} t=${Math.round(e.elapsedSeconds)}s${lag}${e.message ? ` (${e.message})` : ''}`);
       },
-      onTrial: (t, state) => progress.log(`trial ${state.trials.length}: P=${t.parallelism} K=${t.parallelismPerKpu} (${t.kpus} KPU) ${t.verdict}: ${t.reason}`),
+      onTrial: (t, state) => {
+        observations = state.observations;
+        progress.log(`trial ${state.trials.length}: P=${t.parallelism} K=${t.parallelismPerKpu} (${t.kpus} KPU) ${t.verdict}: ${t.reason}`);
+      },
     });
-    progress.done();
-    if (settings.out) await writeReportFiles(settings.out, report);
-    if (settings.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
-    else out.write(`${summary(report, settings.out).join('\n')}\nlocal: ${settings.periodSeconds} wall s per calibrator minute, ${report.local?.wallSeconds.toFixed(0)} wall s in all\n`);
   } catch (e) {
-    if (e instanceof CalibrationAbortedError) throw new Error(e.message);
-    throw e;
+    if (!(e instanceof CalibrationAbortedError)) {
+      stops.dispose();
+      throw e;
+    }
+    if (!stops.received) {
+      stops.dispose();
+      throw new Error(e.message);
+    }
+    report = e.report;
+  }
+  progress.done();
+  try {
+    const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations)) : undefined;
+    if (settings.out) await writeReportFiles(settings.out, report, { modelJson });
+    if (settings.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
+    else out.write(`${summary(report, settings.out).join('\n')}\nlocal: ${settings.periodSeconds} wall s per calibrator minute, ${report.local?.wallSeconds.toFixed(0) ?? '?'} wall s in all\n`);
+    if (stops.received) {
+      throw new InterruptedError(`calibration ${report.verdict === 'aborted' ? 'aborted' : 'finished before the signal took effect'}: interrupted by ${stops.received}${settings.out ? `; the report is in ${settings.out}` : ''}`, stops.received);
+    }
   } finally {
-    process.removeListener('SIGINT', onSignal);
+    stops.dispose();
   }
 }
 
