@@ -60,7 +60,8 @@ export function bindingConstraints(input: ConstraintInput): BindingConstraint[] 
     });
   }
   if (input.requiredCapacity > input.readLimit * (1 + 1e-9)) {
-    out.push({ kind: 'stream-read-limit', unit: 'records/s', required: input.requiredCapacity, limit: input.readLimit, shards: s.shards, shardsNeeded: s.requiredShards });
+    const perShard = input.readLimit / s.shards;
+    out.push({ kind: 'stream-read-limit', unit: 'records/s', required: input.requiredCapacity, limit: input.readLimit, shards: s.shards, shardsNeeded: Math.ceil(input.requiredCapacity / perShard - 1e-9) });
   }
   out.push(...jobConstraints(input));
   if (input.memory) {
