@@ -41,6 +41,7 @@ function streamLine(s: CalibrationReport['streamAdvice']): string {
     return `${s.shards} shard(s); none suffice until the hot partition key is spread${then}${cause}`;
   }
   const needed = s.minimumShards ?? s.requiredShards;
-  const even = s.partitionKeyShare === undefined && needed < s.shards ? ' (with evenly spread keys)' : '';
+  // No throttling, or every shard saturated: the skew could not show, so the count assumes even keys.
+  const even = s.partitionKeyShare === undefined && (needed < s.shards || s.cause === 'write-throughput') ? ' (with evenly spread keys)' : '';
   return `${s.shards} shard(s), ${needed} needed${even}${cause}`;
 }
