@@ -105,7 +105,7 @@ describe('the combined causes of issue #14', () => {
     const s = loadScenario(join(scenarios, 'taxi-io-bound.json'));
     const r = await calibrate(s);
     expect(r.streamAdvice).toMatchObject({ shards: 8, requiredShards: 8, minimumShards: 6 });
-    expect(summary(r)).toContain('stream: 8 shard(s), 6 needed (with evenly spread keys)');
+    expect(summary(r)).toContain('stream: 8 shard(s), 6 needed with evenly spread keys');
     expect((await sweep(s, { shards: 6 })).verdict).toBe('recommended');
     expect((await sweep(s, { shards: 5 })).verdict).toBe('stream-bound');
   });
@@ -157,7 +157,7 @@ describe('advice over a grid of combined causes, against twin sweep', () => {
       // skew too small to throttle the probe at 95% of the shards' capacity cannot show while all saturate.
       expect(r.verdict).toBe('stream-bound');
       if (a.partitionKeyShare !== undefined) expect(a.partitionKeyShare).toBeCloseTo(point.shardSkew, 3);
-      else expect(summary(r)).toContain(`stream: ${point.shards} shard(s), ${a.minimumShards} needed (with evenly spread keys) (write-throughput)`);
+      else expect(summary(r)).toContain(`stream: ${point.shards} shard(s), ${a.minimumShards} needed with evenly spread keys (write-throughput)`);
       const seen = { shardSkew: a.partitionKeyShare === undefined ? 0 : point.shardSkew };
       const n = a.minimumShards!;
       expect((await sweep(s, { shards: n, ...seen })).streamAdvice.cause).toBeUndefined();

@@ -42,6 +42,6 @@ function streamLine(s: CalibrationReport['streamAdvice']): string {
   }
   const needed = s.minimumShards ?? s.requiredShards;
   // No throttling, or every shard saturated: the skew could not show, so the count assumes even keys.
-  const even = s.partitionKeyShare === undefined && (needed < s.shards || s.cause === 'write-throughput') ? ' (with evenly spread keys)' : '';
+  const even = s.partitionKeyShare === undefined && (needed < s.shards || s.cause === 'write-throughput') ? ' with evenly spread keys' : '';
   return `${s.shards} shard(s), ${needed} needed${even}${cause}`;
 }
