@@ -185,8 +185,12 @@ export function decide(input: DecisionInput): Decision {
   }
   const nPass = passed.length > 0 ? Math.min(...passed.map((x) => x.o.kpus)) : undefined;
   const verdictIfFound = stream.throttled || stream.requiredShards > input.shards ? 'stream-bound' as const : 'recommended' as const;
-  // A hot key is named only when the trials show it for sure: a share whose range reaches 0 is noise.
-  const hotKeyEvident = fit.measured.hotKeyShare && fit.hotKeyShare.lo > 0;
+  // A hot key is named only when the trials show it for sure: a share whose range reaches 0 is noise, and
+  // so is one a caught-up trial (an exact reading) saw as none — a key shows in every such trial, while a
+  // spread of busy times from second-to-second variation shows in some. Naming only: the model keeps the
+  // fitted share for sizing.
+  const hotKeyEvident = fit.measured.hotKeyShare && fit.hotKeyShare.lo > 0
+    && observations.every((o) => !o.hotKeyShareExact || (o.hotKeyShare ?? 0) > 0);
   const jobAtConfig = (c: { parallelism: number; parallelismPerKpu: number }, recommended: boolean, measured?: number): JobAt => {
     const mid = jobAt(fit, 'mid');
     const withKey = capacity(hotKeyEvident ? mid : { ...mid, hotKeyShare: 0 }, c.parallelism, c.parallelismPerKpu, source);

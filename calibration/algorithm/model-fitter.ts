@@ -262,16 +262,8 @@ function fitHotKey(observations: TrialObservation[], options: AlgorithmOptions, 
   if (fromBusy.length === 0) {
     return { range: { lo: 0, mid: options.priorHotKeyShare, hi: options.maxHotKeyShare }, measured: false };
   }
-  // A real hot key shows in every trial. Trials that contradict each other (one exactly 0, another 1.2%)
-  // say the spread of busy times is not a key: keep everything they allow rather than the last one's word.
-  const range = intersect([...fromBusy, ...fromCapacity]) ?? intersect(fromBusy) ?? hull(fromBusy);
+  const range = intersect([...fromBusy, ...fromCapacity]) ?? intersect(fromBusy) ?? fromBusy[fromBusy.length - 1];
   return { range, measured: true };
-}
-
-function hull(intervals: Array<{ lo: number; mid: number; hi: number }>): Range {
-  const lo = Math.min(...intervals.map((i) => i.lo));
-  const hi = Math.max(...intervals.map((i) => i.hi));
-  return { lo, mid: intervals.reduce((a, i) => a + i.mid, 0) / intervals.length, hi };
 }
 
 function intersect(intervals: Array<{ lo: number; mid: number; hi: number }>): Range | null {

@@ -42,17 +42,6 @@ describe('model fitting', () => {
     expect(fit.hotKeyShare.mid).toBeCloseTo(0.06, 6);
   });
 
-  it('trials that contradict each other on h keep everything they allow, not the last one\'s reading', () => {
-    // Caught up, 6/2 reads exactly 0 and 3/1 reads 1.2% (a busy-time spread that is no key): a key would show in both.
-    const even = observe(taxi, 6, 2, 1000);
-    const spread = observe({ ...taxi, h: 0.012 }, 3, 1, 1000);
-    expect([even.hotKeyShare, even.hotKeyShareExact, spread.hotKeyShareExact]).toEqual([0, true, true]);
-    expect(spread.hotKeyShare).toBeCloseTo(0.012, 9);
-    const fit = fitModel([even, spread], options);
-    expect(fit.hotKeyShare.lo).toBe(0);
-    expect(fit.hotKeyShare.hi).toBeCloseTo(0.012 * (1 + fit.margin), 9);
-  });
-
   it('splits heap into base + state / n from two KPU counts', () => {
     const heavy = { ...taxi, stateMb: 3000 };
     const fit = fitModel([observe(heavy, 2, 1, 100), observe(heavy, 16, 4, 100)], options);
