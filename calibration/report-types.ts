@@ -91,6 +91,51 @@ export interface LocalRunInfo {
   worstLoadShortfallSeconds: number;
 }
 
+/**
+ * extra: one constraint that binds the answer, with its numbers (calibration/algorithm/binding-constraints.ts).
+ * `required` is what the load asks of it and `limit` what it gives, both in `unit`.
+ */
+export type BindingConstraint =
+  | {
+    /** Writes: the shards accept at most S · L records/s even with evenly spread keys. */
+    kind: 'stream-write-limit'; unit: 'records/s'; required: number; limit: number; shards: number; shardsNeeded: number;
+  }
+  | {
+    /** One partition key's records all go to one shard, which accepts L records/s. */
+    kind: 'hot-partition-key'; unit: 'records/s'; keyShare: number; required: number; limit: number;
+    /** The key alone exceeds a shard: no shard count helps until it is spread. */
+    spreadNeeded: boolean;
+    /** Fewest shards at this key distribution (null when spreadNeeded), and once the key is spread. */
+    shardsNeeded: number | null; shardsOnceSpread: number;
+  }
+  | {
+    /** Reads: S · min(2 MiB/s / b, 50,000) under the required capacity. */
+    kind: 'stream-read-limit'; unit: 'records/s'; required: number; limit: number; shards: number; shardsNeeded: number;
+  }
+  | {
+    /** The subtask that gets the hot key's records: H = rate(j) / (h + (1 - h) / P). */
+    kind: 'hot-key-subtask'; unit: 'records/s'; keyShare: number; required: number; limit: number; parallelism: number; parallelismPerKpu: number;
+  }
+  | {
+    /** All subtasks busy: C; `resource` says whether the vCPU or the subtasks' own (I/O-waiting) time binds. */
+    kind: 'compute'; unit: 'records/s'; resource: 'cpu' | 'io'; required: number; limit: number; parallelism: number; parallelismPerKpu: number;
+  }
+  | {
+    /** Heap per KPU (base + state / n) against the SLO: the KPUs memory alone needs. */
+    kind: 'memory'; unit: '% heap per KPU'; required: number; limit: number; kpus: number;
+  };
+
+
+/** extra: streamAdvice's fields beyond the reference's shards, requiredShards and cause. */
+export interface StreamAdviceDetail {
+  /** Fewest shards that accept the peak under the key distribution seen (may be fewer than the stream has); null: a hot partition key, no count helps. */
+  minimumShards?: number | null;
+  /** Fewest shards once the partition keys are spread evenly. */
+  shardsOnceKeySpread?: number;
+  /** Share of the records on the hottest partition key, when throttling showed it. */
+  partitionKeyShare?: number;
+}
+
 export interface CalibrationReport {
   schemaVersion: 1;
   target: 'twin' | 'aws' | 'local';
@@ -104,7 +149,7 @@ export interface CalibrationReport {
     costPerHourUsd: number;
     costPerMonthUsd: number;
   }) | null;
-  streamAdvice: { shards: number; requiredShards: number; cause?: 'write-throughput' | 'hot-partition-key' };
+  streamAdvice: { shards: number; requiredShards: number; cause?: 'write-throughput' | 'hot-partition-key' } & StreamAdviceDetail;
   initial: Configuration;
   trials: Trial[];
   reconfigurations: number;
@@ -115,6 +160,8 @@ export interface CalibrationReport {
   explanation?: string;
   /** extra: the bottleneck the model found: compute, io, hot-key, source, memory, stream. */
   bottleneck?: string;
+  /** extra: every constraint that binds (the stream's write and read limits, a hot partition key, the hot-key subtask, compute, memory), with its numbers. */
+  constraints?: BindingConstraint[];
   /** extra: measured downtime of one update and the catch-up requirement it implies. */
   updateDowntimeSeconds?: number;
   timeline?: TimelinePoint[];

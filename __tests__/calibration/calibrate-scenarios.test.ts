@@ -60,8 +60,9 @@ describe('the stream-bound scenario', () => {
     const s = loadScenario(join(dir, 'stream-bound.json'));
     const report = await calibrateOnTwin(s, { compareBuiltInAutoscaling: false });
     expect(shardsNeeded(s)).toBe(3);
-    expect(report.streamAdvice).toEqual({ shards: 2, requiredShards: 3, cause: 'write-throughput' });
+    expect(report.streamAdvice).toEqual({ shards: 2, requiredShards: 3, cause: 'write-throughput', minimumShards: 3, shardsOnceKeySpread: 3 });
     expect(report.bottleneck).toBe('stream');
+    expect(report.constraints![0]).toEqual({ kind: 'stream-write-limit', unit: 'records/s', required: 3000, limit: 2000, shards: 2, shardsNeeded: 3 });
   });
 });
 

@@ -38,17 +38,28 @@ export function capacity(job: JobEstimate, parallelism: number, parallelismPerKp
   const compute = full * k * subtaskRate(job, k) + (rest > 0 ? rest * subtaskRate(job, rest) : 0);
   const jHot = full >= 1 ? k : rest;
   const h = job.hotKeyShare;
-  const hotKey = subtaskRate(job, jHot) / (h + (1 - h) / parallelism);
+  const hotRate = subtaskRate(job, jHot);
+  const hotKey = hotRate / (h + (1 - h) / parallelism);
   const mu = Math.min(compute, hotKey, source);
   let bottleneck: Bottleneck;
   if (mu === source) bottleneck = 'source';
-  else if (mu === hotKey && hotKey < compute) bottleneck = 'hot-key';
-  else {
-    // Which term of rate(k) binds: the subtask's own time (I/O wait dominated) or the shared vCPU.
-    const c = job.cpuMsPerRecord(k);
-    bottleneck = c * k >= c + job.ioWaitMsPerRecord ? 'compute' : 'io';
-  }
+  // With evenly spread keys H = P rate(j_hot), below C only when the last KPU is partly filled: the
+  // busiest subtask then shares a full KPU's vCPU, which is compute, not a key. The key binds only when
+  // its share pulls H below both.
+  else if (mu === hotKey && h > 0 && hotKey < Math.min(compute, parallelism * hotRate)) bottleneck = 'hot-key';
+  else bottleneck = resourceOf(job, jHot);
   return { recordsPerSecond: mu, computeBound: compute, hotKeyBound: hotKey, sourceBound: source, bottleneck };
+}
+
+/**
+ * Which term of rate(j) binds: the shared vCPU (compute) or the subtask's own time. The own-time term is
+ * c_j + w, so it binds for any w > 0 at j = 1; it is I/O only when the wait is at least the CPU time
+ * (a job waiting less than it computes gains little from more subtasks per KPU, whatever the term).
+ */
+export function resourceOf(job: JobEstimate, j: number): 'compute' | 'io' {
+  const c = job.cpuMsPerRecord(j);
+  const w = job.ioWaitMsPerRecord;
+  return c + w > c * j && w >= c ? 'io' : 'compute';
 }
 
 /**

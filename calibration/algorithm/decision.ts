@@ -13,14 +13,18 @@
  * feasible or, once one passed, at one KPU fewer ("verify that one KPU fewer does not suffice").
  */
 import type { Configuration, Slo, Trial } from '../report-types';
-import { type Bottleneck } from './capacity-model';
+import { capacity, resourceOf, type Bottleneck } from './capacity-model';
+import { bindingConstraints, bottleneckLabel, describeConstraint, type BindingConstraint, type JobAt } from './binding-constraints';
 import { kpusFor } from '../../core/managed-flink';
 import { streamReadLimit } from '../../core/aws-facts';
-import { fitModel, predictCapacity, requirementRange, trialCapacity, type ModelFit, type Range } from './model-fitter';
+import { fitModel, jobAt, predictCapacity, requirementRange, trialCapacity, type ModelFit, type Range } from './model-fitter';
 import type { AlgorithmOptions } from './options';
 import { HEAP_MB_PER_KPU, MAX_PARALLELISM_PER_KPU } from '../../core/aws-facts';
 import type { TrialObservation } from './observation';
 import { assessStream, type StreamAssessment, type StreamProbe } from './stream-advice';
+import { fmt, fmtPair, versus } from './wording';
+
+export { fmtPair };
 
 export interface DecisionInput {
   observations: TrialObservation[];
@@ -59,6 +63,8 @@ export type Decision =
     /** Why one KPU fewer than the recommendation cannot do (a trial, or the model with its numbers). */
     fewerExcluded?: string;
     bottleneck: string;
+    /** Every constraint that binds, with its numbers; the dominant one first among the stream's, then the job's. */
+    constraints: BindingConstraint[];
     explanation: string;
     fit: ModelFit;
     stream: StreamAssessment;
@@ -97,12 +103,14 @@ export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<De
     const outpaces = obs.backlogCapacity !== null && intake !== null && obs.backlogCapacity > intake * (1 + m);
     if (obs.backloggedMinutes >= input.options.minTrialMinutes && (obs.lagSlope < 0 || outpaces)) {
       const how = obs.lagSlope < 0 ? `lag falls ${(-obs.lagSlope).toFixed(2)} ms/ms` : `consumed ~${fmt(obs.backlogCapacity!)}/s of an intake of ~${fmt(intake!)}/s`;
-      return { ...base, verdict: 'pass', draining: true, reason: `capacity ~${fmt(capacity)}/s measured while draining the backlog (${how}) >= required ${fmt(required)}/s` };
+      const [c, r] = fmtPair(capacity, required);
+      return { ...base, verdict: 'pass', draining: true, reason: `capacity ~${c}/s measured while draining the backlog (${how}) >= required ${r}/s` };
     }
     return { ...base, verdict: 'inconclusive', reason: `capacity ~${fmt(capacity)}/s would suffice but the lag had not settled` };
   }
   if (capacity >= required * (1 - m) && !final) {
-    return { ...base, verdict: 'inconclusive', reason: `capacity ~${fmt(capacity)}/s within the noise (±${(m * 100).toFixed(1)}%) of the required ${fmt(required)}/s` };
+    const [c, r] = fmtPair(capacity, required);
+    return { ...base, verdict: 'inconclusive', reason: `capacity ~${c}/s within the noise (±${(m * 100).toFixed(1)}%) of the required ${r}/s` };
   }
   if (capacity < input.peak) {
     // The lag alone can read 0 while records pile up inside the job (fetched ahead, not processed).
@@ -111,9 +119,10 @@ export function assessTrial(obs: TrialObservation, fit: ModelFit, input: Pick<De
       : `records pile up although the lag reads ${fmt(obs.finalLagMs ?? 0)} ms (a backlog within the source's fetch-ahead does not show in millisBehindLatest)`;
     return { ...base, verdict: 'fail', reason: `capacity ${versus(capacity, '<', input.peak, 'peak')}: ${growth}` };
   }
+  const [c, r] = fmtPair(capacity, required);
   return {
     ...base, verdict: 'fail',
-    reason: `capacity ~${fmt(capacity)}/s keeps up but is not clearly above the required ${fmt(required)}/s (headroom for ${fmt(input.slo.targetUtilization * 100)}% utilization and catch-up after a ${fmt(fit.downtimeSeconds.mid)} s update)`,
+    reason: `capacity ~${c}/s keeps up but is not clearly above the required ${r}/s (headroom for ${fmt(input.slo.targetUtilization * 100)}% utilization and catch-up after a ${fmt(fit.downtimeSeconds.mid)} s update)`,
   };
 }
 
@@ -176,17 +185,45 @@ export function decide(input: DecisionInput): Decision {
   }
   const nPass = passed.length > 0 ? Math.min(...passed.map((x) => x.o.kpus)) : undefined;
   const verdictIfFound = stream.throttled || stream.requiredShards > input.shards ? 'stream-bound' as const : 'recommended' as const;
-  const bottleneckOf = (c: { parallelism: number; parallelismPerKpu: number }) =>
-    predictCapacity(fit, c.parallelism, c.parallelismPerKpu, source).midDetail.bottleneck;
+  // A hot key is named only when the trials show it for sure: a share whose range reaches 0 is noise, and
+  // so is one a caught-up trial (an exact reading) saw as none — a key shows in every such trial, while a
+  // spread of busy times from second-to-second variation shows in some. Naming only: the model keeps the
+  // fitted share for sizing.
+  const hotKeyEvident = fit.measured.hotKeyShare && fit.hotKeyShare.lo > 0
+    && observations.every((o) => !o.hotKeyShareExact || (o.hotKeyShare ?? 0) > 0);
+  const jobAtConfig = (c: { parallelism: number; parallelismPerKpu: number }, recommended: boolean, measured?: number): JobAt => {
+    const mid = jobAt(fit, 'mid');
+    const withKey = capacity(hotKeyEvident ? mid : { ...mid, hotKeyShare: 0 }, c.parallelism, c.parallelismPerKpu, source);
+    const withoutKey = capacity({ ...mid, hotKeyShare: 0 }, c.parallelism, c.parallelismPerKpu, source);
+    const k = fit.capacityCorrection;
+    const jHot = c.parallelism >= c.parallelismPerKpu ? c.parallelismPerKpu : c.parallelism;
+    return {
+      ...c,
+      estimate: { ...withKey, computeBound: withKey.computeBound * k, hotKeyBound: withKey.hotKeyBound * k, recordsPerSecond: withKey.recordsPerSecond * k },
+      withoutKey: { computeBound: withoutKey.computeBound * k, hotKeyBound: withoutKey.hotKeyBound * k },
+      hotKeyShare: mid.hotKeyShare, hotKeyEvident, resource: resourceOf(mid, jHot) === 'io' ? 'io' : 'cpu', recommended, measured,
+    };
+  };
+  const bottleneckOf = (c: { parallelism: number; parallelismPerKpu: number }) => jobAtConfig(c, true).estimate.bottleneck;
+  const constraintsFor = (job: JobAt | undefined, memory?: { heapPercent: number; maxPercent: number; kpus: number }) =>
+    bindingConstraints({ peak, stream, readLimit: streamReadLimit(input.shards, input.recordBytes), requiredCapacity: required.mid, job, memory });
   const memoryLimited = assessed.some((x) => x.a.memoryBound);
   /** Memory is the reason for n KPUs when even the heap's most favourable reading rules out n - 1. */
   const heapRulesOut = (n: number) => n >= 1 && fit.heapMbAt(n).lo > heapLimitMb;
 
   const finish = (best: { o: TrialObservation; a: TrialAssessment } | undefined, note: string, fewerExcluded?: string): Decision => {
     if (!best) {
+      const most = mostCapable();
+      const heapShort = most !== undefined && most.heapUtilization.mid > slo.maxHeapUtilization;
+      const constraints = constraintsFor(
+        most && jobAtConfig(most, false),
+        heapShort ? { heapPercent: most.heapUtilization.mid * 100, maxPercent: slo.maxHeapUtilization * 100, kpus: most.kpus } : undefined,
+      );
+      const jobSide = constraints.find((c) => c.kind === 'hot-key-subtask' || c.kind === 'compute');
       return {
         kind: 'done', verdict: stream.throttled ? 'stream-bound' : 'infeasible-within-limits', recommendation: null,
-        bottleneck: memoryLimited ? 'memory' : 'capacity', explanation: `${infeasibleExplanation()}${note}`, fit, stream, required,
+        bottleneck: memoryLimited || heapShort ? 'memory' : jobSide ? bottleneckLabel(jobSide) : 'capacity',
+        constraints, explanation: `${infeasibleExplanation(most, constraints)}${note}`, fit, stream, required,
       };
     }
     const c = { parallelism: best.o.parallelism, parallelismPerKpu: best.o.parallelismPerKpu, kpus: best.o.kpus };
@@ -194,32 +231,46 @@ export function decide(input: DecisionInput): Decision {
       // No stream accepts the peak, so no configuration can be feasible; say what the job would need once the key is spread.
       return {
         kind: 'done', verdict: 'stream-bound', recommendation: null, bottleneck: 'stream', fit, stream, required,
+        constraints: constraintsFor(jobAtConfig(c, true, best.a.capacity!)),
         explanation: `${stream.explanation}; with the key spread, P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu} (${c.kpus} KPU) would carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s`,
       };
     }
     const memoryBound = heapRulesOut(c.kpus - 1);
     const bottleneck = verdictIfFound === 'stream-bound' ? 'stream' : memoryBound ? 'memory' : bottleneckOf(c);
     const memoryNote = memoryBound ? `; memory-bound: the heap per KPU (base + state / KPUs) needs ${c.kpus} KPUs` : '';
+    const fewer = fit.heapMbAt(c.kpus - 1).lo / HEAP_MB_PER_KPU;
+    const constraints = constraintsFor(
+      jobAtConfig(c, true, best.a.capacity!),
+      memoryBound ? { heapPercent: fewer * 100, maxPercent: slo.maxHeapUtilization * 100, kpus: c.kpus - 1 } : undefined,
+    );
     return {
       kind: 'done', verdict: verdictIfFound,
       recommendation: { ...c, capacity: best.a.capacity!, method: best.a.method },
-      bottleneck,
+      bottleneck, constraints,
       explanation: `${verdictIfFound === 'stream-bound' ? `${stream.explanation}; once it does, ` : ''}${c.kpus} KPU(s) (P=${c.parallelism}, ParallelismPerKPU=${c.parallelismPerKpu}) carry ~${fmt(best.a.capacity!)}/s against the required ${fmt(required.mid)}/s; ${fewerExcluded ?? (c.kpus === 1 ? 'no fewer KPUs exist' : `${c.kpus - 1} KPU(s) were not verified`)}${memoryNote}${note}`,
       fewerExcluded, fit, stream, required,
     };
   };
 
-  function infeasibleExplanation(): string {
+  /** The configuration within the limits the model expects to carry the most. */
+  function mostCapable(): Candidate | undefined {
     let best: Candidate | undefined;
     for (let n = limits.maxKpu; n >= Math.max(1, limits.maxKpu - 1); n--) {
       for (const c of candidatesAt(n)) if (!best || c.capacity.mid > best.capacity.mid) best = c;
     }
+    return best;
+  }
+
+  function infeasibleExplanation(best: Candidate | undefined, constraints: BindingConstraint[]): string {
     if (!best) return 'no configuration exists within the limits';
     const heap = best.heapUtilization.mid;
     if (heap > slo.maxHeapUtilization) {
       return `memory-bound: heap per KPU ~${fmt(heap * 100)}% at the ${limits.maxKpu}-KPU limit, above the ${fmt(slo.maxHeapUtilization * 100)}% SLO`;
     }
-    return `the most capable configuration within the limits (P=${best.parallelism}, ParallelismPerKPU=${best.parallelismPerKpu}, ${best.kpus} KPUs) reaches ~${fmt(best.capacity.mid)}/s, under the required ${fmt(required.mid)}/s`;
+    const [reach, need] = fmtPair(best.capacity.mid, required.mid);
+    // Name what holds it back: the hot-key subtask, compute, or both.
+    const why = constraints.filter((c) => c.kind === 'hot-key-subtask' || c.kind === 'compute').map((c) => describeConstraint(c));
+    return `the most capable configuration within the limits (P=${best.parallelism}, ParallelismPerKPU=${best.parallelismPerKpu}, ${best.kpus} KPUs) reaches ~${reach}/s, under the required ${need}/s${why.length > 0 ? `; ${why.join('; ')}` : ''}`;
   }
 
   /** Why n KPUs cannot do: a trial measured it, or the model's optimistic corner falls short (with numbers). */
@@ -284,28 +335,4 @@ export function decide(input: DecisionInput): Decision {
   if (next) return trial(next, purpose);
   // Everything plausible at that size was tried: the smallest passing answer stands.
   return finish(nPass !== undefined ? bestPassedAt(nPass) : undefined, '');
-}
-
-function fmt(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : (Math.round(x * 10) / 10).toString();
-}
-
-/**
- * Two numbers compared in one sentence ("~A/s < required B/s"): rounded as fmt does, but with as many more
- * decimals (up to 3) as it takes for unequal numbers not to print alike ("~7,500/s < required 7,500/s").
- */
-export function fmtPair(a: number, b: number): [string, string] {
-  let [fa, fb] = [fmt(a), fmt(b)];
-  for (let digits = 1; fa === fb && a !== b && digits <= 3 && Number.isFinite(a) && Number.isFinite(b); digits++) {
-    const f = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-    [fa, fb] = [f(a), f(b)];
-  }
-  return [fa, fb];
-}
-
-/** "~A/s OP required B/s" with A and B told apart. */
-function versus(capacity: number, op: string, required: number, what = 'required'): string {
-  const [c, r] = fmtPair(capacity, required);
-  return `~${c}/s ${op} ${what} ${r}/s`;
 }

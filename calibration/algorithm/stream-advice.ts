@@ -7,6 +7,8 @@
  * shard count helps: a hot partition key is the cause.
  */
 import { shardWriteLimit, streamReadLimit } from '../../core/aws-facts';
+import { shardsToAccept } from '../../core/shard-advice';
+import { fmtPair } from './wording';
 import type { TrialObservation } from './observation';
 
 export interface StreamAssessment {
@@ -16,6 +18,18 @@ export interface StreamAssessment {
   cause?: 'write-throughput' | 'hot-partition-key';
   /** Share of λ the hottest shard receives (measured when throttled, else uniform). */
   hottestShardShare: number;
+  /**
+   * The fewest shards that accept the peak (and deliver the required reads) under the key distribution
+   * seen: the measured skew when writes throttled, evenly spread keys when nothing showed a skew. May be
+   * fewer than the stream has. null: the hot partition key alone exceeds a shard, no count helps.
+   */
+  minimumShards: number | null;
+  /** The fewest shards once the partition keys are spread evenly (writes and reads). */
+  shardsOnceKeySpread: number;
+  /** Share of the records on the hottest partition key, when throttling showed it (else null). */
+  partitionKeyShare: number | null;
+  /** L: records/s one shard accepts at this record size. */
+  shardLimit: number;
   explanation: string;
 }
 
@@ -50,13 +64,18 @@ export function assessStream(observations: TrialObservation[], shards: number, p
     (o) => o.acceptedRecordsPerSecond !== null && (o.writeThrottledPerSecond ?? 0) > THROTTLE_FRACTION * o.offeredRecordsPerSecond
       && o.acceptedRecordsPerSecond < o.offeredRecordsPerSecond * (1 - THROTTLE_FRACTION),
   );
+  const spread = Math.max(uniformShards, readShards, 1);
+  const common = { shards, shardLimit: limit, shardsOnceKeySpread: spread };
   if (evidence.length === 0) {
     const required = Math.max(shards, readShards);
+    // Without throttling the skew cannot show: the fewest shards assume evenly spread keys, and never
+    // more than the stream has (it accepted the peak).
+    const minimum = Math.min(Math.max(shards, readShards), spread);
     return {
-      throttled: false, shards, requiredShards: required, hottestShardShare: 1 / shards,
+      ...common, throttled: false, requiredShards: required, hottestShardShare: 1 / shards, minimumShards: minimum, partitionKeyShare: null,
       explanation: required > shards
         ? `reads: ${shards} shards deliver at most ${Math.round(streamReadLimit(shards, recordBytes))} records/s, ${required} needed`
-        : `the stream accepts ${Math.round(peak)} records/s without throttling`,
+        : `the stream accepts ${Math.round(peak)} records/s without throttling${minimum < shards ? `; ${minimum} shards would with evenly spread keys (no throttling showed their skew)` : ''}`,
     };
   }
   const o = evidence[evidence.length - 1];
@@ -66,32 +85,49 @@ export function assessStream(observations: TrialObservation[], shards: number, p
     const probed = probe ? hotShardShareFromProbe(probe, limit) : null;
     if (probed !== null) {
       const skew = shards > 1 ? Math.max(0, (probed - 1 / shards) / (1 - 1 / shards)) : 1;
-      return skewedAdvice(shards, peak, limit, readShards, skew, probed, 'the probe at 95% of the uniform write capacity');
+      return skewedAdvice(shards, peak, recordBytes, readShards, skew, probed, 'the probe at 95% of the uniform write capacity');
     }
     // Every shard is at its limit, so skew could not show (no probe, or none detected below 95%).
     const required = Math.max(uniformShards, readShards);
     return {
-      throttled: true, shards, requiredShards: required, cause: 'write-throughput', hottestShardShare: 1 / shards,
+      ...common, throttled: true, requiredShards: required, cause: 'write-throughput', hottestShardShare: 1 / shards, minimumShards: required, partitionKeyShare: null,
       explanation: `writes throttled: ${shards} shards accept ${Math.round(accepted)} of ${Math.round(offered)} records/s (each at most ${Math.round(limit)}/s); at least ${required} shards accept the peak ${Math.round(peak)}/s with evenly spread keys (re-run after resharding: skew cannot show while every shard is saturated)`,
     };
   }
   // Enough shards for uniform keys, yet throttled: a skewed key distribution.
   const hotShare = Math.min(1, Math.max(1 / shards, (offered - (accepted - limit)) / offered));
   const skew = shards > 1 ? Math.max(0, (hotShare - 1 / shards) / (1 - 1 / shards)) : 1;
-  return skewedAdvice(shards, peak, limit, readShards, skew, hotShare, 'the accepted writes');
+  return skewedAdvice(shards, peak, recordBytes, readShards, skew, hotShare, 'the accepted writes');
 }
 
-/** With a key skew hs the hottest of S' shards gets hs + (1 - hs) / S' of λ: enough shards, or none. */
-function skewedAdvice(shards: number, peak: number, limit: number, readShards: number, skew: number, hotShare: number, source: string): StreamAssessment {
-  if (skew * peak >= limit) {
+/**
+ * With a key skew hs the hottest of S' shards gets hs + (1 - hs) / S' of λ: enough shards, or none until the
+ * key is spread. Too few shards for even evenly spread keys is said as well, with the count for then.
+ */
+function skewedAdvice(shards: number, peak: number, recordBytes: number, readShards: number, skew: number, hotShare: number, source: string): StreamAssessment {
+  const advice = shardsToAccept(peak, recordBytes, skew);
+  const limit = advice.shardLimit;
+  const spread = Math.max(advice.shardsOnceSpread, readShards, 1);
+  const common = { throttled: true, shards, hottestShardShare: hotShare, partitionKeyShare: skew, shardLimit: limit, shardsOnceKeySpread: spread };
+  const keyPct = `${(skew * 100).toFixed(0)}%`;
+  if (advice.spreadNeeded) {
+    const [keyRate, keyLimit] = fmtPair(advice.hotKeyRate, limit);
+    const [streamTakes, streamPeak] = fmtPair(shards * limit, peak);
+    const alsoShards = shards < spread
+      ? `; ${shards} shards accept at most ${streamTakes} records/s even with evenly spread keys, under the peak ${streamPeak}/s: spread the key and go to ${spread} shards`
+      : `; once it is spread, ${spread} shards accept the peak ${fmtRate(peak)}/s`;
     return {
-      throttled: true, shards, requiredShards: shards, cause: 'hot-partition-key', hottestShardShare: hotShare,
-      explanation: `writes throttled on one shard: a partition key carries ~${(skew * 100).toFixed(0)}% of the records (${Math.round(skew * peak)}/s > ${Math.round(limit)}/s a shard accepts, from ${source}); no shard count helps — spread that key`,
+      ...common, requiredShards: shards, cause: 'hot-partition-key', minimumShards: null,
+      explanation: `writes throttled on one shard: a partition key carries ~${keyPct} of the records (${keyRate}/s ${advice.hotKeyRate > limit ? '>' : '='} ${keyLimit}/s a shard accepts, from ${source}); no shard count helps until that key is spread${alsoShards}`,
     };
   }
-  const required = Math.max(readShards, shards + 1, Math.ceil((peak * (1 - skew)) / (limit - skew * peak) - 1e-9));
+  const required = Math.max(readShards, shards + 1, advice.minimumShards ?? 0);
   return {
-    throttled: true, shards, requiredShards: required, cause: 'write-throughput', hottestShardShare: hotShare,
-    explanation: `writes throttled: the hottest shard gets ${(hotShare * 100).toFixed(0)}% of the records (from ${source}); ${required} shards bring it under ${Math.round(limit)}/s at the peak ${Math.round(peak)}/s`,
+    ...common, requiredShards: required, cause: 'write-throughput', minimumShards: required,
+    explanation: `writes throttled: the hottest shard gets ${(hotShare * 100).toFixed(0)}% of the records (a partition key carries ~${keyPct}, from ${source}); ${required} shards bring it under ${fmtRate(limit)}/s at the peak ${fmtRate(peak)}/s (${spread} would with evenly spread keys)`,
   };
+}
+
+function fmtRate(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
 }

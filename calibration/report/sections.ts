@@ -7,6 +7,7 @@ import { updateApplicationCommand, updateShardCountCommand, stackConfigSnippet }
 import { costOf, DEFAULT_PRICING, HOURS_PER_MONTH } from '../../core/pricing';
 import { STORAGE_GB_PER_KPU } from '../../core/aws-facts';
 import { formatConfiguration, formatDuration, formatLag, formatNumber, formatUsd } from './format';
+import { describeConstraint } from '../algorithm/binding-constraints';
 
 export interface Table {
   header: string[];
@@ -53,6 +54,8 @@ export function verdictLines(r: CalibrationReport): { headline: string | null; d
   const details: string[] = [];
   if (r.explanation) details.push(r.explanation);
   if (r.bottleneck) details.push(`Bottleneck: ${r.bottleneck}.`);
+  // Every cause that binds, each with its numbers: several can hold at once.
+  for (const c of r.constraints ?? []) details.push(`Binds: ${describeConstraint(c)}.`);
   if (r.updateDowntimeSeconds !== undefined) {
     const factor = 1 + r.updateDowntimeSeconds / Math.max(1, r.slo.catchUpSeconds);
     details.push(
@@ -88,9 +91,15 @@ export function costTable(r: CalibrationReport): { table: Table; note?: string }
 export function streamAdvice(r: CalibrationReport): { text: string; command?: string } {
   const a = r.streamAdvice;
   if (a.cause === 'hot-partition-key') {
+    const spread = a.shardsOnceKeySpread;
+    // Too few shards even for evenly spread keys: say both, and give the count for after the key is spread.
+    const then = spread === undefined ? ''
+      : spread > a.shards ? ` Once it is spread, the stream still needs ${spread} shards (it has ${a.shards}).`
+        : ` Once it is spread, ${spread} shards accept the peak.`;
     return {
       text: `The stream ${r.stream} throttles writes because one partition key takes more than a shard's write limit; ` +
-        'no shard count fixes that. Spread the key (e.g. add a suffix) or lower its rate.',
+        `no shard count fixes that. Spread the key (e.g. add a suffix) or lower its rate.${then}`,
+      ...(spread !== undefined && spread > a.shards ? { command: updateShardCountCommand(r.stream, spread) } : {}),
     };
   }
   if (a.requiredShards > a.shards) {
@@ -99,7 +108,9 @@ export function streamAdvice(r: CalibrationReport): { text: string; command?: st
       command: updateShardCountCommand(r.stream, a.requiredShards),
     };
   }
-  return { text: `The stream ${r.stream} has ${a.shards} shards; ${a.requiredShards} accept this load. No change needed.` };
+  const minimum = a.minimumShards ?? a.requiredShards;
+  const even = a.partitionKeyShare === undefined && minimum < a.shards ? ' with evenly spread keys (no throttling showed their skew)' : '';
+  return { text: `The stream ${r.stream} has ${a.shards} shards; ${minimum} accept this load${even}. No change needed.` };
 }
 
 function trialRow(t: Trial, i: number): string[] {

@@ -3,6 +3,7 @@
  */
 import { join } from 'node:path';
 import type { CalibrationReport } from '../report-types';
+import { describeConstraint } from '../algorithm/binding-constraints';
 
 export function summary(report: CalibrationReport, dir?: string): string[] {
   const rec = report.recommendation;
@@ -14,8 +15,9 @@ export function summary(report: CalibrationReport, dir?: string): string[] {
         `$${rec.costPerHourUsd.toFixed(2)}/hour, $${rec.costPerMonthUsd.toFixed(2)}/month`,
     );
   }
-  const s = report.streamAdvice;
-  lines.push(`stream: ${s.shards} shard(s), ${s.requiredShards} needed${s.cause ? ` (${s.cause})` : ''}`);
+  // Every binding constraint with its numbers: causes combine (too few shards and a hot key, say).
+  for (const c of report.constraints ?? []) lines.push(`binds: ${describeConstraint(c)}`);
+  lines.push(`stream: ${streamLine(report.streamAdvice)}`);
   if (report.explanation) lines.push(`why: ${report.explanation}`);
   lines.push(
     `calibration: ${report.trials.length} trial(s), ${report.reconfigurations} reconfiguration(s), ${(report.elapsedSeconds / 60).toFixed(0)} ${report.target === 'twin' ? 'simulated ' : ''}minutes, ${report.calibrationKpuHours} KPU-hours`,
@@ -29,4 +31,17 @@ export function summary(report: CalibrationReport, dir?: string): string[] {
   }
   if (dir) lines.push(`report: ${join(dir, 'report.json')} (and report.md, report.html, trials.csv)`);
   return lines;
+}
+
+/** The shards needed: the fewest that accept the peak, or none until a hot partition key is spread. */
+function streamLine(s: CalibrationReport['streamAdvice']): string {
+  const cause = s.cause ? ` (${s.cause})` : '';
+  if (s.cause === 'hot-partition-key') {
+    const then = s.shardsOnceKeySpread !== undefined ? `, then ${s.shardsOnceKeySpread} needed` : '';
+    return `${s.shards} shard(s); none suffice until the hot partition key is spread${then}${cause}`;
+  }
+  const needed = s.minimumShards ?? s.requiredShards;
+  // No throttling, or every shard saturated: the skew could not show, so the count assumes even keys.
+  const even = s.partitionKeyShare === undefined && (needed < s.shards || s.cause === 'write-throughput') ? ' with evenly spread keys' : '';
+  return `${s.shards} shard(s), ${needed} needed${even}${cause}`;
 }

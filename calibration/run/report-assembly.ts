@@ -6,7 +6,7 @@ import { peakRate } from '../../core/rate-profile';
 import { kpusFor } from '../../core/managed-flink';
 import { costOf } from '../../core/pricing';
 import type { ParallelismSettings, SeriesDiscovery } from '../ports';
-import type { CalibrationReport, Configuration, TimelinePoint, Trial } from '../report-types';
+import type { BindingConstraint, CalibrationReport, Configuration, TimelinePoint, Trial } from '../report-types';
 import type { MinuteSample } from '../algorithm/observation';
 import { leastSquaresSlope } from '../algorithm/trial-evaluator';
 import type { Decision } from '../algorithm/decision';
@@ -129,10 +129,14 @@ export function buildReport(options: CalibrationOptions, state: CalibrationState
       shards: decision.stream.shards,
       requiredShards: decision.stream.requiredShards,
       ...(decision.stream.cause ? { cause: decision.stream.cause } : {}),
+      minimumShards: decision.stream.minimumShards,
+      shardsOnceKeySpread: decision.stream.shardsOnceKeySpread,
+      ...(decision.stream.partitionKeyShare !== null ? { partitionKeyShare: round(decision.stream.partitionKeyShare, 4) } : {}),
     },
     restoredOriginal,
     explanation: decision.explanation,
     bottleneck: decision.bottleneck,
+    constraints: decision.constraints.map(roundConstraint),
     updateDowntimeSeconds: decision.fit.measured.downtime ? round(decision.fit.downtimeSeconds.mid, 1) : undefined,
   };
 }
@@ -146,6 +150,13 @@ export function abortedReport(options: CalibrationOptions, state: CalibrationSta
     restoredOriginal,
     explanation: `aborted (${why}) after ${state.trials.length} trial(s); ${restoredOriginal ? 'the original configuration was restored' : 'the configuration was kept as it was (keep)'}`,
   };
+}
+
+/** Rates to 0.1 record/s and shares to 4 digits: enough that no two unequal numbers in the text read alike. */
+function roundConstraint(c: BindingConstraint): BindingConstraint {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) out[k] = typeof v === 'number' && !Number.isInteger(v) ? round(v, k === 'keyShare' ? 4 : 3) : v;
+  return out as BindingConstraint;
 }
 
 function round(x: number, digits: number): number {

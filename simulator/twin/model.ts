@@ -8,6 +8,7 @@ import { peakRate } from '../../core/rate-profile';
 import { HEAP_MB_PER_KPU, MAX_PARALLELISM_PER_KPU, shardWriteLimit, streamReadLimit } from '../../core/aws-facts';
 import { kpusFor } from '../../core/managed-flink';
 import { costOf } from '../../core/pricing';
+import { shardsToAccept } from '../../core/shard-advice';
 
 /** Above this heap utilization the job runs out of memory (the twin's OOM threshold). */
 export const OOM_HEAP_UTILIZATION = 0.95;
@@ -58,11 +59,16 @@ export function capacity(
   const full = Math.floor(p / k);
   const rest = p - full * k;
   const computeBound = full * k * subtaskRate(job, k) + (rest > 0 ? rest * subtaskRate(job, rest) : 0);
-  const hotKeyBound = subtaskRate(job, full >= 1 ? k : rest) / hotSubtaskShare(job.hotKeyShare, p);
+  const hotRate = subtaskRate(job, full >= 1 ? k : rest);
+  const hotKeyBound = hotRate / hotSubtaskShare(job.hotKeyShare, p);
   const sourceBound = streamReadLimit(shards, recordBytes);
   const recordsPerSecond = Math.min(computeBound, hotKeyBound, sourceBound);
+  // With evenly spread keys H is P rate(j_hot): below C only because the last KPU is partly filled, where
+  // the busiest subtask shares a full KPU's vCPU. That is compute, not a hot key; the key binds only when
+  // its share pulls H below that.
+  const keyBinds = job.hotKeyShare > 0 && hotKeyBound < Math.min(computeBound, p * hotRate);
   const bottleneck: Bottleneck =
-    recordsPerSecond === computeBound ? 'compute' : recordsPerSecond === hotKeyBound ? 'hot-key' : 'source';
+    recordsPerSecond === computeBound ? 'compute' : recordsPerSecond === hotKeyBound ? (keyBinds ? 'hot-key' : 'compute') : 'source';
   return { computeBound, hotKeyBound, sourceBound, recordsPerSecond, bottleneck };
 }
 
@@ -85,16 +91,23 @@ export interface StreamFit {
   accepts: boolean;
   /** The shards the stream needs: its own count when it accepts λ, else how many would at this skew; null when one partition key alone exceeds a shard. */
   requiredShards: number | null;
+  /** The fewest shards that accept λ at this skew (fewer than the stream has when it has more than enough); null when one key alone exceeds a shard. */
+  minimumShards: number | null;
+  /** The fewest shards that accept λ once the hot key is spread evenly. */
+  shardsOnceSpread: number;
 }
 
 export function streamFit(rate: number, shards: number, shardSkew: number, recordBytes: number): StreamFit {
   const limit = shardWriteLimit(recordBytes);
   const accepts = rate * hottestShardShare(shards, shardSkew) <= limit * (1 + 1e-12);
-  if (rate <= 0) return { accepts: true, requiredShards: 1 };
-  const headroom = limit / rate - shardSkew;
-  if (headroom <= 0) return { accepts, requiredShards: accepts ? shards : null };
-  const required = Math.max(1, Math.ceil((1 - shardSkew) / headroom - 1e-9));
-  return { accepts, requiredShards: accepts ? shards : required };
+  const advice = shardsToAccept(rate, recordBytes, shardSkew);
+  return {
+    accepts,
+    requiredShards: accepts ? shards : advice.minimumShards,
+    // The stream accepting λ is the ground truth: the closed form may round an exact boundary the other way.
+    minimumShards: accepts && advice.minimumShards === null ? shards : advice.minimumShards,
+    shardsOnceSpread: advice.shardsOnceSpread,
+  };
 }
 
 /** $ per hour of a running application: (n + 1) KPU-hours plus 50 GB of running storage per KPU. */
@@ -153,7 +166,15 @@ export interface Sizing {
   peakRecordsPerSecond: number;
   requiredCapacityRecordsPerSecond: number;
   rightSize: ConfigAssessment | null;
-  streamAdvice: { shards: number; requiredShards: number | null; cause?: 'write-throughput' | 'hot-partition-key' };
+  streamAdvice: {
+    shards: number;
+    requiredShards: number | null;
+    cause?: 'write-throughput' | 'hot-partition-key';
+    /** The fewest shards that accept the peak at the stream's key skew; null when one partition key alone exceeds a shard. */
+    minimumShards: number | null;
+    /** The fewest shards that accept the peak once the hot partition key is spread evenly. */
+    shardsOnceKeySpread: number;
+  };
   /** Every (P, K) with at most maxKpu KPUs and P <= limits.maxParallelism, by KPUs, then K, then P. */
   configurations: ConfigAssessment[];
 }
@@ -183,7 +204,9 @@ export function rightSize(scenario: Scenario, maxKpu = scenario.limits.maxKpu): 
       best = c;
     }
   }
-  const streamAdvice: Sizing['streamAdvice'] = { shards: scenario.stream.shards, requiredShards: fit.requiredShards };
+  const streamAdvice: Sizing['streamAdvice'] = {
+    shards: scenario.stream.shards, requiredShards: fit.requiredShards, minimumShards: fit.minimumShards, shardsOnceKeySpread: fit.shardsOnceSpread,
+  };
   if (!fit.accepts) streamAdvice.cause = fit.requiredShards === null ? 'hot-partition-key' : 'write-throughput';
   return {
     verdict: !fit.accepts ? 'stream-bound' : best ? 'recommended' : 'infeasible-within-limits',

@@ -36,6 +36,22 @@ describe('capacity model (docs/twin-model.md section 2 on estimated parameters)'
     expect(c.bottleneck).toBe('hot-key');
   });
 
+  it('evenly spread keys are no hot key: a partly filled last KPU under strong slot contention is compute', () => {
+    // c_4 = 0.5 * (1 + 0.5 * 3) = 1.25: H = 10 rate(4) = 2,000 < C = 8 rate(4) + 2 rate(2) = 2,933.
+    const contended = job(0.5, 0, 0.5, 0);
+    const c = capacity(contended, 10, 4, 1e9);
+    expect(c.recordsPerSecond).toBeCloseTo(2000, 6);
+    expect(c.bottleneck).toBe('compute');
+    expect(capacity(job(0.5, 0, 0.5, 0.05), 10, 4, 1e9).bottleneck).toBe('hot-key');
+  });
+
+  it('calls a job I/O-bound only when it waits at least as long as it computes', () => {
+    // One subtask per KPU: the own-time term c + w binds for any w > 0, yet 0.01 ms of wait against 0.55 ms of CPU is a CPU-bound job.
+    expect(capacity(job(0.55, 0.01), 3, 1, 1e9).bottleneck).toBe('compute');
+    expect(capacity(job(0.1, 2), 3, 1, 1e9).bottleneck).toBe('io');
+    expect(capacity(job(0.3, 0.3), 3, 1, 1e9).bottleneck).toBe('io');
+  });
+
   it('the stream bounds reads at S min(2 MiB / b, 50000) and writes at min(1000, 1 MiB / b) per shard', () => {
     expect(streamReadLimit(4, 500)).toBeCloseTo(4 * 4194.304, 3);
     expect(streamReadLimit(2, 10)).toBe(100000);

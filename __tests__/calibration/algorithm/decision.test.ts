@@ -76,6 +76,21 @@ describe('decision', () => {
     expect(assessTrial(obs, fit, { peak, slo, options }, true).verdict).toBe('fail');
   });
 
+  it('never prints a capacity and a requirement alike when they differ (~7,569/s vs required 7,569/s)', () => {
+    const obs = observe(taxi, 16, 8, 6000, { update: true });
+    const fit = fitModel([obs], options);
+    const mu = capacity(estimateOf(taxi), 16, 8, streamReadLimit(8, 400)).recordsPerSecond;
+    for (const delta of [0.1, 0.3, -0.1, -0.3]) {
+      // Required = 1.25 peak (utilization 0.8 dominates the catch-up after 40 s): a hair above or below μ.
+      const peak = (mu + delta) * 0.8;
+      for (const final of [false, true]) {
+        const a = assessTrial(obs, fit, { peak, slo, options }, final);
+        const [, shown, needed] = /~([\d,.]+)\/s.*required ([\d,.]+)\/s/.exec(a.reason) ?? [];
+        expect([delta, final, a.reason, shown === needed]).toEqual([delta, final, a.reason, a.capacity === (mu + delta)]);
+      }
+    }
+  });
+
   it('fails a configuration 2% short of the peak while its lag reads 0 (the backlog hides in the fetch-ahead)', () => {
     // Even with no headroom asked for (utilization 1, an hour to catch up), 8/4 cannot carry 1.02 μ.
     const mu = capacity(estimateOf(taxi), 8, 4, streamReadLimit(8, 400)).recordsPerSecond;

@@ -44,4 +44,32 @@ describe('stream advice', () => {
   it('reads count too: more shards when S min(2 MiB / b, 50000) is under the required capacity', () => {
     expect(assessStream([seen(7000, 7000, 0)], 5, 7000, 1000, 10987)).toMatchObject({ throttled: false, requiredShards: 6 });
   });
+
+  it('gives the fewest shards that accept the peak, even when the stream has more (5,200/s of 450 B: 6 of 8)', () => {
+    const a = assessStream([seen(5200, 5200, 0)], 8, 5200, 450, 6500);
+    expect(a).toMatchObject({ requiredShards: 8, minimumShards: 6, shardsOnceKeySpread: 6, partitionKeyShare: null });
+    expect(a.explanation).toBe('the stream accepts 5200 records/s without throttling; 6 shards would with evenly spread keys (no throttling showed their skew)');
+  });
+
+  it('a hot partition key on too few shards says both: spread the key, and how many shards once it is', () => {
+    // 8,000/s x 800 B on 4 shards, skew 0.2. L = min(1000, 1 MiB / 800) = 1000. The probe at 3,800/s:
+    // the hot shard gets (0.2 + 0.8 / 4) * 3800 = 1520 and accepts 1000, so 3,280 of 3,800 get in.
+    const probe = { offeredRecordsPerSecond: 3800, acceptedRecordsPerSecond: 3280 };
+    const a = assessStream([seen(8000, 4000, 4000)], 4, 8000, 800, 10000, probe);
+    expect(a.cause).toBe('hot-partition-key');
+    expect(a.partitionKeyShare).toBeCloseTo(0.2, 9);
+    expect(a).toMatchObject({ requiredShards: 4, minimumShards: null, shardsOnceKeySpread: 8, shardLimit: 1000 });
+    expect(a.explanation).toBe(
+      'writes throttled on one shard: a partition key carries ~20% of the records (1,600/s > 1,000/s a shard accepts, ' +
+      'from the probe at 95% of the uniform write capacity); no shard count helps until that key is spread; ' +
+      '4 shards accept at most 4,000 records/s even with evenly spread keys, under the peak 8,000/s: spread the key and go to 8 shards',
+    );
+  });
+
+  it('a hot partition key on enough shards for evenly spread keys names the count for after the spread', () => {
+    const hot = 0.5 + 0.5 / 8;
+    const a = assessStream([seen(4000, 1000 + 4000 * (1 - hot), 1250)], 8, 4000, 300, 5000);
+    expect(a).toMatchObject({ minimumShards: null, shardsOnceKeySpread: 4 });
+    expect(a.explanation).toMatch(/no shard count helps until that key is spread; once it is spread, 4 shards accept the peak 4,000\/s$/);
+  });
 });

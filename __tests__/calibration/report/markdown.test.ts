@@ -75,6 +75,29 @@ describe('report.md', () => {
     expect(renderMarkdown(r)).toContain('one partition key takes more than a shard\'s write limit; no shard count fixes that');
   });
 
+  it('a hot partition key on too few shards says both: spread it, then reshard to the count for even keys', () => {
+    const r = reportFixture();
+    r.verdict = 'stream-bound';
+    r.recommendation = null;
+    r.streamAdvice = { shards: 4, requiredShards: 4, cause: 'hot-partition-key', minimumShards: null, shardsOnceKeySpread: 8, partitionKeyShare: 0.2 };
+    r.bottleneck = 'stream';
+    r.constraints = [
+      { kind: 'stream-write-limit', unit: 'records/s', required: 8000, limit: 4000, shards: 4, shardsNeeded: 8 },
+      { kind: 'hot-partition-key', unit: 'records/s', keyShare: 0.2, required: 1600, limit: 1000, spreadNeeded: true, shardsNeeded: null, shardsOnceSpread: 8 },
+    ];
+    const md = renderMarkdown(r);
+    expect(md).toContain('no shard count fixes that. Spread the key (e.g. add a suffix) or lower its rate. Once it is spread, the stream still needs 8 shards (it has 4).');
+    expect(md).toContain("aws kinesis update-shard-count --stream-name 'taxi-trips' --target-shard-count 8 --scaling-type UNIFORM_SCALING");
+    expect(md).toContain('Binds: stream write limit: 4 shards accept at most 4,000/s &lt; 8,000/s at the peak even with evenly spread keys; 8 shards needed.');
+    expect(md).toContain('Binds: hot partition key: ~20% of the records = 1,600/s &gt; 1,000/s a shard accepts; no shard count helps until it is spread, then 8 shards.');
+  });
+
+  it('a stream with more shards than the load needs says how few would do, with evenly spread keys', () => {
+    const r = reportFixture();
+    r.streamAdvice = { shards: 8, requiredShards: 8, minimumShards: 6, shardsOnceKeySpread: 6 };
+    expect(renderMarkdown(r)).toContain('The stream taxi-trips has 8 shards; 6 accept this load with evenly spread keys (no throttling showed their skew). No change needed.');
+  });
+
   it('escapes text that would break a table or inject HTML', () => {
     const r = reportFixture();
     r.trials[0].reason = 'a | b <img src=x>\nsecond line';

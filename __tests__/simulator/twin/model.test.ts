@@ -45,6 +45,18 @@ describe('capacity μ (docs/twin-model.md section 2)', () => {
     expect(cap.recordsPerSecond).toBeCloseTo(specMu(16, 4, 8, 450, 0.1, 2, 0.02, 0.2), 9);
   });
 
+  it('names compute, not a hot key, when evenly spread keys leave the busiest subtask on a full KPU the bound', () => {
+    // P=10, K=4 with strong slot contention and no hot key: c_4 = 0.5 * 2.5, H = 10 rate(4) = 10 * 1000 / (1.25 * 4)
+    // = 2,000 is below C = 8 rate(4) + 2 rate(2) = 1,600 + 2 * 1000 / (0.75 * 2) = 2,933: a full KPU's vCPU binds.
+    const contended = { cpuMsPerRecord: 0.5, ioWaitMsPerRecord: 0, slotContention: 0.5, hotKeyShare: 0 };
+    const cap = capacity({ parallelism: 10, parallelismPerKpu: 4 }, 64, 200, contended);
+    expect(cap.recordsPerSecond).toBeCloseTo(10 * (1000 / (1.25 * 4)), 9);
+    expect(cap.recordsPerSecond).toBeLessThan(cap.computeBound);
+    expect(cap.bottleneck).toBe('compute');
+    // With a 5% key the hot subtask gets 0.05 + 0.95 / 10 = 14.5% of the records: the key binds.
+    expect(capacity({ parallelism: 10, parallelismPerKpu: 4 }, 64, 200, { ...contended, hotKeyShare: 0.05 }).bottleneck).toBe('hot-key');
+  });
+
   it('uses the partial KPU for the hot subtask when there is no full KPU (P < K)', () => {
     const hot = { ...job, hotKeyShare: 0.5 };
     expect(capacity({ parallelism: 3, parallelismPerKpu: 8 }, 8, 450, hot).recordsPerSecond)
@@ -68,13 +80,20 @@ describe('downtime, heap, stream and cost', () => {
   });
 
   it('a shard accepts min(1000, 1 MiB / b) records/s; the hottest gets hs + (1 - hs) / S of λ', () => {
-    expect(streamFit(3000, 2, 0, 400)).toEqual({ accepts: false, requiredShards: 3 });
-    expect(streamFit(7900, 8, 0, 450)).toEqual({ accepts: true, requiredShards: 8 });
+    expect(streamFit(3000, 2, 0, 400)).toEqual({ accepts: false, requiredShards: 3, minimumShards: 3, shardsOnceSpread: 3 });
+    // 7900/s needs ceil(7.9) = 8 shards; the stream has 8.
+    expect(streamFit(7900, 8, 0, 450)).toEqual({ accepts: true, requiredShards: 8, minimumShards: 8, shardsOnceSpread: 8 });
     // 2000-byte records: 524.288 records/s per shard.
-    expect(streamFit(2000, 4, 0, 2000)).toEqual({ accepts: true, requiredShards: 4 });
-    expect(streamFit(2200, 4, 0, 2000)).toEqual({ accepts: false, requiredShards: 5 });
-    // 10% of 20,000 records/s on one key is 2,000/s: no shard count helps.
-    expect(streamFit(20000, 8, 0.1, 100)).toEqual({ accepts: false, requiredShards: null });
+    expect(streamFit(2000, 4, 0, 2000)).toEqual({ accepts: true, requiredShards: 4, minimumShards: 4, shardsOnceSpread: 4 });
+    expect(streamFit(2200, 4, 0, 2000)).toEqual({ accepts: false, requiredShards: 5, minimumShards: 5, shardsOnceSpread: 5 });
+    // 10% of 20,000 records/s on one key is 2,000/s: no shard count helps; spread, 20 shards take 20,000/s.
+    expect(streamFit(20000, 8, 0.1, 100)).toEqual({ accepts: false, requiredShards: null, minimumShards: null, shardsOnceSpread: 20 });
+  });
+
+  it('the fewest shards may be fewer than the stream has: 5,200/s of 450-byte records need 6 of 8', () => {
+    expect(streamFit(5200, 8, 0, 450)).toEqual({ accepts: true, requiredShards: 8, minimumShards: 6, shardsOnceSpread: 6 });
+    // Skew 0.2 at 3000/s: S >= 0.8 * 3000 / (1000 - 600) = 6, though 8 shards already accept it.
+    expect(streamFit(3000, 8, 0.2, 200)).toEqual({ accepts: true, requiredShards: 8, minimumShards: 6, shardsOnceSpread: 3 });
   });
 
   it('costs (n + 1) KPU-hours plus 50 GB of running storage per KPU', () => {
@@ -117,7 +136,7 @@ describe('the objective (docs/calibration.md "The objective")', () => {
     const sizing = rightSize(s);
     expect(sizing.verdict).toBe('stream-bound');
     expect(sizing.rightSize).toBeNull();
-    expect(sizing.streamAdvice).toEqual({ shards: 2, requiredShards: 3, cause: 'write-throughput' });
+    expect(sizing.streamAdvice).toEqual({ shards: 2, requiredShards: 3, cause: 'write-throughput', minimumShards: 3, shardsOnceKeySpread: 3 });
   });
 
   it('is infeasible within limits when even the largest configuration is too slow or too full', () => {

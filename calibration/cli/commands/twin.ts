@@ -127,9 +127,11 @@ export function sweepTable(sizing: Sizing): string {
 function summaryLine(s: Sizing): string {
   const need = `peak ${s.peakRecordsPerSecond} rec/s needs ${s.requiredCapacityRecordsPerSecond.toFixed(1)} rec/s of capacity`;
   if (s.verdict === 'stream-bound') {
-    const shards = s.streamAdvice.requiredShards === null
-      ? 'one partition key alone exceeds a shard (hot partition key)'
-      : `the stream needs ${s.streamAdvice.requiredShards} shards (has ${s.streamAdvice.shards})`;
+    const a = s.streamAdvice;
+    // Both causes when both bind: a hot key no shard count fixes, and too few shards even once it is spread.
+    const shards = a.requiredShards === null
+      ? `one partition key alone exceeds a shard (hot partition key): no shard count helps until it is spread; then ${a.shardsOnceKeySpread} shards (has ${a.shards})`
+      : `the stream needs ${a.requiredShards} shards (has ${a.shards})`;
     return `verdict: stream-bound: ${shards}; ${need}`;
   }
   if (s.verdict === 'infeasible-within-limits' || !s.rightSize) return `verdict: infeasible-within-limits: no configuration meets the objective; ${need}`;

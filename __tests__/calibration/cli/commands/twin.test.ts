@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import yargs from 'yargs';
-import { runTwinRun, runTwinSweep, twinCommand } from '../../../../calibration/cli/commands/twin';
+import { runTwinRun, runTwinSweep, sweepTable, twinCommand } from '../../../../calibration/cli/commands/twin';
+import { parseScenario, rightSize } from '../../../../simulator/twin';
 import { InputError } from '../../../../core/errors';
 import { ValidationError } from '../../../../core/validation';
 
@@ -97,6 +98,19 @@ describe('kpufit twin sweep', () => {
     await runTwinSweep({ scenario: join(scenarios, 'stream-bound.json'), 'max-kpu': 1 }, out.stream);
     expect(out.text().trimEnd().split('\n').pop()).toBe('verdict: stream-bound: the stream needs 3 shards (has 2); peak 3000 rec/s needs 3750.0 rec/s of capacity');
     expect(out.text()).not.toMatch(/^\*/m);
+  });
+
+  it('a hot partition key on too few shards: no count helps until it is spread, then the count for even keys', () => {
+    // 8,000/s x 800 B on 4 shards, 20% on one key: 1,600/s > 1,000/s a shard; spread, 8 shards take 8,000/s.
+    const s = parseScenario({
+      name: 'hot', stream: { shards: 4, shardSkew: 0.2 }, load: { recordBytes: 800, profile: { type: 'constant', recordsPerSecond: 8000 } },
+      job: { cpuMsPerRecord: 0.1, ioWaitMsPerRecord: 0.5 },
+    });
+    const sizing = rightSize(s, 2);
+    expect(sizing.streamAdvice).toEqual({ shards: 4, requiredShards: null, cause: 'hot-partition-key', minimumShards: null, shardsOnceKeySpread: 8 });
+    expect(sweepTable(sizing).trimEnd().split('\n').pop()).toBe(
+      'verdict: stream-bound: one partition key alone exceeds a shard (hot partition key): no shard count helps until it is spread; then 8 shards (has 4); peak 8000 rec/s needs 10000.0 rec/s of capacity',
+    );
   });
 
   it('says infeasible-within-limits when no configuration fits under --max-kpu', async () => {
