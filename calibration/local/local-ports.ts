@@ -229,6 +229,7 @@ export class LocalMetricsSource implements MetricsSource {
     }
     const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     const vals = (pick: (s: PollSample) => number | null) => running.map(pick).filter((v): v is number => v !== null);
+    const counted = busyFromCounters([...(before ? [before] : []), ...running], consumed);
     const heaps = inside.filter((s) => s.heapUsedBytes !== null && s.heapMaxBytes > 0).map((s) => (100 * s.heapUsedBytes!) / s.heapMaxBytes);
     const downs = inside.map((s) => s.downtimeMs).filter((d): d is number => d !== null);
     const ups = inside.map((s) => (s.running ? s.uptimeMs : 0)).filter((u): u is number => u !== null);
@@ -240,9 +241,9 @@ export class LocalMetricsSource implements MetricsSource {
       consumed,
       cpu,
       containerCpuMax: cpu,
-      busyAvg: mean(vals((s) => s.busyAvg)),
-      busyMax: mean(vals((s) => s.busyMax)),
-      busyMin: mean(vals((s) => s.busyMin)),
+      busyAvg: counted ? counted.avg : mean(vals((s) => s.busyAvg)),
+      busyMax: counted ? counted.max : mean(vals((s) => s.busyMax)),
+      busyMin: counted ? counted.min : mean(vals((s) => s.busyMin)),
       heapMax: heaps.length > 0 ? Math.max(...heaps) : null,
       kpus: kpus > 0 ? kpus + 1 : null,
       downtimeMaxMs: downs.length > 0 ? Math.max(...downs) * scale : 0,
@@ -259,6 +260,35 @@ export class LocalMetricsSource implements MetricsSource {
     const raw = Math.max(s.watermarkLagMs ?? 0, s.millisBehindLatest ?? 0);
     return Math.max(0, raw - this.o.lagFloorMs);
   }
+}
+
+/**
+ * The busiest vertex's busy time per subtask over a period, ms/s, from the accumulated busy-time counters of the
+ * period's first and last readings of one job incarnation (a restart resets them); null without two.
+ * The REST counters are up to one metric fetch stale at either end, which over a few-second period moves a
+ * slope by ~10%; the source's record counter comes from the same fetch, so busy time is taken per record
+ * counted and scaled by the period's `consumed` (the calibrator divides busy time by it again, getting the
+ * same-fetch ratio back exactly). Without records counted, the plain slope over wall time.
+ */
+export function busyFromCounters(points: PollSample[], consumed: number | null): { avg: number; max: number; min: number } | null {
+  const read = points.filter((s) => s.running && s.busyAccMs !== undefined && s.incarnation !== undefined);
+  if (read.length < 2) return null;
+  const last = read[read.length - 1];
+  const first = read.find((s) => s.incarnation === last.incarnation)!;
+  const seconds = (last.atMs - first.atMs) / 1000;
+  if (first === last || seconds <= 0) return null;
+  const counted = first.consumed !== null && last.consumed !== null ? last.consumed - first.consumed : 0;
+  // ms of busy time per wall second, per subtask: rescaled so that per-record busy time is the counters' own.
+  const scale = consumed !== null && consumed > 0 && counted > 0 ? (consumed * seconds) / counted : 1;
+  let best: { avg: number; max: number; min: number } | null = null;
+  for (const [vertex, end] of Object.entries(last.busyAccMs!)) {
+    const start = first.busyAccMs![vertex];
+    if (!start || start.length !== end.length || end.length === 0) continue;
+    const rates = end.map((e, i) => Math.max(0, ((e - start[i]) / seconds) * scale));
+    const avg = rates.reduce((a, b) => a + b, 0) / rates.length;
+    if (!best || avg > best.avg) best = { avg, max: Math.max(...rates), min: Math.min(...rates) };
+  }
+  return best;
 }
 
 export class LocalStreamInfo implements StreamInfo {
