@@ -135,6 +135,10 @@ export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: numb
   const modelled = capacity(job, obs.parallelism, k, source).recordsPerSecond;
   const relativeMargin = Math.max(options.minRelativeMargin, options.marginZ * bindingRelError(obs, job, source, options.marginZ));
   if (direct && direct.recordsPerSecond * (1 + direct.relativeMargin) < modelled) return direct;
+  // Consumption never exceeds the capacity: a job seen consuming clearly more while backlogged than the model
+  // of its caught-up ratios allows has at least that capacity (on a real job, a CPU reading net of an idle
+  // overhead measured at another layout can overstate c_k and so understate the compute bound).
+  if (direct && direct.recordsPerSecond * (1 - direct.relativeMargin) > modelled) return direct;
   return { recordsPerSecond: modelled, method: 'busy-time+cpu', relativeMargin };
 }
 

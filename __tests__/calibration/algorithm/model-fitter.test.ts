@@ -87,6 +87,16 @@ describe('model fitting', () => {
     expect(trialCapacity(old, fitIo, R, options)!.relativeMargin).toBeCloseTo(options.marginZ * 0.4, 12);
   });
 
+  it('a caught-up trial also seen consuming clearly more while backlogged than its ratios allow has at least that capacity', () => {
+    const fit = fitModel([observe(taxi, 1, 1, 5200)], options);
+    const caught = observe(taxi, 16, 8, 5200);
+    const modelled = trialCapacity(caught, fit, R, options)!.recordsPerSecond;
+    const seen = { ...caught, backlogCapacity: modelled * 1.5, backloggedMinutes: 1, backlogCapacityRelError: 0.01 };
+    expect(trialCapacity(seen, fit, R, options)).toEqual({ recordsPerSecond: modelled * 1.5, method: 'backlog-throughput', relativeMargin: options.marginZ * 0.01 });
+    const withinNoise = { ...seen, backlogCapacity: modelled * 1.02 };
+    expect(trialCapacity(withinNoise, fit, R, options)!.method).toBe('busy-time+cpu');
+  });
+
   it('a margin above 100% leaves the optimistic corner\'s CPU per record positive, so no size is excluded as having negative capacity', () => {
     const ioBound: FakeJob = { cpu: 0.2, w: 8, gamma: 0.02, h: 0, baseHeapMb: 600, stateMb: 100, downtimeSeconds: 20 };
     const o = { ...observe(ioBound, 1, 1, 80), estimateRelError: 0.5 };
