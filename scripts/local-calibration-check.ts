@@ -6,12 +6,15 @@
  * must meet the requirement in the sweep, within that noise. Needs the shaded jar (`npm run build:flink`).
  * Exit 0 when they agree, 1 when not (the reasons on stderr). `--out DIR` keeps the report and the sweep as JSON.
  *
- * Sized so neither the emulator nor the host's CPU decides the answer: 8 ms of blocking I/O per record makes
- * a subtask good for ~100-110 records/s; at 130 records/s (162.5/s required) P=1 falls behind by ~25/s and is
- * busy all the time, so the first trial fails, while one KPU at P=2 carries ~190-220/s (a margin above the
- * ~15% the sweep's repeated point spread on a loaded machine). A KPU gets a whole core: the job's own CPU per
- * record (1-2 ms under a throttled JVM) made 0.25 core the bottleneck of an "I/O-bound" job. kinesis-local
- * reads ~2,500/s, far above.
+ * Sized so neither the emulator nor the host's CPU decides the answer: 16 ms of blocking I/O per record makes
+ * a subtask good for ~50-55 records/s; at 65 records/s (81.3/s required) P=1 falls behind by ~10/s and is
+ * busy all the time, so the first trial fails, while one KPU at P=2 carries ~100-110/s (a margin above the
+ * 8-22% the sweep's repeated point spread on a loaded machine). A KPU gets a whole core: the job's own CPU per
+ * record (1-2 ms under a throttled JVM) made 0.25 core the bottleneck of an "I/O-bound" job. Few records:
+ * kinesis-local's PutRecords slows as its shards fill and with the machine's load, and at 130 records/s a
+ * run whose calibration took six minutes fell 35 s behind the offered load, which read as lag and as
+ * backlogged minutes consuming only what the stream let in. A run where the load fell behind is reported as
+ * such (exit 1): it says nothing about the calibrator.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,9 +26,11 @@ import { cpuControllerUnavailable } from '../calibration/local/cpu-cgroup';
 import { agreement } from '../calibration/local/agreement';
 
 const ARGS = {
-  workload: 'iot', rate: 130, set: ['cost.io.mode=BLOCKING', 'cost.io.wait.millis=8'],
+  workload: 'iot', rate: 65, set: ['cost.io.mode=BLOCKING', 'cost.io.wait.millis=16'],
   maxKpu: 2, maxParallelism: 4, kpuCpu: 1, periodSeconds: 6,
 };
+/** Seconds of offered load kinesis-local may be behind before the run is the emulator's, not the job's (calibrate-local warns above 3). */
+const EMULATOR_SHORTFALL_SECONDS = 3;
 /** The sweep measures P up to this at one KPU (and the calibrated configuration whatever it is). */
 const SWEEP_MAX_PARALLELISM = 2;
 
@@ -59,10 +64,11 @@ async function main(): Promise<void> {
   const sweep = await runLocalSweep({
     ...settings, maxKpu: Math.max(1, rec?.kpus ?? 1), maxParallelism: Math.max(SWEEP_MAX_PARALLELISM, rec?.parallelism ?? 1),
   }, {
-    workDir: 'reports/local-work/check-sweep', log, backlogRecords: 10_000, noiseRepeats: 1,
+    workDir: 'reports/local-work/check-sweep', log, backlogRecords: 6_000, noiseRepeats: 1,
     overheadCores: report.local?.overheadCores,
     ...(downtimes.length > 0 ? { updateDowntimeSeconds: Math.max(...downtimes) } : {}),
   });
+  const shortfall = report.local?.worstLoadShortfallSeconds ?? 0;
   const verdict = agreement({
     recommendation: rec, configurations: sweep.configurations,
     requiredRecordsPerSecond: sweep.requiredCapacityRecordsPerSecond, noise: sweep.local.noise?.relativeSpread ?? 0,
@@ -82,7 +88,10 @@ async function main(): Promise<void> {
     + `sweep ${best ? `P=${best.parallelism} K=${best.parallelismPerKpu} (${best.kpus} KPUs, ${best.capacityRecordsPerSecond.toFixed(0)}/s)` : 'none'} `
     + `for ${sweep.requiredCapacityRecordsPerSecond.toFixed(1)}/s required; noise ${noise ? `${(100 * noise.relativeSpread).toFixed(1)}% at P=${noise.parallelism} n=${noise.kpus}` : 'not measured'}\n`);
   for (const r of verdict.reasons) process.stderr.write(`local-calibration-check: ${r}\n`);
-  process.exitCode = verdict.agree ? 0 : 1;
+  if (shortfall > EMULATOR_SHORTFALL_SECONDS) {
+    process.stderr.write(`local-calibration-check: kinesis-local fell ${shortfall.toFixed(0)} s behind the offered load during the calibration: the emulator, not the job, bound the run, so this verdict says nothing about the calibrator (rerun on a less loaded machine)\n`);
+  }
+  process.exitCode = verdict.agree && shortfall <= EMULATOR_SHORTFALL_SECONDS ? 0 : 1;
 }
 
 main().catch((e: unknown) => {
