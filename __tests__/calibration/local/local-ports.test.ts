@@ -101,6 +101,15 @@ describe('LocalMetricsSource: one calibrator minute per period of polls', () => 
     expect(busyFromCounters(points.slice(0, 2), null)).toBeNull();
   });
 
+  it('a period within the warm-up after a job start carries no consumption (unclean to the calibrator); the next one does', async () => {
+    // The job started 4 s before the first poll: up to 10 s of warm-up covers the first period's polls.
+    const samples = Array.from({ length: 21 }, (_, i) => sample(ORIGIN + i * 1000, { consumed: 50 * i, intake: 60 * i, watermarkLagMs: 3000, uptimeMs: 4000 + i * 1000 }));
+    const warming = new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu: null, overheadCores: 0, lagFloorMs: 1000, warmupMs: 10_000 });
+    const [first, second] = await warming.read(ORIGIN, ORIGIN + 120_000);
+    expect(first.consumed).toBeNull();
+    expect(second.consumed).toBeCloseTo(50, 6);
+  });
+
   it('the CPU reading can be switched off', async () => {
     const samples = Array.from({ length: 3 }, (_, i) => sample(ORIGIN + i * 1000, { cpuNs: 0.6e9 * i }));
     const quiet = new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu: 0.5, overheadCores: 0.1, lagFloorMs: 1000, reportCpu: false });
