@@ -133,9 +133,34 @@ export function trialCapacity(obs: TrialObservation, fit: ModelFit, source: numb
     hotKeyShare: obs.hotKeyShare ?? fit.hotKeyShare.mid,
   };
   const modelled = capacity(job, obs.parallelism, k, source).recordsPerSecond;
-  const relativeMargin = Math.max(options.minRelativeMargin, options.marginZ * obs.estimateRelError);
+  const relativeMargin = Math.max(options.minRelativeMargin, options.marginZ * bindingRelError(obs, job, source, options.marginZ));
   if (direct && direct.recordsPerSecond * (1 + direct.relativeMargin) < modelled) return direct;
+  // Consumption never exceeds the capacity: a job seen consuming clearly more while backlogged than the model
+  // of its caught-up ratios allows has at least that capacity (on a real job, a CPU reading net of an idle
+  // overhead measured at another layout can overstate c_k and so understate the compute bound).
+  if (direct && direct.recordsPerSecond * (1 - direct.relativeMargin) > modelled) return direct;
   return { recordsPerSecond: modelled, method: 'busy-time+cpu', relativeMargin };
+}
+
+/**
+ * The relative error of a caught-up trial's capacity estimate: that of the term that binds it. When the
+ * estimate is the subtasks' own time per record (1000 / (c + w), measured by busy time) and the shared-CPU
+ * bound stays above it even with c at z standard errors high, the CPU reading's scatter cannot move the
+ * estimate: an I/O-bound job's capacity must not inherit the noise of a CPU reading that is mostly a host's
+ * background (docs/local-calibration.md). Otherwise the larger of the two errors, as before.
+ */
+function bindingRelError(obs: TrialObservation, job: JobEstimate, source: number, z: number): number {
+  const cpuErr = obs.cpuRelError;
+  const msErr = obs.msRelError;
+  if (cpuErr === undefined || msErr === undefined || cpuErr === null || msErr === null) return obs.estimateRelError;
+  const k = obs.parallelismPerKpu;
+  const base = capacity(job, obs.parallelism, k, source);
+  const pessimisticCpu: JobEstimate = { ...job, cpuMsPerRecord: (j) => job.cpuMsPerRecord(j) * (1 + z * cpuErr) };
+  // w is the busy time per record less c: with c higher, w is lower by the same amount, so c + w stays.
+  const ms = obs.msPerRecord!;
+  const pessimistic = capacity({ ...pessimisticCpu, ioWaitMsPerRecord: Math.max(0, ms - meanCpuPerRecord(obs.parallelism, k, pessimisticCpu.cpuMsPerRecord)) }, obs.parallelism, k, source);
+  const cpuCannotBind = base.bottleneck !== 'compute' && pessimistic.computeBound >= base.recordsPerSecond;
+  return cpuCannotBind ? msErr : Math.max(cpuErr, msErr);
 }
 
 /** Mean c_j over the P subtasks (full KPUs at c_k, the partial last one at c_r). */
@@ -178,7 +203,9 @@ function fitCpu(observations: TrialObservation[], options: AlgorithmOptions, mar
     byK.set(o.parallelismPerKpu, [...(byK.get(o.parallelismPerKpu) ?? []), c]);
   }
   const points = [...byK.entries()].map(([k, cs]) => ({ k, c: cs.reduce((a, b) => a + b, 0) / cs.length }));
-  const widen = (x: number): Range => ({ lo: x * (1 - margin), mid: x, hi: x * (1 + margin) });
+  // A per-record cost is positive: a margin above 100% (a CPU reading that is mostly noise) must not make the
+  // optimistic corner's cost negative, which would turn its capacity negative and exclude every size.
+  const widen = (x: number): Range => ({ lo: Math.max(UNKNOWN_CPU_MS.lo, x * (1 - margin)), mid: x, hi: x * (1 + margin) });
   if (points.length >= 2) {
     // Least squares of c = a + b (k - 1): a = cpu, b = cpu γ.
     const line = leastSquares(points.map((p) => p.k - 1), points.map((p) => p.c));
@@ -198,7 +225,7 @@ function fitCpu(observations: TrialObservation[], options: AlgorithmOptions, mar
       at: (j: number) => {
         const a = cAt(0, j);
         const b = cAt(options.maxSlotContention, j);
-        return { lo: Math.min(a, b) * (1 - margin), mid: cAt(options.priorSlotContention, j), hi: Math.max(a, b) * (1 + margin) };
+        return { lo: Math.max(UNKNOWN_CPU_MS.lo, Math.min(a, b) * (1 - margin)), mid: cAt(options.priorSlotContention, j), hi: Math.max(a, b) * (1 + margin) };
       },
       gamma: { lo: 0, mid: options.priorSlotContention, hi: options.maxSlotContention },
       measured: false,

@@ -74,6 +74,12 @@ export interface TrialObservation extends TrialSetting {
   hotKeyShareExact: boolean;
   /** Relative scatter of the per-minute estimates above (their noise). */
   estimateRelError: number;
+  /**
+   * The same scatter for c_k and for the busy time per record separately (null below two minutes; absent in
+   * observations saved before they existed). A capacity bound by one of them carries only its noise.
+   */
+  cpuRelError?: number | null;
+  msRelError?: number | null;
   /** heapMemoryUtilization Maximum (%) and whether it was at the metric's 100% ceiling (OOM). */
   heapUtilization: number | null;
   heapAtCeiling: boolean;

@@ -160,6 +160,8 @@ export function evaluateTrial(trialSamples: MinuteSample[], ctx: TrialContext): 
     hotKeyShare: mean(hotShares),
     hotKeyShareExact: hotShares.length > 0 && caughtUp.length > 0,
     estimateRelError: relErrors.length > 0 ? Math.max(...relErrors) : 0,
+    cpuRelError: relStdError(cpuPerMinute),
+    msRelError: relStdError(msPerMinute),
     heapUtilization: heap,
     heapAtCeiling: heap !== null && heap >= 99.999,
     fullRestarts: restarts,

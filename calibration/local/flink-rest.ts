@@ -136,6 +136,20 @@ export async function subtaskAggregates(restUrl: string, jid: string, vertexId: 
   return out;
 }
 
+/**
+ * Each subtask's accumulated busy time since it started, ms (`accumulated-busy-time` of the vertex details),
+ * in subtask order; undefined where a subtask does not report it yet. The busyTimeMsPerSecond gauge averages
+ * over a window of its own (it trailed a step in load by tens of seconds here), too slow for a compressed
+ * clock whose "minute" lasts a few wall seconds; the slope of this counter over a period is that period's.
+ */
+export async function subtaskBusyMs(restUrl: string, jid: string, vertexId: string): Promise<(number | undefined)[]> {
+  const d = await get<{ subtasks?: { metrics?: Record<string, unknown> }[] }>(restUrl, `/jobs/${jid}/vertices/${vertexId}`);
+  return (d.subtasks ?? []).map((s) => {
+    const v = s.metrics?.['accumulated-busy-time'];
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  });
+}
+
 /** Heap used by the job's JVM (every TaskManager of a MiniCluster shares it), bytes. */
 export async function taskManagerHeapUsed(restUrl: string): Promise<number | undefined> {
   const { taskmanagers } = await get<{ taskmanagers: { id: string }[] }>(restUrl, '/taskmanagers');

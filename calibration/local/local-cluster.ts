@@ -20,7 +20,7 @@ import { kpusFor } from '../../core/managed-flink';
 import { CpuCgroup, cpuControllerUnavailable } from './cpu-cgroup';
 import { freePort, waitUntil } from './free-port';
 import {
-  cancel, jobMetric, jobState, jobVertices, runningJob, stopWithSavepoint, subtaskAggregates, subtaskMetricIds,
+  cancel, jobMetric, jobState, jobVertices, runningJob, stopWithSavepoint, subtaskAggregates, subtaskBusyMs, subtaskMetricIds,
   taskManagerHeapUsed, type VertexInfo,
 } from './flink-rest';
 import { createStream, EMULATOR_REGION, startKinesisLocal, type KinesisLocal } from './kinesis-local';
@@ -77,6 +77,12 @@ export interface PollSample {
   busyAvg: number | null;
   busyMax: number | null;
   busyMin: number | null;
+  /**
+   * Per vertex, each subtask's accumulated busy ms in this job incarnation (`incarnation`): their slopes over a
+   * period are its busy time, where the gauges above trail by their own averaging window. Absent when unread.
+   */
+  busyAccMs?: Record<string, number[]>;
+  incarnation?: number;
   backPressuredAvg: number | null;
   idleAvg: number | null;
   /** CPU ns used by the job's cgroup so far (cumulative over incarnations). */
@@ -106,6 +112,8 @@ interface Incarnation {
   lastCpuNs: number;
   restartsBase: number;
   lastRestarts: number;
+  /** Which start this is (1, 2, ...): counters like accumulated busy time restart with each. */
+  number: number;
 }
 
 export class LocalCluster {
@@ -234,6 +242,7 @@ export class LocalCluster {
       cpuBase: prev ? prev.cpuBase + prev.lastCpuNs : 0,
       lastConsumed: 0, lastCpuNs: 0,
       restartsBase: prev ? prev.restartsBase + prev.lastRestarts : 0, lastRestarts: 0,
+      number: n,
     };
     if (!restore) inc.consumedBase = 0;
     this.current = inc;
@@ -357,7 +366,10 @@ export class LocalCluster {
       return;
     }
     const { restUrl, jid, source } = inc;
-    if (!inc.sourceIds.consumed) {
+    // The source registers its watermarkLag gauge only with its first watermark, after records flow: an id
+    // list read while the job idled lacks it, and a run that kept that list read its lag from
+    // millisBehindLatest alone (0 while a backlog grows inside the fetch-ahead). Look again until it is there.
+    if (!inc.sourceIds.consumed || !inc.sourceIds.watermarkLag) {
       const ids = await subtaskMetricIds(restUrl, jid, source.id);
       inc.sourceIds = {
         consumed: ids.find((id) => /^Source__.*\.numRecordsIn$/.test(id)),
@@ -372,6 +384,12 @@ export class LocalCluster {
     // The bottleneck vertex: the busiest on average (the source chain with the cost knobs, usually).
     const hottest = busy.filter((b) => b.m.has('busyTimeMsPerSecond'))
       .sort((a, b) => b.m.get('busyTimeMsPerSecond')!.avg - a.m.get('busyTimeMsPerSecond')!.avg)[0];
+    const acc = await Promise.all(vertices.map(async (v) => ({ id: v.id, ms: await subtaskBusyMs(restUrl, jid, v.id).catch(() => []) })));
+    const complete = acc.filter((a) => a.ms.length > 0 && a.ms.every((x) => x !== undefined));
+    if (complete.length === vertices.length) {
+      sample.busyAccMs = Object.fromEntries(complete.map((a) => [a.id, a.ms as number[]]));
+      sample.incarnation = inc.number;
+    }
     if (hottest) {
       const b = hottest.m.get('busyTimeMsPerSecond')!;
       sample.busyAvg = b.avg;

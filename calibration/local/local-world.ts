@@ -119,7 +119,7 @@ export async function openLocalWorld(o: LocalWorldOptions): Promise<LocalWorld> 
     const ports = localPorts({
       application: `local-${o.workload}`, stream: `kpufit-${o.workload}-input`, shards: o.shards, cluster, load, clock,
       initial: { parallelism: o.initial.parallelism, parallelismPerKpu: o.initial.parallelismPerKpu, autoScalingEnabled: false },
-      metrics: { clock, kpuCpu: o.kpuCpu, overheadCores, lagFloorMs: LAG_FLOOR_MS },
+      metrics: { clock, kpuCpu: o.kpuCpu, overheadCores, lagFloorMs: LAG_FLOOR_MS, warmupMs: WARMUP_MS },
     });
     return { cluster, load, clock, ports, ceiling, overheadCores, dispose };
   } catch (e) {
@@ -133,3 +133,10 @@ export async function openLocalWorld(o: LocalWorldOptions): Promise<LocalWorld> 
  * interval, the GetRecords pacing and one 1-second metric fetch, with margin.
  */
 export const LAG_FLOOR_MS = 1500;
+
+/**
+ * Wall ms after each job start whose periods the calibrator does not count (JIT compilation inside the quota;
+ * the sweep, which waits for two successive 3-s rates within 10%, typically found the rate steady 4-10 s
+ * after RUNNING on this machine).
+ */
+export const WARMUP_MS = 10_000;

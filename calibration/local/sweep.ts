@@ -71,8 +71,19 @@ export interface LocalSweep {
     emulatorReadRecordsPerSecond: number;
     /** The idle JVM's CPU, granted on top of every quota, cores. */
     overheadCores: number;
+    /** The run-to-run noise, measured by re-measuring the configuration nearest the requirement (null: not measured). */
+    noise: SweepNoise | null;
     wallSeconds: number;
   };
+}
+
+export interface SweepNoise {
+  parallelism: number;
+  kpus: number;
+  /** Every measurement of that configuration, records/s (its row carries their mean). */
+  samples: number[];
+  /** (max - min) / mean of the samples: how far two runs of the same configuration land apart here. */
+  relativeSpread: number;
 }
 
 export interface SweepOptions {
@@ -81,7 +92,32 @@ export interface SweepOptions {
   backlogRecords?: number;
   warmupSeconds?: number;
   windowSeconds?: number;
+  /**
+   * Re-measure the configuration whose capacity is nearest the requirement this many more times, and report
+   * the spread as the sweep's noise (a fresh JVM each time). @default 0
+   */
+  noiseRepeats?: number;
+  /** D of the catch-up requirement when already measured (a calibration's update): skips the sweep's own stop + restore. */
+  updateDowntimeSeconds?: number;
+  /** The idle JVM's CPU when already measured on this machine moments ago: skips the sweep's own 15-s measurement. */
+  overheadCores?: number;
   log(message: string): void;
+}
+
+/** The measured configuration whose capacity is relatively nearest `required` (ties: the first). */
+export function nearestToRequirement<T extends { recordsPerSecond: number }>(measured: T[], required: number): T | null {
+  let best: T | null = null;
+  for (const m of measured) {
+    if (!best || Math.abs(m.recordsPerSecond / required - 1) < Math.abs(best.recordsPerSecond / required - 1)) best = m;
+  }
+  return best;
+}
+
+/** (max - min) / mean of repeated capacity measurements; 0 for fewer than two. */
+export function relativeSpread(samples: number[]): number {
+  if (samples.length < 2) return 0;
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  return mean > 0 ? (Math.max(...samples) - Math.min(...samples)) / mean : 0;
 }
 
 /** Every (P, k) with at most maxKpu KPUs and P <= maxParallelism, by KPUs, then k, then P (the twin's order). */
@@ -161,26 +197,32 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
     const put = await measurePutCeiling(cluster.client, s.workload, s.shards);
     // Before the backlog exists: the idle JVM's CPU (granted on top of every quota, as in a calibration) and
     // D for the catch-up requirement, one stop with savepoint + restore at P=1, k=1.
-    await cluster.start({ parallelism: 1, parallelismPerKpu: 1 }, false);
-    let overhead = 0;
-    if (s.kpuCpu !== null) {
-      overhead = await cluster.measureIdleCores(IDLE_SETTLE_MS, IDLE_WINDOW_MS);
+    let overhead = o.overheadCores ?? 0;
+    let downtime = o.updateDowntimeSeconds ?? 0;
+    const measureOverhead = s.kpuCpu !== null && o.overheadCores === undefined;
+    if (measureOverhead || o.updateDowntimeSeconds === undefined) {
+      await cluster.start({ parallelism: 1, parallelismPerKpu: 1 }, false);
+      if (measureOverhead) {
+        overhead = await cluster.measureIdleCores(IDLE_SETTLE_MS, IDLE_WINDOW_MS);
+        o.log(`fixed overhead of the emulation: ${overhead.toFixed(3)} cores idle`);
+      }
       cluster.setOverheadCores(overhead);
-      o.log(`fixed overhead of the emulation: ${overhead.toFixed(3)} cores idle`);
+      if (o.updateDowntimeSeconds === undefined) {
+        const stopAt = Date.now();
+        await cluster.stopWithSavepoint();
+        await cluster.start({ parallelism: 1, parallelismPerKpu: 1 }, true);
+        downtime = (Date.now() - stopAt) / 1000;
+        o.log(`one stop with savepoint + restore: ${downtime.toFixed(1)} s`);
+      }
+      await cluster.cancelJob();
+    } else {
+      cluster.setOverheadCores(overhead);
+      o.log(`fixed overhead ${overhead.toFixed(3)} cores and update downtime ${downtime.toFixed(1)} s as measured before`);
     }
-    const stopAt = Date.now();
-    await cluster.stopWithSavepoint();
-    await cluster.start({ parallelism: 1, parallelismPerKpu: 1 }, true);
-    const downtime = (Date.now() - stopAt) / 1000;
-    o.log(`one stop with savepoint + restore: ${downtime.toFixed(1)} s`);
-    await cluster.cancelJob();
     await prefill(cluster, s, backlog, o.log);
 
     const grid = sweepGrid(s.maxKpu, s.maxParallelism);
-    const measured = new Map<string, MeasuredCapacity>();
-    for (const c of grid) {
-      const key = `${c.parallelism}/${c.kpus}`;
-      if (measured.has(key)) continue;
+    const measureOne = async (c: { parallelism: number; kpus: number }): Promise<MeasuredCapacity> => {
       const k = Math.ceil(c.parallelism / c.kpus);
       const t0 = Date.now();
       await cluster.start({ parallelism: c.parallelism, parallelismPerKpu: k }, false);
@@ -220,15 +262,34 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
         heapUtilization: heapUsed === null ? 0 : heapUsed / (c.kpus * s.kpuHeapMb + 256),
         startSeconds: (runningAt - t0) / 1000,
       };
-      measured.set(key, m);
       o.log(`P=${c.parallelism} n=${c.kpus}: ${m.recordsPerSecond.toFixed(1)} records/s over ${m.windowSeconds.toFixed(1)} s`
         + `${m.lowerBound ? ' (lower bound: backlog ran out)' : ''}, busy ${m.busyAvg?.toFixed(0) ?? '-'} ms/s`
         + `${cpu !== null ? `, ${cpu.toFixed(2)} cores` : ''}, heap ${heapUsed?.toFixed(0) ?? '-'} MB, start ${m.startSeconds.toFixed(1)} s`);
       await cluster.cancelJob();
+      return m;
+    };
+    const measured = new Map<string, MeasuredCapacity>();
+    for (const c of grid) {
+      const key = `${c.parallelism}/${c.kpus}`;
+      if (!measured.has(key)) measured.set(key, await measureOne(c));
     }
 
     const peak = s.recordsPerSecond;
     const required = peak * Math.max(1 / s.slo.targetUtilization, 1 + downtime / s.sloWall.catchUpSeconds);
+    let noise: SweepNoise | null = null;
+    const repeats = o.noiseRepeats ?? 0;
+    const nearestKey = nearestToRequirement([...measured.entries()].filter(([, m]) => !m.lowerBound).map(([key, m]) => ({ key, recordsPerSecond: m.recordsPerSecond })), required)?.key;
+    if (repeats > 0 && nearestKey !== undefined) {
+      const [p, n] = nearestKey.split('/').map(Number);
+      const first = measured.get(nearestKey)!;
+      const again: MeasuredCapacity[] = [];
+      for (let i = 0; i < repeats; i++) again.push(await measureOne({ parallelism: p, kpus: n }));
+      const samples = [first, ...again].map((m) => m.recordsPerSecond);
+      const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+      measured.set(nearestKey, { ...first, recordsPerSecond: mean, lowerBound: [first, ...again].some((m) => m.lowerBound) });
+      noise = { parallelism: p, kpus: n, samples, relativeSpread: relativeSpread(samples) };
+      o.log(`noise: P=${p} n=${n} measured ${samples.map((x) => x.toFixed(1)).join(', ')} records/s, spread ${(100 * noise.relativeSpread).toFixed(1)}% (its row carries the mean)`);
+    }
     const configurations: LocalSweepConfiguration[] = grid.map((c) => {
       const m = measured.get(`${c.parallelism}/${c.kpus}`)!;
       const reasons: string[] = [];
@@ -259,7 +320,7 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
       local: {
         workload: s.workload, jobProperties: s.jobProperties, kpuCpu: s.kpuCpu, kpuHeapMb: s.kpuHeapMb, shards: s.shards,
         backlogRecords: backlog, updateDowntimeSeconds: downtime, catchUpSeconds: s.sloWall.catchUpSeconds,
-        emulatorPutRecordsPerSecond: put, emulatorReadRecordsPerSecond: EMULATOR_READ_CEILING, overheadCores: overhead, wallSeconds: (Date.now() - started) / 1000,
+        emulatorPutRecordsPerSecond: put, emulatorReadRecordsPerSecond: EMULATOR_READ_CEILING, overheadCores: overhead, noise, wallSeconds: (Date.now() - started) / 1000,
       },
     };
   } finally {

@@ -72,6 +72,40 @@ describe('model fitting', () => {
     expect(caughtUp.recordsPerSecond).toBeCloseTo(capacity(estimateOf(taxi), 16, 8, R).recordsPerSecond, 6);
   });
 
+  it('an I/O-bound trial\'s capacity carries the busy time\'s noise, not a noisy CPU reading\'s; a compute-bound one carries both', () => {
+    // A real job's CPU per record is mostly the host's background at I/O-bound rates: 40% scatter, busy time 1%.
+    const ioBound: FakeJob = { cpu: 0.2, w: 8, gamma: 0.02, h: 0, baseHeapMb: 600, stateMb: 100, downtimeSeconds: 20 };
+    const noisy = (o: ReturnType<typeof observe>) => ({ ...o, cpuRelError: 0.4, msRelError: 0.01, estimateRelError: 0.4 });
+    const io = noisy(observe(ioBound, 2, 2, 150));
+    const fitIo = fitModel([io], options);
+    expect(trialCapacity(io, fitIo, R, options)!.relativeMargin).toBeCloseTo(options.marginZ * 0.01, 12);
+    const cpuBound: FakeJob = { ...ioBound, cpu: 4, w: 0.5 };
+    const compute = noisy(observe(cpuBound, 2, 2, 100));
+    expect(trialCapacity(compute, fitModel([compute], options), R, options)!.relativeMargin).toBeCloseTo(options.marginZ * 0.4, 12);
+    // Observations saved before the split errors existed keep the combined one.
+    const { cpuRelError: _c, msRelError: _m, ...old } = io;
+    expect(trialCapacity(old, fitIo, R, options)!.relativeMargin).toBeCloseTo(options.marginZ * 0.4, 12);
+  });
+
+  it('a caught-up trial also seen consuming clearly more while backlogged than its ratios allow has at least that capacity', () => {
+    const fit = fitModel([observe(taxi, 1, 1, 5200)], options);
+    const caught = observe(taxi, 16, 8, 5200);
+    const modelled = trialCapacity(caught, fit, R, options)!.recordsPerSecond;
+    const seen = { ...caught, backlogCapacity: modelled * 1.5, backloggedMinutes: 1, backlogCapacityRelError: 0.01 };
+    expect(trialCapacity(seen, fit, R, options)).toEqual({ recordsPerSecond: modelled * 1.5, method: 'backlog-throughput', relativeMargin: options.marginZ * 0.01 });
+    const withinNoise = { ...seen, backlogCapacity: modelled * 1.02 };
+    expect(trialCapacity(withinNoise, fit, R, options)!.method).toBe('busy-time+cpu');
+  });
+
+  it('a margin above 100% leaves the optimistic corner\'s CPU per record positive, so no size is excluded as having negative capacity', () => {
+    const ioBound: FakeJob = { cpu: 0.2, w: 8, gamma: 0.02, h: 0, baseHeapMb: 600, stateMb: 100, downtimeSeconds: 20 };
+    const o = { ...observe(ioBound, 1, 1, 80), estimateRelError: 0.5 };
+    const fit = fitModel([o], options);
+    expect(fit.margin).toBeCloseTo(1.5, 12);
+    expect(fit.cpuAt(1).lo).toBeGreaterThan(0);
+    expect(predictCapacity(fit, 2, 2, R).hi).toBeGreaterThan(predictCapacity(fit, 1, 1, R).mid);
+  });
+
   it('the optimistic corner uses every parameter at its favourable end', () => {
     const fit = fitModel([observe(taxi, 1, 1, 5200)], options);
     expect(jobAt(fit, 'hi').hotKeyShare).toBe(0);

@@ -1,6 +1,6 @@
 import type { LocalCluster, PollSample } from '../../../calibration/local/local-cluster';
 import {
-  CompressedClock, LocalApplicationControl, LocalMetricsSource, LocalUpdateFailedError,
+  busyFromCounters, CompressedClock, LocalApplicationControl, LocalMetricsSource, LocalUpdateFailedError,
 } from '../../../calibration/local/local-ports';
 
 const ORIGIN = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
@@ -66,6 +66,48 @@ describe('LocalMetricsSource: one calibrator minute per period of polls', () => 
     expect(periods[0].consumed).toBeNull();
     expect(periods[0].lagMaxMs).toBeNull();
     expect(periods[0].downtimeMaxMs).toBe(8000 * 6);
+  });
+
+  it('busy time comes from the accumulated busy-time counters of the busiest vertex, not the gauges\' trailing average', async () => {
+    // Two subtasks of the source chain busy 700 and 500 ms/s, a sink vertex 50 ms/s; the gauges still say 300.
+    const samples = Array.from({ length: 11 }, (_, i) => sample(ORIGIN + i * 1000, {
+      consumed: 150 * i, intake: 200 * i, watermarkLagMs: 3000, busyAvg: 300, busyMax: 300, busyMin: 300,
+      busyAccMs: { source: [700 * i, 500 * i], sink: [50 * i, 50 * i] }, incarnation: 1,
+    }));
+    const [p] = await source(samples).read(ORIGIN, ORIGIN + 60_000);
+    expect(p.busyAvg).toBeCloseTo(600, 6);
+    expect(p.busyMax).toBeCloseTo(700, 6);
+    expect(p.busyMin).toBeCloseTo(500, 6);
+  });
+
+  it('caught up, busy time per record is the counters\' own (same metric fetch), however stale both are against the wall clock', async () => {
+    // The counters lag the wall clock unevenly: 60 records counted in a period of 10 s at an intake of 10/s,
+    // with 480 ms of busy time counted alongside them — 8 ms per record.
+    const samples = Array.from({ length: 11 }, (_, i) => sample(ORIGIN + i * 1000, {
+      consumed: i === 10 ? 60 : 6 * i, intake: 10 * i, busyAccMs: { source: [i === 10 ? 480 : 48 * i] }, incarnation: 1,
+    }));
+    const [p] = await source(samples).read(ORIGIN, ORIGIN + 60_000);
+    expect(p.consumed).toBeCloseTo(10, 6);
+    expect((p.busyAvg! * 1) / p.consumed!).toBeCloseTo(480 / 60, 6);
+  });
+
+  it('busy-time counters restart with each job incarnation: only the last incarnation\'s readings count', () => {
+    const points = [
+      sample(ORIGIN, { consumed: 0, busyAccMs: { v: [9000] }, incarnation: 1 }),
+      sample(ORIGIN + 1000, { consumed: 100, busyAccMs: { v: [100] }, incarnation: 2 }),
+      sample(ORIGIN + 3000, { consumed: 300, busyAccMs: { v: [1100] }, incarnation: 2 }),
+    ];
+    expect(busyFromCounters(points, null)).toEqual({ avg: 500, max: 500, min: 500 });
+    expect(busyFromCounters(points.slice(0, 2), null)).toBeNull();
+  });
+
+  it('a period within the warm-up after a job start carries no consumption (unclean to the calibrator); the next one does', async () => {
+    // The job started 4 s before the first poll: up to 10 s of warm-up covers the first period's polls.
+    const samples = Array.from({ length: 21 }, (_, i) => sample(ORIGIN + i * 1000, { consumed: 50 * i, intake: 60 * i, watermarkLagMs: 3000, uptimeMs: 4000 + i * 1000 }));
+    const warming = new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu: null, overheadCores: 0, lagFloorMs: 1000, warmupMs: 10_000 });
+    const [first, second] = await warming.read(ORIGIN, ORIGIN + 120_000);
+    expect(first.consumed).toBeNull();
+    expect(second.consumed).toBeCloseTo(50, 6);
   });
 
   it('the CPU reading can be switched off', async () => {
