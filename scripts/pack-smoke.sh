@@ -22,4 +22,7 @@ version="$(npx --no-install kpufit --version)"
 # A real command end to end, from the installed package only: 1 s of generated load into nowhere.
 npx --no-install kpufit load --target null --workload taxi --rate 200 --duration 1 --json > stats.json
 node -e "const s = require('./stats.json'); if (!(s.sent > 0 && s.failed === 0)) { console.error(s); process.exit(1); }"
+# Files the CLI reads at run time ship with it: the Dashboards saved objects, found from the package root.
+npx --no-install kpufit dashboards apply --endpoint http://127.0.0.1:9 --auth none --dry-run --json > dashboards.json
+node -e "const j=require('./dashboards.json'); if (j.objects.length !== 14) { console.error('dashboards: ' + j.objects.length + ' objects'); process.exit(1); }"
 echo "pack smoke: $tarball installs and runs (kpufit $version)" >&2

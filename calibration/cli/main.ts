@@ -31,7 +31,7 @@ export function buildCli(argv: string[]) {
     .command(lazy('twin', 'The embedded digital twin as a what-if planner (run, sweep)', () => require('./commands/twin').twinCommand))
     .command(lazy('report', 'Re-render report.md / report.html from a calibration report.json', () => require('./commands/report').reportCommand))
     .command(lazy('autoscale', 'Simulate autoscaling policies on the twin (kpufit, built-in, step)', () => require('./commands/autoscale').autoscaleCommand))
-    .command(lazy('dashboards', 'Apply the OpenSearch Dashboards saved objects to the domain', () => require('./commands/dashboards').dashboardsCommand))
+    .command(lazy('dashboards <action>', 'Apply the OpenSearch Dashboards saved objects to the domain', () => require('./commands/dashboards').dashboardsCommand))
     .command(lazy('local', 'The real job on this machine: sweep its capacity at every (P, K)', () => require('./commands/local').localCommand))
     .demandCommand(1, 'name a command: calibrate, load, twin, report, autoscale, dashboards or local')
     .strict()

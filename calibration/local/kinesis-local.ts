@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -15,11 +15,12 @@ import {
   ListStreamsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { packageRoot } from '../../core/package-root';
 import { onProcessEnd } from './cleanup';
 import type { CpuCgroup } from './cpu-cgroup';
 import { freePort, waitUntil } from './free-port';
 
-const REPO = resolve(__dirname, '..', '..');
+const REPO = packageRoot();
 export const EMULATOR_REGION = 'us-east-1';
 /** kinesis-mock's default account; the access key id selects it. Placeholder keys, never real ones. */
 const EMULATOR_ACCOUNT = '000000000000';
@@ -35,7 +36,7 @@ export async function startKinesisLocal(logFile: string, options: { cgroup?: Cpu
   const tlsPort = await freePort();
   const folder = join(REPO, 'node_modules', 'kinesis-local');
   const log = createWriteStream(logFile);
-  const args = ['--require', join(__dirname, 'loopback-listen.cjs'), 'main.js'];
+  const args = ['--require', join(REPO, 'calibration', 'local', 'loopback-listen.cjs'), 'main.js'];
   const spawnOptions = {
     cwd: folder,
     env: {

@@ -1,11 +1,12 @@
 /** The Flink job from the shaded jar, in a local MiniCluster (REST API on 127.0.0.1), as `--properties` runs it. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { packageRoot } from '../../core/package-root';
 import { onProcessEnd } from './cleanup';
 import type { CpuCgroup } from './cpu-cgroup';
 
-const FLINK_APP = resolve(__dirname, '..', '..', 'flink-app');
+const FLINK_APP = join(packageRoot(), 'flink-app');
 export const JAR = join(FLINK_APP, 'target', 'kpufit-flink-app.jar');
 const CLASSPATH = join(FLINK_APP, 'target', 'local-classpath.txt');
 const MAIN_CLASS = 'dev.kpufit.flink.StreamingJob';

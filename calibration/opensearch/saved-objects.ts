@@ -5,13 +5,14 @@
  * the index prefix the job writes with.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../../core/errors';
+import { packageRoot } from '../../core/package-root';
 
 /** Where the saved objects live in the repository. */
-export const DASHBOARDS_DIR = resolve(__dirname, '..', '..', 'stacks', 'opensearch', 'dashboards');
+export const DASHBOARDS_DIR = join(packageRoot(), 'stacks', 'opensearch', 'dashboards');
 /** The index template the job puts (flink-app bundles the same file). */
-export const INDEX_TEMPLATE_FILE = resolve(__dirname, '..', '..', 'stacks', 'opensearch', 'index-template.json');
+export const INDEX_TEMPLATE_FILE = join(packageRoot(), 'stacks', 'opensearch', 'index-template.json');
 
 export const SAVED_OBJECT_TYPES = ['index-pattern', 'search', 'visualization', 'dashboard'] as const;
 export type SavedObjectType = (typeof SAVED_OBJECT_TYPES)[number];
