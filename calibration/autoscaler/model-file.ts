@@ -40,6 +40,11 @@ export function renderJobModel(model: JobModel): string {
 }
 
 /** model.json of a calibration: the calibrator's fit of every trial's evidence, as the autoscaler's model. */
+/** model.json's content for the trials' evidence, once a trial measured something (undefined before). */
+export function modelJsonFor(observations: TrialObservation[], algorithm: Partial<AlgorithmOptions> = {}): string | undefined {
+  return observations.length > 0 ? renderJobModel(modelFromObservations(observations, algorithm)) : undefined;
+}
+
 export function modelFromObservations(observations: TrialObservation[], algorithm: Partial<AlgorithmOptions> = {}): JobModel {
   return modelFromFit(fitModel(observations, algorithmOptions(algorithm)), autoscalerOptions());
 }

@@ -28,7 +28,7 @@ import { formatConfiguration, formatLag } from '../report/format';
 import type { CalibrationReport } from '../report-types';
 import type { AlgorithmOptions } from '../algorithm/options';
 import type { TrialObservation } from '../algorithm/observation';
-import { modelFromObservations, renderJobModel } from '../autoscaler/model-file';
+import { modelJsonFor } from '../autoscaler/model-file';
 import { createKinesisClient, kinesisApi as producerKinesisApi } from '../../simulator/kinesis-client';
 import { GeneratorLoadDriver } from '../../simulator/load-driver';
 import { KinesisProducer } from '../../simulator/producers/kinesis-producer';
@@ -224,7 +224,7 @@ export async function runAwsCalibration(args: AwsCalibrationArgs, deps: AwsRunDe
       return { files: [], plan: writeDryRunPlan(wired.recorder.calls, settings, settings.json, stdout, stderr) };
     }
     // As on the twin: fitted with the options the calibrator decided with.
-    const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations, options.algorithm)) : undefined;
+    const modelJson = modelJsonFor(observations, options.algorithm);
     const written = await writeCalibrationResult(report, settings.outDir, settings.json, stdout, progress, { modelJson });
     if (written.report.verdict === 'aborted') {
       const resumeHint = `resume with --resume ${statePath}`;

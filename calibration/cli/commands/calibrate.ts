@@ -11,7 +11,8 @@ import { runAwsCalibration, type AwsCalibrationArgs } from '../../aws/run';
 import { CalibrationAbortedError } from '../../calibrate';
 import { REPORT_FILES, writeReportFiles } from '../../report';
 import type { TrialObservation } from '../../algorithm/observation';
-import { modelFromObservations, renderJobModel } from '../../autoscaler/model-file';
+import { modelJsonFor } from '../../autoscaler/model-file';
+import { calibrationProgressLine } from '../progress-line';
 import { summary } from '../../report/summary';
 import type { CalibrationReport } from '../../report-types';
 import { calibrateOnTwin } from '../../twin-calibration';
@@ -99,9 +100,7 @@ export async function runTwinCalibrate(
             comparing = true;
             return progress.log(`built-in autoscaling: ${e.message}`);
           }
-          const config = e.parallelism !== undefined ? ` P=${e.parallelism} K=${e.parallelismPerKpu}` : '';
-          const lag = e.lagMs !== undefined && e.lagMs !== null ? ` lag ${Math.round(e.lagMs)} ms` : '';
-          progress.update(e.trial ?? 0, `${e.phase}${e.trial ? ` trial ${e.trial}` : ''}${config} t=${Math.round(e.elapsedSeconds)}s${lag}${e.message ? ` (${e.message})` : ''}`);
+          progress.update(e.trial ?? 0, calibrationProgressLine(e));
         },
         onTrial: async (t, state) => {
           observations = state.observations;
@@ -118,7 +117,7 @@ export async function runTwinCalibrate(
   }
   progress.done();
   try {
-    const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations)) : undefined;
+    const modelJson = modelJsonFor(observations);
     const files = args.out ? await writeReportFiles(args.out, report, { modelJson }) : [];
     if (args.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
     else out.write(`${summary(report, args.out).join('\n')}\n`);

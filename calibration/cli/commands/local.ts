@@ -8,7 +8,8 @@ import { InputError, InterruptedError } from '../../../core/errors';
 import { checkOutputDirectory } from '../../../core/output-location';
 import { Progress } from '../../../core/progress';
 import { StopSignals, type StopSignalsOptions } from '../../../core/stop-signals';
-import { modelFromObservations, renderJobModel } from '../../autoscaler/model-file';
+import { modelJsonFor } from '../../autoscaler/model-file';
+import { calibrationProgressLine } from '../progress-line';
 import type { TrialObservation } from '../../algorithm/observation';
 import { REPORT_FILES, writeReportFiles } from '../../report';
 import type { CalibrationReport } from '../../report-types';
@@ -76,11 +77,7 @@ export async function runLocalCalibrate(
     report = await runLocalCalibration(settings, {
       signal: stops.signal,
       log: (m) => progress.log(m),
-      onProgress: (e) => {
-        const config = e.parallelism !== undefined ? ` P=${e.parallelism} K=${e.parallelismPerKpu}` : '';
-        const lag = e.lagMs !== undefined && e.lagMs !== null ? ` lag ${Math.round(e.lagMs)} ms` : '';
-        progress.update(e.trial ?? 0, `${e.phase}${e.trial ? ` trial ${e.trial}` : ''}${config} t=${Math.round(e.elapsedSeconds)}s${lag}${e.message ? ` (${e.message})` : ''}`);
-      },
+      onProgress: (e) => progress.update(e.trial ?? 0, calibrationProgressLine(e)),
       onTrial: (t, state) => {
         observations = state.observations;
         progress.log(`trial ${state.trials.length}: P=${t.parallelism} K=${t.parallelismPerKpu} (${t.kpus} KPU) ${t.verdict}: ${t.reason}`);
@@ -99,7 +96,7 @@ export async function runLocalCalibrate(
   }
   progress.done();
   try {
-    const modelJson = observations.length > 0 ? renderJobModel(modelFromObservations(observations)) : undefined;
+    const modelJson = modelJsonFor(observations);
     if (settings.out) await writeReportFiles(settings.out, report, { modelJson });
     if (settings.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
     else out.write(`${summary(report, settings.out).join('\n')}\nlocal: ${settings.periodSeconds} wall s per calibrator minute, ${report.local?.wallSeconds.toFixed(0) ?? '?'} wall s in all\n`);
