@@ -35,12 +35,13 @@ export class CpuCgroup {
   private readonly usagePath: string;
   private removed = false;
   private unregister: () => void = () => undefined;
+  private readonly children: CpuCgroup[] = [];
 
-  private constructor(readonly name: string, root: string) {
+  private constructor(readonly name: string, root: string, separateAccounting = true) {
     this.path = join(root, name);
     const shared = join(this.path, 'cpuacct.usage');
     this.usagePath = shared;
-    if (!existsSync(shared) && existsSync(CPUACCT_ROOT)) {
+    if (separateAccounting && !existsSync(shared) && existsSync(CPUACCT_ROOT)) {
       const separate = join(CPUACCT_ROOT, name);
       mkdirSync(separate, { recursive: true });
       this.usagePath = join(separate, 'cpuacct.usage');
@@ -65,6 +66,22 @@ export class CpuCgroup {
     writeFileSync(join(this.path, 'cpu.shares'), String(SHARES));
     writeFileSync(join(this.path, 'cpu.cfs_period_us'), String(PERIOD_US));
     writeFileSync(join(this.path, 'cpu.cfs_quota_us'), cores === null ? '-1' : String(Math.max(1000, Math.round(cores * PERIOD_US))));
+  }
+
+  /**
+   * A group nested in this one (CPU controller only: usage is read on the parent, which counts its children).
+   * Its quota caps the threads moved into it; the parent's quota still caps the parent and children together.
+   */
+  child(label: string): CpuCgroup {
+    mkdirSync(join(this.path, label));
+    const group = new CpuCgroup(join(this.name, label), join(this.path, '..'), false);
+    this.children.push(group);
+    return group;
+  }
+
+  /** Moves one thread (a Linux thread id) into the group; the rest of its process stays where it is. */
+  addThread(tid: number): void {
+    writeFileSync(join(this.path, 'tasks'), String(tid));
   }
 
   /** Moves a running process (every thread) into the group. */
@@ -92,6 +109,7 @@ export class CpuCgroup {
     if (this.removed) return;
     this.removed = true;
     this.unregister();
+    for (const c of this.children) c.removeInto(this.path);
     const dirs = [this.path];
     if (this.usagePath !== join(this.path, 'cpuacct.usage')) dirs.push(join(this.usagePath, '..'));
     for (const dir of dirs) {
@@ -108,6 +126,24 @@ export class CpuCgroup {
       } catch {
         // already gone
       }
+    }
+  }
+
+  /** A child's removal: its threads go back to the parent group first (a group must be empty to go). */
+  private removeInto(parentPath: string): void {
+    if (this.removed) return;
+    this.removed = true;
+    try {
+      for (const tid of readFileSync(join(this.path, 'tasks'), 'utf8').split('\n').filter(Boolean)) {
+        try {
+          writeFileSync(join(parentPath, 'tasks'), tid);
+        } catch {
+          // the thread ended meanwhile
+        }
+      }
+      rmdirSync(this.path);
+    } catch {
+      // already gone
     }
   }
 }

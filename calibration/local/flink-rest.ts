@@ -150,6 +150,18 @@ export async function subtaskBusyMs(restUrl: string, jid: string, vertexId: stri
   });
 }
 
+/** The TaskManager running each subtask of a vertex, by subtask index (`taskmanager-id` of the vertex details). */
+export async function subtaskTaskManagers(restUrl: string, jid: string, vertexId: string): Promise<string[]> {
+  const d = await get<{ subtasks?: { 'taskmanager-id'?: string }[] }>(restUrl, `/jobs/${jid}/vertices/${vertexId}`);
+  return (d.subtasks ?? []).map((s) => s['taskmanager-id'] ?? '');
+}
+
+/** The cluster's TaskManager ids, sorted (a stable order for numbering emulated KPUs). */
+export async function taskManagerIds(restUrl: string): Promise<string[]> {
+  const { taskmanagers } = await get<{ taskmanagers: { id: string }[] }>(restUrl, '/taskmanagers');
+  return taskmanagers.map((t) => t.id).sort();
+}
+
 /** Heap used by the job's JVM (every TaskManager of a MiniCluster shares it), bytes. */
 export async function taskManagerHeapUsed(restUrl: string): Promise<number | undefined> {
   const { taskmanagers } = await get<{ taskmanagers: { id: string }[] }>(restUrl, '/taskmanagers');

@@ -1,11 +1,13 @@
 /**
  * The real job on this machine, as Managed Flink would run it: kinesis-local with the input stream, and the
  * shaded job in a MiniCluster JVM laid out as n = ceil(P/k) TaskManagers of k slots (n KPUs of
- * ParallelismPerKPU k). A MiniCluster runs every TaskManager in one JVM, so the KPUs' CPU is emulated as one
- * cgroup quota of n x kpuCpu cores (plus the JVM's measured fixed overhead, which on Managed Flink lives on
- * the extra KPU) and their heap as one -Xmx of n x kpuHeapMb plus the JobManager's share. A separate JVM
- * per TaskManager would isolate KPUs better but needs a Flink distribution; the local MiniCluster is what
- * the repository already runs and restores from savepoints.
+ * ParallelismPerKPU k). A MiniCluster runs every TaskManager in one JVM. The KPUs' CPU is emulated with
+ * nested cgroups: the JVM's group has a quota of n x kpuCpu cores plus the JVM's measured fixed overhead
+ * (which on Managed Flink lives on the extra KPU), and inside it one group per TaskManager with a quota of
+ * kpuCpu, into which the threads of the subtasks Flink placed there are moved (./kpu-threads.ts): a KPU's
+ * subtasks share its vCPU and cannot borrow an idle neighbour's. Heap is one -Xmx of n x kpuHeapMb plus the
+ * JobManager's share. A separate JVM per TaskManager would need a Flink distribution; the local MiniCluster
+ * is what the repository already runs and restores from savepoints.
  *
  * Reconfiguration is what an UpdateApplication does: stop with a savepoint, start a new JVM at the new
  * parallelism from it. A poller reads the REST API every `pollMs` (its metric reads lag one fetch, so only
@@ -17,11 +19,13 @@ import { pathToFileURL } from 'node:url';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { WorkloadName } from '../../simulator/workloads';
 import { kpusFor } from '../../core/managed-flink';
+import { execFile } from 'node:child_process';
 import { CpuCgroup, cpuControllerUnavailable } from './cpu-cgroup';
+import { parseThreadDump, placementOf, threadsByKpu } from './kpu-threads';
 import { freePort, waitUntil } from './free-port';
 import {
   cancel, jobMetric, jobState, jobVertices, runningJob, stopWithSavepoint, subtaskAggregates, subtaskBusyMs, subtaskMetricIds,
-  taskManagerHeapUsed, type VertexInfo,
+  subtaskTaskManagers, taskManagerHeapUsed, taskManagerIds, type VertexInfo,
 } from './flink-rest';
 import { createStream, EMULATOR_REGION, startKinesisLocal, type KinesisLocal } from './kinesis-local';
 import { startLocalJob, type LocalJob, type PropertyGroups } from './local-job';
@@ -114,6 +118,19 @@ interface Incarnation {
   lastRestarts: number;
   /** Which start this is (1, 2, ...): counters like accumulated busy time restart with each. */
   number: number;
+  /** Subtasks per TaskManager as Flink placed them, largest first (once the task threads were placed). */
+  placement?: number[];
+  /** Task threads moved into their KPU's group so far (a thread is moved once). */
+  pinned: Set<number>;
+}
+
+/** After RUNNING, the task threads are placed on their KPUs at these delays: later scans catch threads started late. */
+const PIN_SCANS_MS = [0, 3000, 10_000];
+
+function threadDump(pid: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('jcmd', [String(pid), 'Thread.print'], { timeout: 30_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
 }
 
 export class LocalCluster {
@@ -242,7 +259,7 @@ export class LocalCluster {
       cpuBase: prev ? prev.cpuBase + prev.lastCpuNs : 0,
       lastConsumed: 0, lastCpuNs: 0,
       restartsBase: prev ? prev.restartsBase + prev.lastRestarts : 0, lastRestarts: 0,
-      number: n,
+      number: n, pinned: new Set(),
     };
     if (!restore) inc.consumedBase = 0;
     this.current = inc;
@@ -260,11 +277,62 @@ export class LocalCluster {
       this.downSinceMs = undefined;
       const vertices = await jobVertices(job.restUrl, running.jid);
       inc.source = vertices.find((v) => v.name.startsWith('Source')) ?? vertices[0];
+      if (cgroup) void this.pinTaskThreads(inc, cgroup, vertices);
       this.log(`job RUNNING at P=${layout.parallelism} k=${layout.parallelismPerKpu} (${kpus} TaskManagers`
         + `${quota !== null ? `, ${quota.toFixed(2)} cores` : ''}, -Xmx${this.heapMbFor(layout)}m)${restore ? ' from a savepoint' : ''}`);
     } catch (e) {
       await this.stopJob(inc);
       throw e;
+    }
+  }
+
+  /** Subtasks per emulated KPU as Flink placed the running job, largest first (undefined until placed, or without CPU emulation). */
+  get placement(): number[] | undefined {
+    return this.current?.placement;
+  }
+
+  /**
+   * One group of kpuCpu cores per TaskManager inside the job's group, and every task thread moved into its
+   * TaskManager's group, at each of PIN_SCANS_MS after RUNNING (threads a pinned thread starts later inherit
+   * its group; the later scans catch those started before the first). Failures are logged, not thrown: the
+   * job then runs on the pooled quota, as it did before KPUs were isolated, and the log says so.
+   */
+  private async pinTaskThreads(inc: Incarnation, group: CpuCgroup, vertices: VertexInfo[]): Promise<void> {
+    const pid = inc.job.pid;
+    if (pid === undefined || this.o.kpuCpu === null) return;
+    try {
+      const tms = await taskManagerIds(inc.restUrl);
+      const kpuGroups = tms.map((_, i) => {
+        const g = group.child(`kpu-${i}`);
+        g.setQuota(this.o.kpuCpu);
+        return g;
+      });
+      const started = Date.now();
+      for (const at of PIN_SCANS_MS) {
+        await new Promise((r) => setTimeout(r, Math.max(0, started + at - Date.now())));
+        if (this.current !== inc || !inc.jid) return;
+        const jid = inc.jid;
+        const placed = await Promise.all(vertices.map(async (v) => ({ name: v.name, taskManagers: await subtaskTaskManagers(inc.restUrl, jid, v.id) })));
+        const byKpu = threadsByKpu(parseThreadDump(await threadDump(pid)), placed, tms);
+        let moved = 0;
+        byKpu.forEach((tids, i) => {
+          for (const tid of tids) {
+            if (inc.pinned.has(tid)) continue;
+            try {
+              kpuGroups[i].addThread(tid);
+              inc.pinned.add(tid);
+              moved++;
+            } catch {
+              // the thread ended meanwhile
+            }
+          }
+        });
+        const first = inc.placement === undefined;
+        inc.placement = placementOf(placed, tms);
+        if (first) this.log(`task threads on their KPUs: ${inc.placement.join('+')} subtasks, ${this.o.kpuCpu} cores each (${moved} threads)`);
+      }
+    } catch (e) {
+      this.log(`task threads not placed on their KPUs (the KPUs share one quota): ${(e as Error).message}`);
     }
   }
 

@@ -2,8 +2,9 @@
  * `kpufit local sweep`: the ground truth a calibration is checked against. A backlog is written to the
  * stream once; every configuration then starts the real job fresh from TRIM_HORIZON (so the same backlog
  * serves every trial), and its saturated capacity is the source's consumption while the backlog lasts,
- * after a warm-up. Configurations with the same P and KPU count n run the same local layout (n
- * TaskManagers, P tasks), so each distinct (P, n) is measured once and shared by its k values. The output
+ * after a warm-up. Configurations that place the same subtasks per KPU (P with any k >= P: one KPU of P
+ * subtasks) are measured once and share the measurement; every other k is a layout of its own, since each
+ * KPU's subtasks share that KPU's vCPU only (./kpu-threads.ts). The output
  * has the shape of `kpufit twin sweep --json` (docs/json-shapes.md), plus a `measured` block per row.
  */
 import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
@@ -33,6 +34,8 @@ export interface MeasuredCapacity {
   heapUsedMb: number | null;
   heapUtilization: number;
   startSeconds: number;
+  /** Subtasks per KPU as Flink placed them, largest first (absent without CPU emulation, or when unread). */
+  placement?: number[];
 }
 
 export interface LocalSweepConfiguration {
@@ -118,6 +121,14 @@ export function relativeSpread(samples: number[]): number {
   if (samples.length < 2) return 0;
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   return mean > 0 ? (Math.max(...samples) - Math.min(...samples)) / mean : 0;
+}
+
+/**
+ * Configurations with the same key place the same subtasks on each KPU: "P/k" with k capped at P (any
+ * k >= P is one KPU running all P subtasks). Below P every k is its own placement (its largest KPU has k).
+ */
+export function layoutKey(c: { parallelism: number; parallelismPerKpu: number }): string {
+  return `${c.parallelism}/${Math.min(c.parallelismPerKpu, c.parallelism)}`;
 }
 
 /** Every (P, k) with at most maxKpu KPUs and P <= maxParallelism, by KPUs, then k, then P (the twin's order). */
@@ -222,8 +233,9 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
     await prefill(cluster, s, backlog, o.log);
 
     const grid = sweepGrid(s.maxKpu, s.maxParallelism);
-    const measureOne = async (c: { parallelism: number; kpus: number }): Promise<MeasuredCapacity> => {
-      const k = Math.ceil(c.parallelism / c.kpus);
+    const measureOne = async (c: { parallelism: number; parallelismPerKpu: number }): Promise<MeasuredCapacity> => {
+      const k = c.parallelismPerKpu;
+      const kpus = kpusFor(c.parallelism, k);
       const t0 = Date.now();
       await cluster.start({ parallelism: c.parallelism, parallelismPerKpu: k }, false);
       const runningAt = Date.now();
@@ -259,10 +271,11 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
         cpuCores: cpu, quotaCores: cluster.quotaCoresFor({ parallelism: c.parallelism, parallelismPerKpu: k }),
         heapUsedMb: heapUsed,
         // Heap per KPU as Managed Flink shows it: the TaskManagers' share of what the JVM uses.
-        heapUtilization: heapUsed === null ? 0 : heapUsed / (c.kpus * s.kpuHeapMb + 256),
+        heapUtilization: heapUsed === null ? 0 : heapUsed / (kpus * s.kpuHeapMb + 256),
         startSeconds: (runningAt - t0) / 1000,
+        ...(cluster.placement ? { placement: cluster.placement } : {}),
       };
-      o.log(`P=${c.parallelism} n=${c.kpus}: ${m.recordsPerSecond.toFixed(1)} records/s over ${m.windowSeconds.toFixed(1)} s`
+      o.log(`P=${c.parallelism} k=${k} (${cluster.placement?.join('+') ?? `${kpus} KPUs`}): ${m.recordsPerSecond.toFixed(1)} records/s over ${m.windowSeconds.toFixed(1)} s`
         + `${m.lowerBound ? ' (lower bound: backlog ran out)' : ''}, busy ${m.busyAvg?.toFixed(0) ?? '-'} ms/s`
         + `${cpu !== null ? `, ${cpu.toFixed(2)} cores` : ''}, heap ${heapUsed?.toFixed(0) ?? '-'} MB, start ${m.startSeconds.toFixed(1)} s`);
       await cluster.cancelJob();
@@ -270,7 +283,7 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
     };
     const measured = new Map<string, MeasuredCapacity>();
     for (const c of grid) {
-      const key = `${c.parallelism}/${c.kpus}`;
+      const key = layoutKey(c);
       if (!measured.has(key)) measured.set(key, await measureOne(c));
     }
 
@@ -280,10 +293,11 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
     const repeats = o.noiseRepeats ?? 0;
     const nearestKey = nearestToRequirement([...measured.entries()].filter(([, m]) => !m.lowerBound).map(([key, m]) => ({ key, recordsPerSecond: m.recordsPerSecond })), required)?.key;
     if (repeats > 0 && nearestKey !== undefined) {
-      const [p, n] = nearestKey.split('/').map(Number);
+      const [p, k] = nearestKey.split('/').map(Number);
+      const n = kpusFor(p, k);
       const first = measured.get(nearestKey)!;
       const again: MeasuredCapacity[] = [];
-      for (let i = 0; i < repeats; i++) again.push(await measureOne({ parallelism: p, kpus: n }));
+      for (let i = 0; i < repeats; i++) again.push(await measureOne({ parallelism: p, parallelismPerKpu: k }));
       const samples = [first, ...again].map((m) => m.recordsPerSecond);
       const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
       measured.set(nearestKey, { ...first, recordsPerSecond: mean, lowerBound: [first, ...again].some((m) => m.lowerBound) });
@@ -291,7 +305,7 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
       o.log(`noise: P=${p} n=${n} measured ${samples.map((x) => x.toFixed(1)).join(', ')} records/s, spread ${(100 * noise.relativeSpread).toFixed(1)}% (its row carries the mean)`);
     }
     const configurations: LocalSweepConfiguration[] = grid.map((c) => {
-      const m = measured.get(`${c.parallelism}/${c.kpus}`)!;
+      const m = measured.get(layoutKey(c))!;
       const reasons: string[] = [];
       if (m.recordsPerSecond < required) reasons.push(`capacity below ${required.toFixed(1)} rec/s`);
       if (m.heapUtilization > s.slo.maxHeapUtilization) reasons.push(`heap ${(100 * m.heapUtilization).toFixed(0)}% above ${(100 * s.slo.maxHeapUtilization).toFixed(0)}%`);

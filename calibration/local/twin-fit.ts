@@ -6,7 +6,7 @@
  * heap parameters come from a least-squares line through the JVM's heap: used = baseHeapMb x n + stateMb.
  * CPU is in the twin's units, ms of one KPU's vCPU: with --kpu-cpu c cores per KPU, real CPU ms = c x that.
  */
-import { capacity } from '../../simulator/twin/model';
+import { placementCapacity, placementOf } from '../../simulator/twin/model';
 import { InputError } from '../../core/errors';
 
 export interface SweepRow {
@@ -14,7 +14,8 @@ export interface SweepRow {
   parallelismPerKpu: number;
   kpus: number;
   capacityRecordsPerSecond: number;
-  measured?: { lowerBound?: boolean; heapUsedMb?: number | null };
+  /** `placement`: subtasks per KPU as Flink placed them (a local sweep reports it); the twin's own otherwise. */
+  measured?: { lowerBound?: boolean; heapUsedMb?: number | null; placement?: number[] };
   bottleneck?: string;
 }
 
@@ -50,9 +51,12 @@ export interface TwinFit {
 
 const SHARDS_UNBOUNDED = 1_000_000;
 
-function predict(row: { parallelism: number; parallelismPerKpu: number }, job: Omit<FittedJob, 'baseHeapMb' | 'stateMb'>): number {
+function predict(row: SweepRow, job: Omit<FittedJob, 'baseHeapMb' | 'stateMb'>): number {
   // The local emulator's read limit is not the twin's stream limit: left out (rows bound by it are excluded).
-  return capacity(row, SHARDS_UNBOUNDED, 200, job).recordsPerSecond;
+  // The measured placement when there is one: the twin's law applied to the layout that was measured.
+  const placed = row.measured?.placement;
+  const placement = placed && placed.reduce((a, j) => a + j, 0) === row.parallelism ? placed : placementOf(row);
+  return placementCapacity(placement, SHARDS_UNBOUNDED, 200, job).recordsPerSecond;
 }
 
 function loss(rows: SweepRow[], job: Omit<FittedJob, 'baseHeapMb' | 'stateMb'>): number {

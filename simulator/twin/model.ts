@@ -48,6 +48,14 @@ export function hotSubtaskShare(hotKeyShare: number, parallelism: number): numbe
   return hotKeyShare + (1 - hotKeyShare) / parallelism;
 }
 
+/** Subtasks per KPU for (P, k) as the twin fills KPUs: floor(P/k) full KPUs of k, then one of the rest. */
+export function placementOf(config: Config): number[] {
+  const { parallelism: p, parallelismPerKpu: k } = config;
+  const full = Math.floor(p / k);
+  const rest = p - full * k;
+  return [...Array.from({ length: full }, () => k), ...(rest > 0 ? [rest] : [])];
+}
+
 /** Noise-free μ of docs/twin-model.md section 2. */
 export function capacity(
   config: Config,
@@ -55,11 +63,24 @@ export function capacity(
   recordBytes: number,
   job: Pick<JobParameters, 'cpuMsPerRecord' | 'slotContention' | 'ioWaitMsPerRecord' | 'hotKeyShare'>,
 ): Capacity {
-  const { parallelism: p, parallelismPerKpu: k } = config;
-  const full = Math.floor(p / k);
-  const rest = p - full * k;
-  const computeBound = full * k * subtaskRate(job, k) + (rest > 0 ? rest * subtaskRate(job, rest) : 0);
-  const hotRate = subtaskRate(job, full >= 1 ? k : rest);
+  return placementCapacity(placementOf(config), shards, recordBytes, job);
+}
+
+/**
+ * μ for any placement of P subtasks on KPUs (subtasks per KPU). The twin's own (P, k) is one placement; a
+ * local run reports the one Flink made, which may differ (its TaskManagers all have k slots).
+ */
+export function placementCapacity(
+  placement: number[],
+  shards: number,
+  recordBytes: number,
+  job: Pick<JobParameters, 'cpuMsPerRecord' | 'slotContention' | 'ioWaitMsPerRecord' | 'hotKeyShare'>,
+): Capacity {
+  const used = placement.filter((j) => j > 0);
+  const p = used.reduce((a, j) => a + j, 0);
+  const computeBound = used.reduce((a, j) => a + j * subtaskRate(job, j), 0);
+  // The busiest subtask shares the most crowded KPU's vCPU.
+  const hotRate = subtaskRate(job, Math.max(...used));
   const hotKeyBound = hotRate / hotSubtaskShare(job.hotKeyShare, p);
   const sourceBound = streamReadLimit(shards, recordBytes);
   const recordsPerSecond = Math.min(computeBound, hotKeyBound, sourceBound);

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../../core/validation';
 import { DEFAULT_LOCAL, resolveLocalSettings } from '../../../calibration/local/settings';
-import { capacityFrom, sweepGrid } from '../../../calibration/local/sweep';
+import { capacityFrom, layoutKey, sweepGrid } from '../../../calibration/local/sweep';
 import type { PollSample } from '../../../calibration/local/local-cluster';
 
 function problems(args: Parameters<typeof resolveLocalSettings>[0], cores = 2): string[] {
@@ -61,6 +61,14 @@ describe('local sweep', () => {
     ]);
     expect(grid.filter((c) => c.kpus === 2)).toEqual([{ parallelism: 2, parallelismPerKpu: 1, kpus: 2 }]);
     expect(grid).toHaveLength(16);
+  });
+
+  it('measures each placement once: every k >= P is one KPU of P subtasks, every smaller k a placement of its own', () => {
+    const keys = sweepGrid(2, 4).map(layoutKey);
+    // Up to 2 KPUs and P <= 4: 3 subtasks on 3 KPUs (k = 1) is beyond the limit.
+    expect([...new Set(keys)]).toEqual(['1/1', '2/2', '3/3', '4/4', '2/1', '3/2', '4/2', '4/3']);
+    expect(layoutKey({ parallelism: 3, parallelismPerKpu: 8 })).toBe('3/3');
+    expect(layoutKey({ parallelism: 4, parallelismPerKpu: 3 })).not.toBe(layoutKey({ parallelism: 4, parallelismPerKpu: 2 }));
   });
 
   it('capacityFrom: the consumption slope after the warm-up, stopping before the last tenth of the backlog', () => {

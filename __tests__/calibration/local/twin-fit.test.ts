@@ -1,4 +1,4 @@
-import { capacity } from '../../../simulator/twin/model';
+import { capacity, placementCapacity } from '../../../simulator/twin/model';
 import { fitTwin, parseSweep } from '../../../calibration/local/twin-fit';
 import { sweepGrid } from '../../../calibration/local/sweep';
 
@@ -24,6 +24,26 @@ describe('twin fit: the twin job parameters that reproduce a measured sweep', ()
     const fit = fitTwin(marked, 'sweep.json');
     expect(fit.excluded).toBe(2);
     expect(fit.rows.filter((r) => !r.usedInFit)).toHaveLength(2);
+  });
+
+  it('predicts each row for the placement that was measured when the sweep reports one', () => {
+    // A CPU-bound job (4 ms per record) measured at P=4 with k=3, which Flink placed 2+2, not the twin's 3+1.
+    const cpu = { cpuMsPerRecord: 4, ioWaitMsPerRecord: 0, slotContention: 0, hotKeyShare: 0 };
+    const grid = [
+      { parallelism: 1, parallelismPerKpu: 1, kpus: 1, placement: [1] },
+      { parallelism: 2, parallelismPerKpu: 2, kpus: 1, placement: [2] },
+      { parallelism: 2, parallelismPerKpu: 1, kpus: 2, placement: [1, 1] },
+      { parallelism: 4, parallelismPerKpu: 3, kpus: 2, placement: [2, 2] },
+    ];
+    const measuredRows = grid.map(({ placement, ...c }) => ({
+      ...c, capacityRecordsPerSecond: placementCapacity(placement, 1_000_000, 200, cpu).recordsPerSecond, measured: { placement },
+    }));
+    const fit = fitTwin(measuredRows, 'sweep.json');
+    expect(fit.maxAbsRelativeError).toBeLessThan(0.01);
+    expect(fit.rows[3].predictedRecordsPerSecond).toBeCloseTo(500, 0);
+    // Without the placement the twin's 3+1 would be predicted: a third less.
+    const unplaced = fitTwin(measuredRows.map(({ measured: _m, ...r }) => r), 'sweep.json');
+    expect(unplaced.maxAbsRelativeError).toBeGreaterThan(0.1);
   });
 
   it('refuses a file that is not a sweep, naming --from', () => {

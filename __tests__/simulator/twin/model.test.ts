@@ -5,6 +5,7 @@
 import {
   assess, capacity, costPerHourUsd, heapUtilization, rightSize, streamFit, updateDowntimeSeconds,
 } from '../../../simulator/twin';
+import { placementCapacity, placementOf } from '../../../simulator/twin/model';
 import { scenario } from './fixtures';
 
 /** docs/twin-model.md section 2, verbatim. */
@@ -67,6 +68,32 @@ describe('capacity μ (docs/twin-model.md section 2)', () => {
     const cap = capacity({ parallelism: 256, parallelismPerKpu: 1 }, 2, 100000, job);
     expect(cap.bottleneck).toBe('source');
     expect(cap.recordsPerSecond).toBeCloseTo(2 * (2097152 / 100000), 9);
+  });
+});
+
+describe('capacity of a placement (subtasks per KPU, as a local run reports Flink made it)', () => {
+  const cpuBound = { cpuMsPerRecord: 4, ioWaitMsPerRecord: 0, slotContention: 0, hotKeyShare: 0 };
+  const job = { cpuMsPerRecord: 0.1, ioWaitMsPerRecord: 2, slotContention: 0.02, hotKeyShare: 0.2 };
+
+  it('fills KPUs as the twin does: floor(P/k) full KPUs, then the rest', () => {
+    expect(placementOf({ parallelism: 10, parallelismPerKpu: 4 })).toEqual([4, 4, 2]);
+    expect(placementOf({ parallelism: 4, parallelismPerKpu: 8 })).toEqual([4]);
+    expect(placementOf({ parallelism: 4, parallelismPerKpu: 2 })).toEqual([2, 2]);
+  });
+
+  it('is the twin\'s own capacity for the twin\'s placement', () => {
+    for (const [p, k] of [[10, 4], [3, 8], [7, 2], [1, 1]]) {
+      const config = { parallelism: p, parallelismPerKpu: k };
+      expect(placementCapacity(placementOf(config), 8, 450, job)).toEqual(capacity(config, 8, 450, job));
+    }
+  });
+
+  it('sees 4 CPU-bound subtasks as 3+1 slower than as 2+2: the crowded KPU binds the evenly fed subtasks', () => {
+    // 2+2: every subtask has half a vCPU, 125/s each, 500/s. 3+1: the three share one vCPU at 83.3/s each, and
+    // every subtask gets a quarter of the records, so 4 x 83.3 = 333/s.
+    expect(placementCapacity([2, 2], 8, 450, cpuBound).recordsPerSecond).toBeCloseTo(500, 9);
+    expect(placementCapacity([3, 1], 8, 450, cpuBound).recordsPerSecond).toBeCloseTo(1000 / 3, 9);
+    expect(placementCapacity([3, 1, 0], 8, 450, cpuBound).recordsPerSecond).toBeCloseTo(1000 / 3, 9);
   });
 });
 
