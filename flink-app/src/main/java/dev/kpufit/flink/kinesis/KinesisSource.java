@@ -64,6 +64,7 @@ public final class KinesisSource<T> implements Source<T, KinesisShardSplit, Kine
     public SourceReader<T, KinesisShardSplit> createReader(SourceReaderContext context) {
         ShardLag lag = new ShardLag();
         JobMetrics.lagGauge(context.metricGroup(), streamName, (Gauge<Long>) lag::max);
+        JobMetrics.shardIdsGauge(context.metricGroup(), (Gauge<String>) lag::shardIds);
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         SingleThreadFetcherManager<Record, KinesisShardSplit> fetchers = new SingleThreadFetcherManager<>(
                 queue, () -> new PollingKinesisShardSplitReader(new PacedLagRecordingProxy(connectorProxy(), lag)));

@@ -1,16 +1,23 @@
 package dev.kpufit.flink.kinesis;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The latest millisBehindLatest that GetRecords reported per shard of one source reader. */
+/**
+ * What GetRecords told one source reader, per shard: the latest millisBehindLatest, and which shards it reads at
+ * all (a shard is read even when an answer carries no lag).
+ */
 public final class ShardLag {
     /** Reported before the first GetRecords answer: "not known yet", distinct from "caught up" (0). */
     public static final long UNKNOWN = -1L;
 
     private final Map<String, Long> byShard = new ConcurrentHashMap<>();
+    private final Set<String> shards = ConcurrentHashMap.newKeySet();
 
     public void record(String shardId, Long millisBehindLatest) {
+        shards.add(shardId);
         if (millisBehindLatest != null) {
             byShard.put(shardId, millisBehindLatest);
         }
@@ -19,5 +26,14 @@ public final class ShardLag {
     /** The worst shard: the reader is only as current as its most-behind shard. */
     public long max() {
         return byShard.values().stream().mapToLong(Long::longValue).max().orElse(UNKNOWN);
+    }
+
+    /**
+     * The shards this reader has called GetRecords on, sorted and comma-joined ("" before the first call). With
+     * each subtask's consumption it tells how uneven load spreads over subtasks: a subtask that reads a hot
+     * shard, or more shards than the others, saturates first once the load is steady (docs/local-calibration.md).
+     */
+    public String shardIds() {
+        return String.join(",", new TreeSet<>(shards));
     }
 }
