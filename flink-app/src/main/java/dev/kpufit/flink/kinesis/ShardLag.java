@@ -6,8 +6,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What GetRecords told one source reader, per shard: the latest millisBehindLatest, and which shards it reads at
- * all (a shard is read even when an answer carries no lag).
+ * One source reader's shards: the latest millisBehindLatest GetRecords reported per shard, and which shards
+ * the reader owns (assigned to it, or read by it).
  */
 public final class ShardLag {
     /** Reported before the first GetRecords answer: "not known yet", distinct from "caught up" (0). */
@@ -15,6 +15,11 @@ public final class ShardLag {
 
     private final Map<String, Long> byShard = new ConcurrentHashMap<>();
     private final Set<String> shards = ConcurrentHashMap.newKeySet();
+
+    /** The shard was assigned to this reader: it owns it before its first GetRecords call. */
+    public void assigned(String shardId) {
+        shards.add(shardId);
+    }
 
     public void record(String shardId, Long millisBehindLatest) {
         shards.add(shardId);
@@ -29,7 +34,7 @@ public final class ShardLag {
     }
 
     /**
-     * The shards this reader has called GetRecords on, sorted and comma-joined ("" before the first call). With
+     * The shards this reader owns, sorted and comma-joined ("" before the first assignment or call). With
      * each subtask's consumption it tells how uneven load spreads over subtasks: a subtask that reads a hot
      * shard, or more shards than the others, saturates first once the load is steady (docs/local-calibration.md).
      */

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** What one source reader's GetRecords answers add up to: its worst lag and the shards it reads. */
+/** What one source reader knows of its shards: its worst lag and the shards it owns. */
 class ShardLagTest {
 
     @Test
-    void beforeAnyAnswerTheLagIsUnknownAndNoShardIsRead() {
+    void beforeAnyAssignmentOrAnswerTheLagIsUnknownAndNoShardIsOwned() {
         ShardLag lag = new ShardLag();
         assertEquals(ShardLag.UNKNOWN, lag.max());
         assertEquals("", lag.shardIds());
@@ -30,6 +30,16 @@ class ShardLagTest {
         lag.record("shardId-000000000002", 0L);
         lag.record("shardId-000000000005", 0L);
         assertEquals("shardId-000000000002,shardId-000000000005", lag.shardIds());
+    }
+
+    @Test
+    void anAssignedShardIsOwnedBeforeItsFirstCallAndWithoutALag() {
+        ShardLag lag = new ShardLag();
+        lag.assigned("shardId-000000000004");
+        lag.record("shardId-000000000001", 5L);
+        lag.assigned("shardId-000000000001");
+        assertEquals("shardId-000000000001,shardId-000000000004", lag.shardIds());
+        assertEquals(5L, lag.max());
     }
 
     @Test
