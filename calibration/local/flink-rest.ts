@@ -176,3 +176,15 @@ export async function jobMetric(restUrl: string, jid: string, id: string): Promi
   const value = rows.find((r) => r.id === id)?.value;
   return value === undefined ? undefined : Number(value);
 }
+
+/**
+ * `ids` of one subtask (0-based `index`) of a vertex, as the REST API serves them: the values the metric fetcher
+ * last fetched (every metrics.fetcher.update-interval, 1 s in the local job), as strings, since gauges may be
+ * texts (the source's shardIds). Ids the subtask does not report are absent from the map.
+ */
+export async function subtaskMetricValues(restUrl: string, jid: string, vertexId: string, index: number, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await get<{ id: string; value: string }[]>(
+    restUrl, `/jobs/${jid}/vertices/${vertexId}/subtasks/${index}/metrics?get=${ids.map(encodeURIComponent).join(',')}`);
+  return new Map(rows.map((r) => [r.id, r.value]));
+}

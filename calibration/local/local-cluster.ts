@@ -167,6 +167,13 @@ export class LocalCluster {
     return this.current?.restUrl;
   }
 
+  /** The running job's id and its source vertex, for per-subtask readings (undefined until RUNNING). */
+  get runningSource(): { restUrl: string; jid: string; vertexId: string; parallelism: number } | undefined {
+    const inc = this.current;
+    if (!inc?.jid || !inc.source) return undefined;
+    return { restUrl: inc.restUrl, jid: inc.jid, vertexId: inc.source.id, parallelism: inc.source.parallelism };
+  }
+
   private log(m: string): void {
     this.o.log?.(m);
   }

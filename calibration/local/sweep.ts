@@ -1,11 +1,13 @@
 /**
  * `kpufit local sweep`: the ground truth a calibration is checked against. A backlog is written to the
  * stream once; every configuration then starts the real job fresh from TRIM_HORIZON (so the same backlog
- * serves every trial), and its saturated capacity is the source's consumption while the backlog lasts,
- * after a warm-up. Configurations that place the same subtasks per KPU (P with any k >= P: one KPU of P
- * subtasks) are measured once and share the measurement; every other k is a layout of its own, since each
- * KPU's subtasks share that KPU's vCPU only (./kpu-threads.ts). The output
- * has the shape of `kpufit twin sweep --json` (docs/json-shapes.md), plus a `measured` block per row.
+ * serves every trial), and its saturated capacity is the steady-state one derived from the source's
+ * consumption while the backlog lasts, after a warm-up: the drain rate, or less where one source subtask
+ * would carry more than its part of the live load (steady-capacity.ts). Configurations that place the same
+ * subtasks per KPU (P with any k >= P: one KPU of P subtasks) are measured once and share the measurement;
+ * every other k is a layout of its own, since each KPU's subtasks share that KPU's vCPU only
+ * (./kpu-threads.ts). The output has the shape of `kpufit twin sweep --json` (docs/json-shapes.md), plus a
+ * `measured` block per row.
  */
 import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { costOf, DEFAULT_PRICING } from '../../core/pricing';
@@ -13,13 +15,15 @@ import { kpusFor } from '../../core/managed-flink';
 import { createWorkload } from '../../simulator/workloads';
 import { assertCpuEmulation, EMULATOR_READ_CEILING, measurePutCeiling } from './local-world';
 import { IDLE_SETTLE_MS, IDLE_WINDOW_MS, LocalCluster, type PollSample } from './local-cluster';
+import { drainsBetween, readSourceSubtasks, type SourceSubtasksReading } from './source-subtasks';
+import { sharesOf, steadyCapacity, type SubtaskShare } from './steady-capacity';
 import type { LocalSettings } from './settings';
 
 /** ParallelismPerKPU Managed Flink allows. */
 const MAX_K = 8;
 
 export interface MeasuredCapacity {
-  /** Source records/s over the measurement window, and the window. */
+  /** Source records/s over the measurement window while draining the backlog (the drain rate), and the window. */
   recordsPerSecond: number;
   windowSeconds: number;
   /** The backlog ran out before the window was long enough: the capacity is at least this. */
@@ -36,6 +40,19 @@ export interface MeasuredCapacity {
   startSeconds: number;
   /** Subtasks per KPU as Flink placed them, largest first (absent without CPU emulation, or when unread). */
   placement?: number[];
+  /**
+   * The capacity at steady state (steady-capacity.ts): the drain rate, or less when one source subtask carries
+   * more than its part of the live load (a hot key's shard, or more shards than the others) and saturates first.
+   * The row's capacityRecordsPerSecond.
+   */
+  steadyRecordsPerSecond: number;
+  /** Each source subtask's part of the drain rate, the shards it read and their share of the offered load. */
+  subtasks: SubtaskShare[];
+  /** The subtask that saturates first at steady state, and its share; null when the drain rate binds. */
+  bindingSubtask: number | null;
+  bindingShare: number | null;
+  /** Why the drain rate stands as the steady capacity without per-subtask readings; null when they were used. */
+  steadyFallback: string | null;
 }
 
 export interface LocalSweepConfiguration {
@@ -140,9 +157,11 @@ export function sweepGrid(maxKpu: number, maxParallelism: number): { parallelism
   return out.sort((a, b) => a.kpus - b.kpus || a.parallelismPerKpu - b.parallelismPerKpu || a.parallelism - b.parallelism);
 }
 
-async function prefill(cluster: LocalCluster, s: LocalSettings, records: number, log: (m: string) => void): Promise<void> {
+/** Writes the backlog; returns each shard's share of it (the same generator as a calibration's load, so its steady-state shares). */
+async function prefill(cluster: LocalCluster, s: LocalSettings, records: number, log: (m: string) => void): Promise<Map<string, number>> {
   const gen = createWorkload(s.workload, { seed: 11, hotKeyShare: s.hotKeyShare, anomalyShare: 0.01 });
   const started = Date.now();
+  const byShard = new Map<string, number>();
   for (let sent = 0; sent < records;) {
     const batch: PutRecordsRequestEntry[] = [];
     for (let i = 0; i < Math.min(500, records - sent); i++) {
@@ -151,9 +170,14 @@ async function prefill(cluster: LocalCluster, s: LocalSettings, records: number,
     }
     const out = await cluster.client.send(new PutRecordsCommand({ StreamARN: cluster.inputArn, Records: batch }));
     if (out.FailedRecordCount) throw new Error(`PutRecords: ${out.FailedRecordCount} records rejected while writing the backlog`);
+    for (const r of out.Records ?? []) if (r.ShardId) byShard.set(r.ShardId, (byShard.get(r.ShardId) ?? 0) + 1);
     sent += batch.length;
   }
-  log(`backlog of ${records} records written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const shares = sharesOf(byShard);
+  const top = Math.max(0, ...shares.values());
+  log(`backlog of ${records} records written in ${((Date.now() - started) / 1000).toFixed(1)} s over ${shares.size} shards`
+    + ` (largest share ${(100 * top).toFixed(1)}%)`);
+  return shares;
 }
 
 /** Consumption slope between the first sample after `fromMs` and the last one with the backlog not yet drained. */
@@ -230,7 +254,7 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
       cluster.setOverheadCores(overhead);
       o.log(`fixed overhead ${overhead.toFixed(3)} cores and update downtime ${downtime.toFixed(1)} s as measured before`);
     }
-    await prefill(cluster, s, backlog, o.log);
+    const shardShares = await prefill(cluster, s, backlog, o.log);
 
     const grid = sweepGrid(s.maxKpu, s.maxParallelism);
     const measureOne = async (c: { parallelism: number; parallelismPerKpu: number }): Promise<MeasuredCapacity> => {
@@ -243,11 +267,17 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
       // A fresh JVM under its quota spends its first seconds on JIT compilation: measure once two successive
       // 3-second rates agree within 10% (at least `warmup` s, at most 40 s), so the capacity is the steady one.
       const measureFrom = await steadyFrom(cluster, firstIndex, runningAt + warmup * 1000, runningAt + 40_000, backlog);
+      const readSubtasks = async (): Promise<SourceSubtasksReading | null> => {
+        const src = cluster.runningSource;
+        return src ? readSourceSubtasks(src).catch(() => null) : null;
+      };
+      const subtasksFrom = await readSubtasks();
       while (Date.now() < measureFrom + window * 1000) {
         await new Promise((r) => setTimeout(r, 500));
         const last = cluster.samples[cluster.samples.length - 1];
         if (last?.consumed !== null && last?.consumed !== undefined && last.consumed >= 0.9 * backlog && Date.now() > measureFrom + 2000) break;
       }
+      const subtasksTo = await readSubtasks();
       const samples = cluster.samples.slice(firstIndex).filter((x) => x.running);
       const cap = capacityFrom(samples, measureFrom, backlog, window) ?? capacityFrom(samples, runningAt, backlog, window);
       const inWindow = samples.filter((x) => x.atMs >= measureFrom);
@@ -262,8 +292,10 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
       })();
       const heaps = samples.map((x) => x.heapUsedBytes).filter((h): h is number => h !== null);
       const heapUsed = heaps.length > 0 ? Math.max(...heaps) / (1024 * 1024) : null;
+      const drain = cap?.rate ?? 0;
+      const steady = steadyCapacity(drain, drainsBetween(drain, subtasksFrom, subtasksTo), shardShares);
       const m: MeasuredCapacity = {
-        recordsPerSecond: cap?.rate ?? 0,
+        recordsPerSecond: drain,
         windowSeconds: cap?.seconds ?? 0,
         lowerBound: cap?.lowerBound ?? true,
         busyAvg: avg((x) => x.busyAvg), busyMax: avg((x) => x.busyMax),
@@ -274,8 +306,14 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
         heapUtilization: heapUsed === null ? 0 : heapUsed / (kpus * s.kpuHeapMb + 256),
         startSeconds: (runningAt - t0) / 1000,
         ...(cluster.placement ? { placement: cluster.placement } : {}),
+        steadyRecordsPerSecond: steady.recordsPerSecond, subtasks: steady.subtasks,
+        bindingSubtask: steady.bindingSubtask, bindingShare: steady.bindingShare, steadyFallback: steady.fallback,
       };
-      o.log(`P=${c.parallelism} k=${k} (${cluster.placement?.join('+') ?? `${kpus} KPUs`}): ${m.recordsPerSecond.toFixed(1)} records/s over ${m.windowSeconds.toFixed(1)} s`
+      const binds = steady.fallback !== null ? `steady = drain: ${steady.fallback}`
+        : steady.bindingSubtask === null ? 'the drain binds'
+          : `subtask ${steady.bindingSubtask} binds (${(100 * steady.bindingShare!).toFixed(1)}% of the load on ${steady.subtasks.find((t) => t.subtask === steady.bindingSubtask)?.shards.length ?? '?'} shards)`;
+      o.log(`P=${c.parallelism} k=${k} (${cluster.placement?.join('+') ?? `${kpus} KPUs`}): steady ${m.steadyRecordsPerSecond.toFixed(1)} records/s (${binds}),`
+        + ` drain ${m.recordsPerSecond.toFixed(1)} records/s over ${m.windowSeconds.toFixed(1)} s`
         + `${m.lowerBound ? ' (lower bound: backlog ran out)' : ''}, busy ${m.busyAvg?.toFixed(0) ?? '-'} ms/s`
         + `${cpu !== null ? `, ${cpu.toFixed(2)} cores` : ''}, heap ${heapUsed?.toFixed(0) ?? '-'} MB, start ${m.startSeconds.toFixed(1)} s`);
       await cluster.cancelJob();
@@ -291,29 +329,33 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
     const required = peak * Math.max(1 / s.slo.targetUtilization, 1 + downtime / s.sloWall.catchUpSeconds);
     let noise: SweepNoise | null = null;
     const repeats = o.noiseRepeats ?? 0;
-    const nearestKey = nearestToRequirement([...measured.entries()].filter(([, m]) => !m.lowerBound).map(([key, m]) => ({ key, recordsPerSecond: m.recordsPerSecond })), required)?.key;
+    const nearestKey = nearestToRequirement([...measured.entries()].filter(([, m]) => !m.lowerBound).map(([key, m]) => ({ key, recordsPerSecond: m.steadyRecordsPerSecond })), required)?.key;
     if (repeats > 0 && nearestKey !== undefined) {
       const [p, k] = nearestKey.split('/').map(Number);
       const n = kpusFor(p, k);
       const first = measured.get(nearestKey)!;
       const again: MeasuredCapacity[] = [];
       for (let i = 0; i < repeats; i++) again.push(await measureOne({ parallelism: p, parallelismPerKpu: k }));
-      const samples = [first, ...again].map((m) => m.recordsPerSecond);
-      const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-      measured.set(nearestKey, { ...first, recordsPerSecond: mean, lowerBound: [first, ...again].some((m) => m.lowerBound) });
+      const all = [first, ...again];
+      const samples = all.map((m) => m.steadyRecordsPerSecond);
+      const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      measured.set(nearestKey, {
+        ...first, recordsPerSecond: meanOf(all.map((m) => m.recordsPerSecond)), steadyRecordsPerSecond: meanOf(samples),
+        lowerBound: all.some((m) => m.lowerBound),
+      });
       noise = { parallelism: p, kpus: n, samples, relativeSpread: relativeSpread(samples) };
       o.log(`noise: P=${p} n=${n} measured ${samples.map((x) => x.toFixed(1)).join(', ')} records/s, spread ${(100 * noise.relativeSpread).toFixed(1)}% (its row carries the mean)`);
     }
     const configurations: LocalSweepConfiguration[] = grid.map((c) => {
       const m = measured.get(layoutKey(c))!;
       const reasons: string[] = [];
-      if (m.recordsPerSecond < required) reasons.push(`capacity below ${required.toFixed(1)} rec/s`);
+      if (m.steadyRecordsPerSecond < required) reasons.push(`capacity below ${required.toFixed(1)} rec/s`);
       if (m.heapUtilization > s.slo.maxHeapUtilization) reasons.push(`heap ${(100 * m.heapUtilization).toFixed(0)}% above ${(100 * s.slo.maxHeapUtilization).toFixed(0)}%`);
       const saturatedCpu = m.cpuCores !== null && m.quotaCores !== null && m.cpuCores >= 0.9 * m.quotaCores;
       const bottleneck = m.recordsPerSecond >= 0.9 * EMULATOR_READ_CEILING ? 'source' : saturatedCpu ? 'compute' : 'io';
       return {
         parallelism: c.parallelism, parallelismPerKpu: c.parallelismPerKpu, kpus: c.kpus,
-        capacityRecordsPerSecond: m.recordsPerSecond, bottleneck, heapUtilization: m.heapUtilization,
+        capacityRecordsPerSecond: m.steadyRecordsPerSecond, bottleneck, heapUtilization: m.heapUtilization,
         costPerHourUsd: costOf(c.kpus, DEFAULT_PRICING).computePerHourUsd, feasible: reasons.length === 0, reasons, measured: m,
       };
     });

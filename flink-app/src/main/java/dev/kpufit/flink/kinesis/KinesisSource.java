@@ -64,11 +64,13 @@ public final class KinesisSource<T> implements Source<T, KinesisShardSplit, Kine
     public SourceReader<T, KinesisShardSplit> createReader(SourceReaderContext context) {
         ShardLag lag = new ShardLag();
         JobMetrics.lagGauge(context.metricGroup(), streamName, (Gauge<Long>) lag::max);
+        JobMetrics.shardIdsGauge(context.metricGroup(), (Gauge<String>) lag::shardIds);
         FutureCompletingBlockingQueue<RecordsWithSplitIds<Record>> queue = new FutureCompletingBlockingQueue<>();
         SingleThreadFetcherManager<Record, KinesisShardSplit> fetchers = new SingleThreadFetcherManager<>(
                 queue, () -> new PollingKinesisShardSplitReader(new PacedLagRecordingProxy(connectorProxy(), lag)));
+        // A Kinesis split's id is its shard id.
         return new SplitOutputsUpFront<>(new KinesisStreamsSourceReader<>(
-                queue, fetchers, new KinesisStreamsRecordEmitter<>(records), config, context));
+                queue, fetchers, new KinesisStreamsRecordEmitter<>(records), config, context), lag::assigned);
     }
 
     /** The connector's own client set-up (credentials, endpoint, HTTP client) rather than a copy of it. */

@@ -24,6 +24,12 @@ public final class JobMetrics {
     public static final String FLOW_INPUT = "Input";
     /** How far the Kinesis source is behind the newest record of its stream, in ms; -1 until the first answer. */
     public static final String LAG_GAUGE = "millisBehindLatest";
+    /**
+     * The shards one source subtask reads, sorted and comma-joined. A text, not a number: registered on the
+     * reader's own group, outside {@link #GROUP}, so Managed Flink never tries to forward it to CloudWatch.
+     * Locally the REST API shows it as {@code <source operator>.shardIds}; the local sweep reads it per subtask.
+     */
+    public static final String SHARD_IDS_GAUGE = "shardIds";
 
     private JobMetrics() {
     }
@@ -49,5 +55,10 @@ public final class JobMetrics {
     /** Registers the source lag gauge of one input stream. */
     public static <G extends Gauge<Long>> G lagGauge(MetricGroup operator, String streamName, G gauge) {
         return inputGroup(operator, streamName).gauge(LAG_GAUGE, gauge);
+    }
+
+    /** Registers the gauge naming the shards this source subtask reads (see {@link #SHARD_IDS_GAUGE}). */
+    public static <G extends Gauge<String>> G shardIdsGauge(MetricGroup operator, G gauge) {
+        return operator.gauge(SHARD_IDS_GAUGE, gauge);
     }
 }

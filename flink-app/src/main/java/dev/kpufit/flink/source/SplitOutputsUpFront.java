@@ -9,19 +9,30 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A source reader that registers each assigned split's watermark output as soon as the split is assigned, not
  * when its first batch arrives (Flink's SourceReaderBase creates it lazily). Until a split has emitted records
  * (or gone idle), its output holds the subtask's watermark back, so the first split to return a batch after a
  * start or restore cannot push the watermark past the records still waiting in the others.
+ *
+ * <p>It also tells {@code onAssigned} each split id as it is assigned (the Kinesis source names its reader's
+ * shards that way: a reader draining a backlog reads one shard's large batch at a time, so the shards it has
+ * called GetRecords on can be a few of those it owns for minutes).
  */
 public final class SplitOutputsUpFront<T, SplitT extends SourceSplit> implements SourceReader<T, SplitT> {
     private final SourceReader<T, SplitT> delegate;
     private final List<String> newSplits = new ArrayList<>();
+    private final Consumer<String> onAssigned;
 
     public SplitOutputsUpFront(SourceReader<T, SplitT> delegate) {
+        this(delegate, id -> { });
+    }
+
+    public SplitOutputsUpFront(SourceReader<T, SplitT> delegate, Consumer<String> onAssigned) {
         this.delegate = delegate;
+        this.onAssigned = onAssigned;
     }
 
     @Override
@@ -52,6 +63,7 @@ public final class SplitOutputsUpFront<T, SplitT extends SourceSplit> implements
     @Override
     public void addSplits(List<SplitT> splits) {
         splits.forEach(s -> newSplits.add(s.splitId()));
+        splits.forEach(s -> onAssigned.accept(s.splitId()));
         delegate.addSplits(splits);
     }
 

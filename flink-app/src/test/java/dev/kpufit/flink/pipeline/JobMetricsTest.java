@@ -53,6 +53,15 @@ class JobMetricsTest {
     }
 
     @Test
+    void shardIdsGaugeIsRegisteredOnTheReadersOwnGroupOutsideKinesisanalytics() {
+        List<String> registered = new ArrayList<>();
+        Gauge<String> gauge = () -> "shardId-000000000000";
+        Gauge<String> returned = JobMetrics.shardIdsGauge(new RecordingGroup(registered, ""), gauge);
+        assertSame(gauge, returned);
+        assertEquals(List.of("/shardIds"), registered);
+    }
+
+    @Test
     void inputIdReplacesEveryDashWithAnUnderscore() {
         assertEquals("a_b_c", JobMetrics.inputId("a-b-c"));
         assertEquals("plain", JobMetrics.inputId("plain"));
