@@ -69,19 +69,27 @@ export class CpuCgroup {
   }
 
   /**
-   * A group nested in this one (CPU controller only: usage is read on the parent, which counts its children).
-   * Its quota caps the threads moved into it; the parent's quota still caps the parent and children together.
+   * A group nested in this one, with its own usage (where cpuacct is a separate hierarchy, a nested group
+   * there too; the parent's usage still counts its children's). Its quota caps the threads moved into it;
+   * the parent's quota still caps the parent and children together.
    */
   child(label: string): CpuCgroup {
     mkdirSync(join(this.path, label));
-    const group = new CpuCgroup(join(this.name, label), join(this.path, '..'), false);
+    const group = new CpuCgroup(join(this.name, label), join(this.path, '..'));
     this.children.push(group);
     return group;
   }
 
-  /** Moves one thread (a Linux thread id) into the group; the rest of its process stays where it is. */
+  /** The group's directory in a separate cpuacct hierarchy, or null where cpu and cpuacct share one. */
+  private get accountingDir(): string | null {
+    return this.usagePath !== join(this.path, 'cpuacct.usage') ? join(this.usagePath, '..') : null;
+  }
+
+  /** Moves one thread (a Linux thread id) into the group, in both hierarchies; the rest of its process stays where it is. */
   addThread(tid: number): void {
     writeFileSync(join(this.path, 'tasks'), String(tid));
+    const acct = this.accountingDir;
+    if (acct) writeFileSync(join(acct, 'tasks'), String(tid));
   }
 
   /** Moves a running process (every thread) into the group. */
@@ -109,7 +117,7 @@ export class CpuCgroup {
     if (this.removed) return;
     this.removed = true;
     this.unregister();
-    for (const c of this.children) c.removeInto(this.path);
+    for (const c of this.children) c.removeInto(this.path, this.accountingDir);
     const dirs = [this.path];
     if (this.usagePath !== join(this.path, 'cpuacct.usage')) dirs.push(join(this.usagePath, '..'));
     for (const dir of dirs) {
@@ -130,20 +138,25 @@ export class CpuCgroup {
   }
 
   /** A child's removal: its threads go back to the parent group first (a group must be empty to go). */
-  private removeInto(parentPath: string): void {
+  private removeInto(parentPath: string, parentAccounting: string | null): void {
     if (this.removed) return;
     this.removed = true;
-    try {
-      for (const tid of readFileSync(join(this.path, 'tasks'), 'utf8').split('\n').filter(Boolean)) {
-        try {
-          writeFileSync(join(parentPath, 'tasks'), tid);
-        } catch {
-          // the thread ended meanwhile
+    const pairs: [string, string][] = [[this.path, parentPath]];
+    const acct = this.accountingDir;
+    if (acct && parentAccounting) pairs.push([acct, parentAccounting]);
+    for (const [dir, parent] of pairs) {
+      try {
+        for (const tid of readFileSync(join(dir, 'tasks'), 'utf8').split('\n').filter(Boolean)) {
+          try {
+            writeFileSync(join(parent, 'tasks'), tid);
+          } catch {
+            // the thread ended meanwhile
+          }
         }
+        rmdirSync(dir);
+      } catch {
+        // already gone
       }
-      rmdirSync(this.path);
-    } catch {
-      // already gone
     }
   }
 }

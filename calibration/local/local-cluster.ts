@@ -91,6 +91,11 @@ export interface PollSample {
   idleAvg: number | null;
   /** CPU ns used by the job's cgroup so far (cumulative over incarnations). */
   cpuNs: number | null;
+  /**
+   * CPU ns used so far by the KPUs' own groups, i.e. the task threads, without the JVM's fixed overhead
+   * (cumulative over incarnations); null until the current job's task threads are placed on their KPUs.
+   */
+  kpuCpuNs?: number | null;
   heapUsedBytes: number | null;
   heapMaxBytes: number;
   /** ms since the current job incarnation started RUNNING, or of the current outage. */
@@ -122,6 +127,10 @@ interface Incarnation {
   placement?: number[];
   /** Task threads moved into their KPU's group so far (a thread is moved once). */
   pinned: Set<number>;
+  /** The KPUs' groups once created, and their usage so far / before this incarnation (ns). */
+  kpuGroups?: CpuCgroup[];
+  kpuCpuBase: number;
+  lastKpuCpuNs: number;
 }
 
 /** After RUNNING, the task threads are placed on their KPUs at these delays: later scans catch threads started late. */
@@ -267,6 +276,7 @@ export class LocalCluster {
       lastConsumed: 0, lastCpuNs: 0,
       restartsBase: prev ? prev.restartsBase + prev.lastRestarts : 0, lastRestarts: 0,
       number: n, pinned: new Set(),
+      kpuCpuBase: prev ? prev.kpuCpuBase + prev.lastKpuCpuNs : 0, lastKpuCpuNs: 0,
     };
     if (!restore) inc.consumedBase = 0;
     this.current = inc;
@@ -314,6 +324,7 @@ export class LocalCluster {
         g.setQuota(this.o.kpuCpu);
         return g;
       });
+      inc.kpuGroups = kpuGroups;
       const started = Date.now();
       for (const at of PIN_SCANS_MS) {
         await new Promise((r) => setTimeout(r, Math.max(0, started + at - Date.now())));
@@ -435,6 +446,14 @@ export class LocalCluster {
         // removed meanwhile
       }
       sample.cpuNs = inc.cpuBase + inc.lastCpuNs;
+      if (inc.kpuGroups) {
+        try {
+          inc.lastKpuCpuNs = inc.kpuGroups.reduce((a, g) => a + g.usageNs(), 0);
+          sample.kpuCpuNs = inc.kpuCpuBase + inc.lastKpuCpuNs;
+        } catch {
+          // removed meanwhile
+        }
+      }
     }
     if (!inc?.jid || !inc.source || inc.runningSinceMs === undefined) {
       this.samples.push(sample);

@@ -230,9 +230,14 @@ export class LocalMetricsSource implements MetricsSource {
     if (consumed !== null && wholeAndCaughtUp && intakeRate !== null) consumed = intakeRate;
     const kpus = Math.max(...inside.map((s) => s.kpus));
     let cpu: number | null = null;
-    const cpuRate = this.o.kpuCpu !== null && (this.o.reportCpu ?? true) ? edges((s) => s.cpuNs) : null; // ns per s
-    if (cpuRate !== null && this.o.kpuCpu !== null && kpus > 0) {
-      const cores = cpuRate / 1e9 - this.o.overheadCores;
+    const reportCpu = this.o.kpuCpu !== null && (this.o.reportCpu ?? true);
+    // The KPUs' own groups measure the task threads directly; the job's group, net of the overhead measured
+    // idle at start, is the fallback (before the threads are placed). That overhead moved by ±0.1 core between
+    // periods here, ±20% of a 0.5-core KPU: too noisy for the calibrator to rule out a KPU count.
+    const kpuRate = reportCpu ? edges((s) => s.kpuCpuNs ?? null) : null; // ns per s
+    const cpuRate = reportCpu && kpuRate === null ? edges((s) => s.cpuNs) : null;
+    if ((kpuRate !== null || cpuRate !== null) && this.o.kpuCpu !== null && kpus > 0) {
+      const cores = kpuRate !== null ? kpuRate / 1e9 : cpuRate! / 1e9 - this.o.overheadCores;
       cpu = Math.min(100, Math.max(0, (100 * cores) / (kpus * this.o.kpuCpu)));
     }
     const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);

@@ -30,7 +30,12 @@ onController('cpu-cgroup: an emulated KPU nested in the job\'s group (real cgrou
       const [tid] = threadsOf(child.pid!);
       kpu.addThread(tid);
       expect(readFileSync(join(kpu.path, 'tasks'), 'utf8').trim().split('\n').map(Number)).toEqual([tid]);
-      expect(readFileSync(`/proc/${tid}/cgroup`, 'utf8')).toContain(`/${job.name}/kpu-0`);
+      // In the CPU hierarchy and in the accounting one (separate here or shared), so the KPU has its own usage.
+      const lines = readFileSync(`/proc/${tid}/cgroup`, 'utf8').split('\n').filter((l) => /:(cpu|cpuacct|cpu,cpuacct|cpuacct,cpu):/.test(l));
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      for (const l of lines) expect(l.endsWith(`/${job.name}/kpu-0`)).toBe(true);
+      expect(kpu.usageNs()).toBeGreaterThanOrEqual(0);
+      expect(kpu.usageNs()).toBeLessThanOrEqual(job.usageNs());
     } finally {
       job.remove();
       child.kill('SIGKILL');

@@ -110,6 +110,16 @@ describe('LocalMetricsSource: one calibrator minute per period of polls', () => 
     expect(second.consumed).toBeCloseTo(50, 6);
   });
 
+  it('reads CPU from the KPUs\' own groups once the task threads are placed, with no overhead to subtract', async () => {
+    // The job's group used 0.6 core/s and the KPUs' groups 0.35: 0.35 / (1 KPU x 0.5) = 70%, whatever the
+    // overhead estimate says. Before placement (no KPU reading) the job's group net of the overhead counts.
+    const placed = Array.from({ length: 3 }, (_, i) => sample(ORIGIN + i * 1000, { kpus: 1, cpuNs: 0.6e9 * i, kpuCpuNs: 0.35e9 * i }));
+    const unplaced = Array.from({ length: 3 }, (_, i) => sample(ORIGIN + i * 1000, { kpus: 1, cpuNs: 0.6e9 * i, kpuCpuNs: null }));
+    const read = (samples: PollSample[]) => new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu: 0.5, overheadCores: 0.4, lagFloorMs: 1000 }).read(ORIGIN, ORIGIN + 60_000);
+    expect((await read(placed))[0].cpu).toBeCloseTo(70, 6);
+    expect((await read(unplaced))[0].cpu).toBeCloseTo(40, 6);
+  });
+
   it('the CPU reading can be switched off', async () => {
     const samples = Array.from({ length: 3 }, (_, i) => sample(ORIGIN + i * 1000, { cpuNs: 0.6e9 * i }));
     const quiet = new LocalMetricsSource({ samples } as unknown as LocalCluster, { clock, kpuCpu: 0.5, overheadCores: 0.1, lagFloorMs: 1000, reportCpu: false });
