@@ -5,8 +5,15 @@
  * ("<vertex name> (i/P)#attempt", and helper threads "Source Data Fetcher for …", "OutputFlusher for …",
  * "Time Trigger for …" ending the same way), and the REST API says which TaskManager runs each subtask. So a
  * thread dump (`jcmd <pid> Thread.print`: each thread's name and native id) plus the placement gives every
- * task thread's KPU. Threads no task owns (JobManager, REST, GC, JIT) stay with the job's fixed overhead.
+ * task thread's KPU. Threads no task owns (JobManager, REST, GC, JIT) stay with the job's fixed overhead, and
+ * so do the sources' fetcher threads: GetRecords polling costs CPU per shard (5 calls a second each, whether
+ * records come or not), not per record, and a local KPU is a fraction of a vCPU while that cost is not scaled
+ * down. In a KPU's group it took ~0.1 core of a 0.5-core KPU reading 8 shards, so P=1 swept 84/s and P=2 on
+ * two KPUs 216/s (2.6x), which no per-record law reproduces.
  */
+
+/** Threads of a task that stay with the fixed overhead (see above). */
+const OVERHEAD_PREFIXES = ['Source Data Fetcher for '];
 
 export interface DumpedThread {
   name: string;
@@ -40,12 +47,13 @@ function taskOf(threadName: string): { vertexPart: string; subtask: number; para
 /**
  * The thread ids per KPU (index into `taskManagerOrder`), for every thread that belongs to a subtask of one
  * of `vertices`. A thread belongs to vertex v when its name, before "(i/P)#a", is v's name or ends with
- * " for " + v's name. Threads of unknown TaskManagers or vertices are left out.
+ * " for " + v's name. Threads of unknown TaskManagers or vertices, and fetcher threads, are left out.
  */
 export function threadsByKpu(threads: DumpedThread[], vertices: VertexPlacement[], taskManagerOrder: string[]): number[][] {
   const out: number[][] = taskManagerOrder.map(() => []);
   const kpuOf = new Map(taskManagerOrder.map((id, i) => [id, i]));
   for (const t of threads) {
+    if (OVERHEAD_PREFIXES.some((prefix) => t.name.startsWith(prefix))) continue;
     const task = taskOf(t.name);
     if (!task) continue;
     const v = vertices.find((x) => x.taskManagers.length === task.parallelism

@@ -9,6 +9,7 @@
  * (./kpu-threads.ts). The output has the shape of `kpufit twin sweep --json` (docs/json-shapes.md), plus a
  * `measured` block per row.
  */
+import { cpus } from 'node:os';
 import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { costOf, DEFAULT_PRICING } from '../../core/pricing';
 import { kpusFor } from '../../core/managed-flink';
@@ -19,6 +20,9 @@ import { drainsBetween, readSourceSubtasks, type SourceSubtasksReading } from '.
 import { sharesOf, steadyCapacity, type SubtaskShare } from './steady-capacity';
 import type { LocalSettings } from './settings';
 
+/** A configuration whose JVM used this share of the machine's cores was bound by the host (see MeasuredCapacity.hostBound). */
+export const HOST_BOUND_SHARE = 0.85;
+
 /** ParallelismPerKPU Managed Flink allows. */
 const MAX_K = 8;
 
@@ -28,6 +32,11 @@ export interface MeasuredCapacity {
   windowSeconds: number;
   /** The backlog ran out before the window was long enough: the capacity is at least this. */
   lowerBound: boolean;
+  /**
+   * The job's cgroup used at least HOST_BOUND_SHARE of this machine's cores: the host, not the KPUs, set the
+   * rate (kinesis-local and the load driver need CPU too). Kept in the sweep, left out of `twin fit`.
+   */
+  hostBound?: boolean;
   busyAvg: number | null;
   busyMax: number | null;
   backPressuredAvg: number | null;
@@ -298,6 +307,7 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
         recordsPerSecond: drain,
         windowSeconds: cap?.seconds ?? 0,
         lowerBound: cap?.lowerBound ?? true,
+        ...(cpu !== null && cpu >= HOST_BOUND_SHARE * cpus().length ? { hostBound: true } : {}),
         busyAvg: avg((x) => x.busyAvg), busyMax: avg((x) => x.busyMax),
         backPressuredAvg: avg((x) => x.backPressuredAvg), idleAvg: avg((x) => x.idleAvg),
         cpuCores: cpu, quotaCores: cluster.quotaCoresFor({ parallelism: c.parallelism, parallelismPerKpu: k }),
@@ -314,7 +324,7 @@ export async function runLocalSweep(s: LocalSettings, o: SweepOptions): Promise<
           : `subtask ${steady.bindingSubtask} binds (${(100 * steady.bindingShare!).toFixed(1)}% of the load on ${steady.subtasks.find((t) => t.subtask === steady.bindingSubtask)?.shards.length ?? '?'} shards)`;
       o.log(`P=${c.parallelism} k=${k} (${cluster.placement?.join('+') ?? `${kpus} KPUs`}): steady ${m.steadyRecordsPerSecond.toFixed(1)} records/s (${binds}),`
         + ` drain ${m.recordsPerSecond.toFixed(1)} records/s over ${m.windowSeconds.toFixed(1)} s`
-        + `${m.lowerBound ? ' (lower bound: backlog ran out)' : ''}, busy ${m.busyAvg?.toFixed(0) ?? '-'} ms/s`
+        + `${m.lowerBound ? ' (lower bound: backlog ran out)' : ''}${m.hostBound ? ' (host-bound: the machine\'s cores, not the KPUs, set it)' : ''}, busy ${m.busyAvg?.toFixed(0) ?? '-'} ms/s`
         + `${cpu !== null ? `, ${cpu.toFixed(2)} cores` : ''}, heap ${heapUsed?.toFixed(0) ?? '-'} MB, start ${m.startSeconds.toFixed(1)} s`);
       await cluster.cancelJob();
       return m;

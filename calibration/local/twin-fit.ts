@@ -15,7 +15,7 @@ export interface SweepRow {
   kpus: number;
   capacityRecordsPerSecond: number;
   /** `placement`: subtasks per KPU as Flink placed them (a local sweep reports it); the twin's own otherwise. */
-  measured?: { lowerBound?: boolean; heapUsedMb?: number | null; placement?: number[] };
+  measured?: { lowerBound?: boolean; hostBound?: boolean; heapUsedMb?: number | null; placement?: number[] };
   bottleneck?: string;
 }
 
@@ -45,18 +45,21 @@ export interface TwinFit {
   rows: FitRow[];
   meanAbsRelativeError: number;
   maxAbsRelativeError: number;
-  /** Rows left out of the fit: lower bounds (backlog ran out) and emulator-bound ones. */
+  /** Rows left out of the fit: lower bounds (backlog ran out), host-bound and emulator-bound ones. */
   excluded: number;
 }
 
 const SHARDS_UNBOUNDED = 1_000_000;
 
+/** The measured placement when there is one (the twin's law applied to the layout that was measured), else the twin's. */
+function placementFor(row: SweepRow): number[] {
+  const placed = row.measured?.placement;
+  return placed && placed.reduce((a, j) => a + j, 0) === row.parallelism ? placed : placementOf(row);
+}
+
 function predict(row: SweepRow, job: Omit<FittedJob, 'baseHeapMb' | 'stateMb'>): number {
   // The local emulator's read limit is not the twin's stream limit: left out (rows bound by it are excluded).
-  // The measured placement when there is one: the twin's law applied to the layout that was measured.
-  const placed = row.measured?.placement;
-  const placement = placed && placed.reduce((a, j) => a + j, 0) === row.parallelism ? placed : placementOf(row);
-  return placementCapacity(placement, SHARDS_UNBOUNDED, 200, job).recordsPerSecond;
+  return placementCapacity(placementFor(row), SHARDS_UNBOUNDED, 200, job).recordsPerSecond;
 }
 
 function loss(rows: SweepRow[], job: Omit<FittedJob, 'baseHeapMb' | 'stateMb'>): number {
@@ -91,8 +94,12 @@ export function parseSweep(text: string, source: string): SweepRow[] {
 }
 
 export function fitTwin(rows: SweepRow[], source: string): TwinFit {
-  const usable = rows.filter((r) => r.capacityRecordsPerSecond > 0 && !r.measured?.lowerBound && r.bottleneck !== 'source');
-  if (usable.length < 2) throw new InputError(`--from: ${source}: fewer than two measured capacities to fit (lower bounds and emulator-bound rows are left out)`);
+  const usable = rows.filter((r) => r.capacityRecordsPerSecond > 0 && !r.measured?.lowerBound && !r.measured?.hostBound && r.bottleneck !== 'source');
+  // Rows that share one measurement (P with every k >= P runs one KPU of P subtasks) count once: as listed,
+  // the one-KPU placement of a sweep up to k = 8 would weigh eight times, and the fit would trade every
+  // multi-KPU row's error for it.
+  const distinct = [...new Map(usable.map((r) => [`${r.parallelism}/${placementFor(r).join('+')}`, r])).values()];
+  if (usable.length < 2) throw new InputError(`--from: ${source}: fewer than two measured capacities to fit (lower bounds, host-bound and emulator-bound rows are left out)`);
   // A coarse grid, then five refinements, each a narrower grid around the best point so far.
   let ranges = { c: [0.01, 50], w: [0, 50], g: [0, 0.5], h: [0, 0.9] };
   let best = { cpuMsPerRecord: 1, ioWaitMsPerRecord: 0, slotContention: 0, hotKeyShare: 0 };
@@ -104,7 +111,7 @@ export function fitTwin(rows: SweepRow[], source: string): TwinFit {
     const hs = span(ranges.h[0], ranges.h[1], 5, false);
     for (const c of cs) for (const w of ws) for (const g of gs) for (const h of hs) {
       const job = { cpuMsPerRecord: c, ioWaitMsPerRecord: w, slotContention: g, hotKeyShare: h };
-      const l = loss(usable, job);
+      const l = loss(distinct, job);
       if (l < bestLoss) {
         bestLoss = l;
         best = job;
@@ -144,7 +151,7 @@ export function fitTwin(rows: SweepRow[], source: string): TwinFit {
       usedInFit: usable.includes(r),
     };
   });
-  const errors = fitRows.filter((r) => r.usedInFit).map((r) => Math.abs(r.relativeError));
+  const errors = fitRows.filter((r, i) => r.usedInFit && distinct.includes(rows[i])).map((r) => Math.abs(r.relativeError));
   return {
     source,
     job: { ...best, baseHeapMb, stateMb },

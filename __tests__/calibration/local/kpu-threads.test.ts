@@ -28,21 +28,21 @@ describe('kpu-threads: which native threads run on which emulated KPU', () => {
     expect(threads).toHaveLength(9);
   });
 
-  it('gives each KPU the threads of the subtasks Flink placed on its TaskManager, helper threads included', () => {
+  it('gives each KPU the threads of the subtasks Flink placed on its TaskManager, helpers included but not the shard fetchers', () => {
     const vertices = [
       { name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-a'] },
       { name: WINDOW, taskManagers: ['tm-b', 'tm-a', 'tm-a'] },
     ];
     // KPU 0 is tm-a (the sorted order), KPU 1 tm-b.
     expect(threadsByKpu(parseThreadDump(DUMP), vertices, ['tm-a', 'tm-b'])).toEqual([
-      [0x155f, 0x1560, 0x1570, 0x1562],
+      [0x155f, 0x1560, 0x1562],
       [0x155e, 0x1563],
     ]);
   });
 
   it('leaves out threads of no known vertex, of another parallelism, and of unknown TaskManagers', () => {
     const vertices = [{ name: SOURCE, taskManagers: ['tm-a', 'tm-gone', 'tm-a'] }];
-    expect(threadsByKpu(parseThreadDump(DUMP), vertices, ['tm-a'])).toEqual([[0x155e, 0x1560, 0x1570]]);
+    expect(threadsByKpu(parseThreadDump(DUMP), vertices, ['tm-a'])).toEqual([[0x155e, 0x1560]]);
     expect(threadsByKpu(parseThreadDump(DUMP), [{ name: SOURCE, taskManagers: ['tm-a', 'tm-a'] }], ['tm-a'])).toEqual([[]]);
   });
 

@@ -46,6 +46,31 @@ describe('twin fit: the twin job parameters that reproduce a measured sweep', ()
     expect(unplaced.maxAbsRelativeError).toBeGreaterThan(0.1);
   });
 
+  it('counts a measurement that several k share once, so the one-KPU rows of a sweep up to k = 8 do not outweigh the rest', () => {
+    // One-KPU rows 10% above the law: with every k listed they appear many times over.
+    const noisy = rows.map((r) => (r.kpus === 1 ? { ...r, capacityRecordsPerSecond: r.capacityRecordsPerSecond * 1.1 } : r));
+    const seen = new Set<string>();
+    const once = noisy.filter((r) => {
+      const key = `${r.parallelism}/${Math.min(r.parallelismPerKpu, r.parallelism)}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    expect(once.length).toBeLessThan(noisy.length);
+    const all = fitTwin(noisy, 'sweep.json');
+    const distinct = fitTwin(once, 'sweep.json');
+    const capacityParameters = ({ cpuMsPerRecord, ioWaitMsPerRecord, slotContention, hotKeyShare }: typeof all.job) => ({ cpuMsPerRecord, ioWaitMsPerRecord, slotContention, hotKeyShare });
+    expect(capacityParameters(all.job)).toEqual(capacityParameters(distinct.job));
+    expect(all.maxAbsRelativeError).toBe(distinct.maxAbsRelativeError);
+    expect(all.meanAbsRelativeError).toBeCloseTo(distinct.meanAbsRelativeError, 12);
+  });
+
+  it('leaves a host-bound row (the machine\'s cores, not the KPUs, set it) out of the fit', () => {
+    const withHost = [...rows, { parallelism: 3, parallelismPerKpu: 1, kpus: 3, capacityRecordsPerSecond: 10, measured: { hostBound: true } }];
+    const fit = fitTwin(withHost, 'sweep.json');
+    expect(fit.excluded).toBe(1);
+    expect(fit.maxAbsRelativeError).toBeLessThan(0.01);
+    expect(fit.rows[fit.rows.length - 1].usedInFit).toBe(false);
+  });
+
   it('refuses a file that is not a sweep, naming --from', () => {
     expect(() => parseSweep('{"scenario":"x"}', 'x.json')).toThrow('--from: x.json has no configurations (expected the output of kpufit local sweep --json)');
     expect(() => parseSweep('nope', 'y.json')).toThrow(/^--from: y.json is not JSON/);
