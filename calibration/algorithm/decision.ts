@@ -147,7 +147,9 @@ export function decide(input: DecisionInput): Decision {
   const source = streamReadLimit(sizingShards, input.recordBytes);
   const m = Math.max(options.minRelativeMargin, fit.margin);
   const heapLimitMb = slo.maxHeapUtilization * HEAP_MB_PER_KPU;
-  const key = (c: { parallelism: number; parallelismPerKpu: number }) => `${c.parallelism}/${c.parallelismPerKpu}`;
+  // One key per application layout: P with any K >= P runs P subtasks on one KPU, so P=1 K=2 is the trial
+  // P=1 K=1 already was (on the real job a calibration spent two of its trials learning that).
+  const key = (c: { parallelism: number; parallelismPerKpu: number }) => `${c.parallelism}/${Math.min(c.parallelismPerKpu, c.parallelism)}`;
 
   const assessed = observations.map((o) => ({ o, a: assessTrial(o, fit, { ...input, sizingShards }) }));
   const tried = new Set(observations.map(key));

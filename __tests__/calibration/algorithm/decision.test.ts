@@ -40,6 +40,15 @@ describe('decision', () => {
     expect(d.fewerExcluded).toMatch(/^1 KPU\(s\) excluded/);
   });
 
+  it('never tries again a layout already tried: P=1 with any K is the one subtask P=1 K=1 ran', () => {
+    // P=1 keeps up with 400/s at ~476/s, short of the 500/s required, but not by a clear margin; with at most
+    // one subtask nothing else is left to try.
+    const d = decide(input([observe(taxi, 1, 1, 400)], { peak: 400, limits: { maxKpu: 1, maxParallelism: 1 } }));
+    expect(d.kind).toBe('done');
+    if (d.kind !== 'done') return;
+    expect(d.verdict).toBe('infeasible-within-limits');
+  });
+
   it('verifies one KPU fewer when the model cannot exclude it', () => {
     // γ unmeasured (k = 8 only): 1 KPU at k = 8 might just suffice for a lower peak.
     const d = decide(input([observe(taxi, 16, 8, 3000, { update: true })], { peak: 3000 }));
