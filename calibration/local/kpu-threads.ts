@@ -71,3 +71,27 @@ export function placementOf(vertices: VertexPlacement[], taskManagerOrder: strin
   if (!widest) return [];
   return taskManagerOrder.map((id) => widest.taskManagers.filter((x) => x === id).length).sort((a, b) => b - a);
 }
+
+/**
+ * One placement scan: every task thread of `dump` not moved yet goes to its KPU through `move` (which throws
+ * for a thread that ended meanwhile: skipped, and tried again by a later scan only if it reappears). Returns
+ * how many were moved and the placement. `pinned` collects the moved ids across scans.
+ */
+export function placeThreads(
+  dump: string, vertices: VertexPlacement[], taskManagerOrder: string[], pinned: Set<number>, move: (kpu: number, tid: number) => void,
+): { moved: number; placement: number[] } {
+  let moved = 0;
+  threadsByKpu(parseThreadDump(dump), vertices, taskManagerOrder).forEach((tids, kpu) => {
+    for (const tid of tids) {
+      if (pinned.has(tid)) continue;
+      try {
+        move(kpu, tid);
+        pinned.add(tid);
+        moved++;
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  });
+  return { moved, placement: placementOf(vertices, taskManagerOrder) };
+}

@@ -21,7 +21,7 @@ import type { WorkloadName } from '../../simulator/workloads';
 import { kpusFor } from '../../core/managed-flink';
 import { execFile } from 'node:child_process';
 import { CpuCgroup, cpuControllerUnavailable } from './cpu-cgroup';
-import { parseThreadDump, placementOf, threadsByKpu } from './kpu-threads';
+import { placeThreads } from './kpu-threads';
 import { freePort, waitUntil } from './free-port';
 import {
   cancel, jobMetric, jobState, jobVertices, runningJob, stopWithSavepoint, subtaskAggregates, subtaskBusyMs, subtaskMetricIds,
@@ -331,22 +331,9 @@ export class LocalCluster {
         if (this.current !== inc || !inc.jid) return;
         const jid = inc.jid;
         const placed = await Promise.all(vertices.map(async (v) => ({ name: v.name, taskManagers: await subtaskTaskManagers(inc.restUrl, jid, v.id) })));
-        const byKpu = threadsByKpu(parseThreadDump(await threadDump(pid)), placed, tms);
-        let moved = 0;
-        byKpu.forEach((tids, i) => {
-          for (const tid of tids) {
-            if (inc.pinned.has(tid)) continue;
-            try {
-              kpuGroups[i].addThread(tid);
-              inc.pinned.add(tid);
-              moved++;
-            } catch {
-              // the thread ended meanwhile
-            }
-          }
-        });
+        const { moved, placement } = placeThreads(await threadDump(pid), placed, tms, inc.pinned, (kpu, tid) => kpuGroups[kpu].addThread(tid));
         const first = inc.placement === undefined;
-        inc.placement = placementOf(placed, tms);
+        inc.placement = placement;
         if (first) this.log(`task threads on their KPUs: ${inc.placement.join('+')} subtasks, ${this.o.kpuCpu} cores each (${moved} threads)`);
       }
     } catch (e) {

@@ -1,4 +1,4 @@
-import { parseThreadDump, placementOf, threadsByKpu } from '../../../calibration/local/kpu-threads';
+import { parseThreadDump, placeThreads, placementOf, threadsByKpu } from '../../../calibration/local/kpu-threads';
 
 const SOURCE = 'Source: Kinesis source -> synthetic CPU cost -> alerts to Kinesis: Writer';
 const WINDOW = 'sensor stats per window -> sensor stats to JSON';
@@ -50,5 +50,25 @@ describe('kpu-threads: which native threads run on which emulated KPU', () => {
     expect(placementOf([{ name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-a', 'tm-a'] }, { name: WINDOW, taskManagers: ['tm-a'] }], ['tm-a', 'tm-b'])).toEqual([3, 1]);
     expect(placementOf([{ name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-b', 'tm-a'] }], ['tm-a', 'tm-b'])).toEqual([2, 2]);
     expect(placementOf([], ['tm-a'])).toEqual([]);
+  });
+
+  it('scans again without moving a thread twice, and skips a thread that ended before it could be moved', () => {
+    const vertices = [
+      { name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-a'] },
+      { name: WINDOW, taskManagers: ['tm-b', 'tm-a', 'tm-a'] },
+    ];
+    const pinned = new Set<number>();
+    const moves: [number, number][] = [];
+    const ended = new Set([0x1563]);
+    const move = (kpu: number, tid: number) => {
+      if (ended.has(tid)) throw new Error('ESRCH');
+      moves.push([kpu, tid]);
+    };
+    expect(placeThreads(DUMP, vertices, ['tm-a', 'tm-b'], pinned, move)).toEqual({ moved: 4, placement: [2, 1] });
+    expect(moves).toEqual([[0, 0x155f], [0, 0x1560], [0, 0x1562], [1, 0x155e]]);
+    // A later scan: the same dump moves nothing new; the ended thread is still not counted.
+    expect(placeThreads(DUMP, vertices, ['tm-a', 'tm-b'], pinned, move)).toEqual({ moved: 0, placement: [2, 1] });
+    expect(moves).toHaveLength(4);
+    expect([...pinned].sort()).toEqual([0x155e, 0x155f, 0x1560, 0x1562].sort());
   });
 });
