@@ -18,3 +18,11 @@ export interface ParallelismSettings {
 export function kpusFor(parallelism: number, parallelismPerKpu: number): number {
   return Math.ceil(parallelism / parallelismPerKpu);
 }
+
+/**
+ * Configurations with the same key run the same application layout: P with any ParallelismPerKPU >= P is P
+ * subtasks on one KPU; below P every ParallelismPerKPU is a layout of its own (its fullest KPU has that many).
+ */
+export function layoutKey(c: { parallelism: number; parallelismPerKpu: number }): string {
+  return `${c.parallelism}/${Math.min(c.parallelismPerKpu, c.parallelism)}`;
+}

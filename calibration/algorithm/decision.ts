@@ -15,7 +15,7 @@
 import type { Configuration, Slo, Trial } from '../report-types';
 import { capacity, resourceOf, type Bottleneck } from './capacity-model';
 import { bindingConstraints, bottleneckLabel, describeConstraint, type BindingConstraint, type JobAt } from './binding-constraints';
-import { kpusFor } from '../../core/managed-flink';
+import { kpusFor, layoutKey } from '../../core/managed-flink';
 import { streamReadLimit } from '../../core/aws-facts';
 import { fitModel, jobAt, predictCapacity, requirementRange, trialCapacity, type ModelFit, type Range } from './model-fitter';
 import type { AlgorithmOptions } from './options';
@@ -147,9 +147,9 @@ export function decide(input: DecisionInput): Decision {
   const source = streamReadLimit(sizingShards, input.recordBytes);
   const m = Math.max(options.minRelativeMargin, fit.margin);
   const heapLimitMb = slo.maxHeapUtilization * HEAP_MB_PER_KPU;
-  // One key per application layout: P with any K >= P runs P subtasks on one KPU, so P=1 K=2 is the trial
-  // P=1 K=1 already was (on the real job a calibration spent two of its trials learning that).
-  const key = (c: { parallelism: number; parallelismPerKpu: number }) => `${c.parallelism}/${Math.min(c.parallelismPerKpu, c.parallelism)}`;
+  // One key per application layout, so P=1 K=2 is the trial P=1 K=1 already was (on the real job a
+  // calibration spent two of its trials learning that).
+  const key = layoutKey;
 
   const assessed = observations.map((o) => ({ o, a: assessTrial(o, fit, { ...input, sizingShards }) }));
   const tried = new Set(observations.map(key));

@@ -105,58 +105,42 @@ export class CpuCgroup {
   /** The shell line that moves itself into this group before exec'ing a command (so every thread starts inside). */
   enterCommand(): string {
     const files = [join(this.path, 'cgroup.procs')];
-    if (this.usagePath !== join(this.path, 'cpuacct.usage')) files.push(join(this.usagePath, '..', 'cgroup.procs'));
+    if (this.accountingDir) files.push(join(this.accountingDir, 'cgroup.procs'));
     return files.map((f) => `echo $$ > '${f}'`).join(' && ');
   }
 
   /**
-   * Removes the group. A cgroup can only be removed once empty, so processes still inside are moved back to
-   * the root first (the caller stops them; this never kills anything).
+   * Removes the group. A cgroup can only be removed once empty, so its children's threads go back to it and
+   * its processes back to the root first (the caller stops them; this never kills anything).
    */
   remove(): void {
     if (this.removed) return;
     this.removed = true;
     this.unregister();
-    for (const c of this.children) c.removeInto(this.path, this.accountingDir);
-    const dirs = [this.path];
-    if (this.usagePath !== join(this.path, 'cpuacct.usage')) dirs.push(join(this.usagePath, '..'));
-    for (const dir of dirs) {
-      try {
-        const root = join(dir, '..');
-        for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-          try {
-            writeFileSync(join(root, 'cgroup.procs'), pid);
-          } catch {
-            // the process ended meanwhile
-          }
-        }
-        rmdirSync(dir);
-      } catch {
-        // already gone
-      }
+    for (const c of this.children) {
+      c.removed = true;
+      emptyAndRemove(c.path, this.path, 'tasks');
+      const acct = c.accountingDir;
+      if (acct && this.accountingDir) emptyAndRemove(acct, this.accountingDir, 'tasks');
     }
-  }
-
-  /** A child's removal: its threads go back to the parent group first (a group must be empty to go). */
-  private removeInto(parentPath: string, parentAccounting: string | null): void {
-    if (this.removed) return;
-    this.removed = true;
-    const pairs: [string, string][] = [[this.path, parentPath]];
+    emptyAndRemove(this.path, join(this.path, '..'), 'cgroup.procs');
     const acct = this.accountingDir;
-    if (acct && parentAccounting) pairs.push([acct, parentAccounting]);
-    for (const [dir, parent] of pairs) {
+    if (acct) emptyAndRemove(acct, join(acct, '..'), 'cgroup.procs');
+  }
+}
+
+/** Moves every member (`tasks`: threads, `cgroup.procs`: processes) of `dir` into `parent`, then removes `dir`. */
+function emptyAndRemove(dir: string, parent: string, members: 'tasks' | 'cgroup.procs'): void {
+  try {
+    for (const id of readFileSync(join(dir, members), 'utf8').split('\n').filter(Boolean)) {
       try {
-        for (const tid of readFileSync(join(dir, 'tasks'), 'utf8').split('\n').filter(Boolean)) {
-          try {
-            writeFileSync(join(parent, 'tasks'), tid);
-          } catch {
-            // the thread ended meanwhile
-          }
-        }
-        rmdirSync(dir);
+        writeFileSync(join(parent, members), id);
       } catch {
-        // already gone
+        // it ended meanwhile
       }
     }
+    rmdirSync(dir);
+  } catch {
+    // already gone
   }
 }

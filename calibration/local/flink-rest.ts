@@ -150,6 +150,11 @@ export async function subtaskBusyMs(restUrl: string, jid: string, vertexId: stri
   });
 }
 
+/** The source operator's metric id `name` among a vertex's ids (operator-scoped ids carry the operator's name). */
+export function sourceMetricId(ids: string[], name: string): string | undefined {
+  return ids.find((id) => id.startsWith('Source__') && id.endsWith(`.${name}`));
+}
+
 /** The TaskManager running each subtask of a vertex, by subtask index (`taskmanager-id` of the vertex details). */
 export async function subtaskTaskManagers(restUrl: string, jid: string, vertexId: string): Promise<string[]> {
   const d = await get<{ subtasks?: { 'taskmanager-id'?: string }[] }>(restUrl, `/jobs/${jid}/vertices/${vertexId}`);

@@ -66,7 +66,7 @@ export function threadsByKpu(threads: DumpedThread[], vertices: VertexPlacement[
 }
 
 /** Subtasks per TaskManager as Flink placed them (the vertex with the most subtasks), largest first. */
-export function placementOf(vertices: VertexPlacement[], taskManagerOrder: string[]): number[] {
+export function placementFromVertices(vertices: VertexPlacement[], taskManagerOrder: string[]): number[] {
   const widest = [...vertices].sort((a, b) => b.taskManagers.length - a.taskManagers.length)[0];
   if (!widest) return [];
   return taskManagerOrder.map((id) => widest.taskManagers.filter((x) => x === id).length).sort((a, b) => b - a);
@@ -93,5 +93,5 @@ export function placeThreads(
       }
     }
   });
-  return { moved, placement: placementOf(vertices, taskManagerOrder) };
+  return { moved, placement: placementFromVertices(vertices, taskManagerOrder) };
 }

@@ -25,7 +25,7 @@ import { placeThreads } from './kpu-threads';
 import { freePort, waitUntil } from './free-port';
 import {
   cancel, jobMetric, jobState, jobVertices, runningJob, stopWithSavepoint, subtaskAggregates, subtaskBusyMs, subtaskMetricIds,
-  subtaskTaskManagers, taskManagerHeapUsed, taskManagerIds, type VertexInfo,
+  sourceMetricId, subtaskTaskManagers, taskManagerHeapUsed, taskManagerIds, type VertexInfo,
 } from './flink-rest';
 import { createStream, EMULATOR_REGION, startKinesisLocal, type KinesisLocal } from './kinesis-local';
 import { startLocalJob, type LocalJob, type PropertyGroups } from './local-job';
@@ -453,8 +453,8 @@ export class LocalCluster {
     if (!inc.sourceIds.consumed || !inc.sourceIds.watermarkLag) {
       const ids = await subtaskMetricIds(restUrl, jid, source.id);
       inc.sourceIds = {
-        consumed: ids.find((id) => /^Source__.*\.numRecordsIn$/.test(id)),
-        watermarkLag: ids.find((id) => /^Source__.*\.watermarkLag$/.test(id)),
+        consumed: sourceMetricId(ids, 'numRecordsIn'),
+        watermarkLag: sourceMetricId(ids, 'watermarkLag'),
         millisBehindLatest: ids.find((id) => id.endsWith('.millisBehindLatest')),
       };
     }

@@ -2,7 +2,7 @@
  * What each source subtask of a running local job has consumed and which shards it reads, read through the
  * Flink REST API, and the per-subtask drain between two such readings (input of steady-capacity.ts).
  */
-import { subtaskMetricIds, subtaskMetricValues } from './flink-rest';
+import { sourceMetricId, subtaskMetricIds, subtaskMetricValues } from './flink-rest';
 import { splitDrain, type SubtaskDrain } from './steady-capacity';
 
 export interface RunningSource {
@@ -44,7 +44,7 @@ const same = (a: SourceSubtasksReading, b: SourceSubtasksReading) =>
  */
 export async function readSourceSubtasks(src: RunningSource): Promise<SourceSubtasksReading | null> {
   const all = await subtaskMetricIds(src.restUrl, src.jid, src.vertexId);
-  const consumed = all.find((id) => /^Source__.*\.numRecordsIn$/.test(id));
+  const consumed = sourceMetricId(all, 'numRecordsIn');
   const shards = all.find((id) => id.endsWith(`.${SHARD_IDS}`));
   if (!consumed || !shards) return null;
   let previous = await readOnce(src, { consumed, shards });
@@ -63,7 +63,7 @@ export function drainsBetween(drainRecordsPerSecond: number, start: SourceSubtas
   const consumed = end.subtasks.map((t, i) => ({
     subtask: t.subtask,
     records: Math.max(0, t.consumed - start.subtasks[i].consumed),
-    // The end reading: a reader names a shard once it called GetRecords on it.
+    // The end reading: a reader names its shards from their assignment on.
     shards: t.shards,
   }));
   // Nothing consumed in between (the backlog gone): no subtask's part of a drain to tell.

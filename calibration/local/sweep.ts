@@ -12,7 +12,7 @@
 import { cpus } from 'node:os';
 import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { costOf, DEFAULT_PRICING } from '../../core/pricing';
-import { kpusFor } from '../../core/managed-flink';
+import { kpusFor, layoutKey } from '../../core/managed-flink';
 import { createWorkload } from '../../simulator/workloads';
 import { assertCpuEmulation, EMULATOR_READ_CEILING, measurePutCeiling } from './local-world';
 import { IDLE_SETTLE_MS, IDLE_WINDOW_MS, LocalCluster, type PollSample } from './local-cluster';
@@ -147,14 +147,6 @@ export function relativeSpread(samples: number[]): number {
   if (samples.length < 2) return 0;
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   return mean > 0 ? (Math.max(...samples) - Math.min(...samples)) / mean : 0;
-}
-
-/**
- * Configurations with the same key place the same subtasks on each KPU: "P/k" with k capped at P (any
- * k >= P is one KPU running all P subtasks). Below P every k is its own placement (its largest KPU has k).
- */
-export function layoutKey(c: { parallelism: number; parallelismPerKpu: number }): string {
-  return `${c.parallelism}/${Math.min(c.parallelismPerKpu, c.parallelism)}`;
 }
 
 /** Every (P, k) with at most maxKpu KPUs and P <= maxParallelism, by KPUs, then k, then P (the twin's order). */

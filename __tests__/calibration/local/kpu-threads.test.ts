@@ -1,4 +1,4 @@
-import { parseThreadDump, placeThreads, placementOf, threadsByKpu } from '../../../calibration/local/kpu-threads';
+import { parseThreadDump, placeThreads, placementFromVertices, threadsByKpu } from '../../../calibration/local/kpu-threads';
 
 const SOURCE = 'Source: Kinesis source -> synthetic CPU cost -> alerts to Kinesis: Writer';
 const WINDOW = 'sensor stats per window -> sensor stats to JSON';
@@ -47,9 +47,9 @@ describe('kpu-threads: which native threads run on which emulated KPU', () => {
   });
 
   it('reports the placement as subtasks per TaskManager, largest first', () => {
-    expect(placementOf([{ name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-a', 'tm-a'] }, { name: WINDOW, taskManagers: ['tm-a'] }], ['tm-a', 'tm-b'])).toEqual([3, 1]);
-    expect(placementOf([{ name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-b', 'tm-a'] }], ['tm-a', 'tm-b'])).toEqual([2, 2]);
-    expect(placementOf([], ['tm-a'])).toEqual([]);
+    expect(placementFromVertices([{ name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-a', 'tm-a'] }, { name: WINDOW, taskManagers: ['tm-a'] }], ['tm-a', 'tm-b'])).toEqual([3, 1]);
+    expect(placementFromVertices([{ name: SOURCE, taskManagers: ['tm-b', 'tm-a', 'tm-b', 'tm-a'] }], ['tm-a', 'tm-b'])).toEqual([2, 2]);
+    expect(placementFromVertices([], ['tm-a'])).toEqual([]);
   });
 
   it('scans again without moving a thread twice, and skips a thread that ended before it could be moved', () => {

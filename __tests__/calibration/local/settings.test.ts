@@ -1,6 +1,7 @@
 import { ValidationError } from '../../../core/validation';
 import { DEFAULT_LOCAL, resolveLocalSettings } from '../../../calibration/local/settings';
-import { capacityFrom, layoutKey, sweepGrid } from '../../../calibration/local/sweep';
+import { capacityFrom, sweepGrid } from '../../../calibration/local/sweep';
+import { layoutKey } from '../../../core/managed-flink';
 import type { PollSample } from '../../../calibration/local/local-cluster';
 
 function problems(args: Parameters<typeof resolveLocalSettings>[0], cores = 2): string[] {
